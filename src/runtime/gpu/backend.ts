@@ -1,0 +1,194 @@
+import type { Backend, MemoryStats } from '../backend.ts';
+import { DeviceLostError } from '../errors.ts';
+import { getOp } from '../registry.ts';
+import { sizeOf, fmt, type Shape } from '../shape.ts';
+import { Tensor } from '../tensor.ts';
+import { outputShapes } from '../validate.ts';
+import { BufferPool } from './buffer-pool.ts';
+import type { GpuContext, GpuTensor } from './context.ts';
+import type { GpuDevice } from './device.ts';
+import { workgroupCounts, type Grid } from './dispatch.ts';
+import { PipelineCache } from './pipelines.ts';
+import { packUniforms } from './reflect.ts';
+
+// GPUBufferUsage / GPUMapMode values, spelled out because in Node those globals
+// only exist once the Dawn binding has loaded, after this module is imported.
+const MAP_READ = 0x1;
+const COPY_SRC = 0x4;
+const COPY_DST = 0x8;
+const UNIFORM = 0x40 | COPY_DST;
+const STORAGE = 0x80 | COPY_SRC | COPY_DST;
+const MAP_MODE_READ = 0x1;
+
+/**
+ * Records every op into one command encoder (one compute pass between copies)
+ * and submits when results are read or sync() is called.
+ */
+export class WebGpuBackend implements Backend, GpuContext {
+  readonly name = 'webgpu' as const;
+  readonly description: string;
+  readonly device: GPUDevice;
+  readonly pool: BufferPool;
+  readonly pipelines: PipelineCache;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private pendingUniforms: GPUBuffer[] = [];
+  private lostReason: string | null = null;
+
+  constructor(readonly gpu: GpuDevice) {
+    this.device = gpu.device;
+    this.description = `WebGPU (${gpu.adapterName})`;
+    this.pool = new BufferPool(this.device);
+    this.pipelines = new PipelineCache(this.device);
+    this.device.lost.then((info) => {
+      this.lostReason = info.message || info.reason || 'unknown reason';
+    });
+  }
+
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
+  tensor(shape: Shape, data?: Float32Array): Tensor {
+    this.checkDevice();
+    const n = sizeOf(shape);
+    if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
+    const buffer = this.pool.acquire(n * 4, STORAGE);
+    if (data) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, n * 4);
+    return new Tensor(shape, this, buffer);
+  }
+
+  async read(t: Tensor): Promise<Float32Array> {
+    this.checkDevice();
+    const bytes = t.size * 4;
+    const staging = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: MAP_READ | COPY_DST });
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(this.buffer(t), 0, staging, 0, bytes);
+    this.submit();
+    try {
+      await staging.mapAsync(MAP_MODE_READ);
+    } catch (err) {
+      this.checkDevice();
+      throw err;
+    }
+    const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.destroy();
+    return out;
+  }
+
+  release(t: Tensor): void {
+    if (this.lostReason) return;
+    this.pool.release(this.buffer(t));
+  }
+
+  forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
+    this.checkDevice();
+    const op = getOp(opName);
+    const shapes = outputShapes(op, inputs.map((t) => t.shape), attrs);
+    const outputs = shapes.map((s) => this.tensor(s));
+    op.gpu.fwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), attrs);
+    return outputs;
+  }
+
+  backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}): (Tensor | null)[] {
+    this.checkDevice();
+    const op = getOp(opName);
+    if (!op.gpu.bwd) throw new Error(`${opName} has no backward pass`);
+    outputShapes(op, inputs.map((t) => t.shape), attrs);
+    const grads = inputs.map((t, i) => (op.grads[i] ? this.tensor(t.shape) : null));
+    op.gpu.bwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), this.view(dOut), grads.map((g) => (g ? this.view(g) : null)), attrs);
+    return grads;
+  }
+
+  async sync(): Promise<void> {
+    this.checkDevice();
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    this.checkDevice();
+  }
+
+  memory(): MemoryStats {
+    const s = this.pool.snapshot;
+    return { bytesInUse: s.bytesInUse, peakBytesInUse: s.peakBytesInUse };
+  }
+
+  dispose(): void {
+    this.pool.trim();
+    this.device.destroy();
+  }
+
+  // GpuContext: what op kernels call.
+
+  run(source: string, entry: string, bindings: Record<string, GpuTensor>, uniforms: Record<string, number>, grid: Grid): void {
+    const { info, pipeline, layout } = this.pipelines.get(source, entry);
+    const entries: GPUBindGroupEntry[] = [];
+    for (const [name, binding] of info.storage) {
+      const t = bindings[name];
+      if (!t) throw new Error(`${entry}: storage binding ${name} was not given`);
+      entries.push({ binding, resource: { buffer: t.buffer, size: Math.max(4, sizeOf(t.shape) * 4) } });
+    }
+    for (const name of Object.keys(bindings)) {
+      if (!info.storage.has(name)) throw new Error(`${entry}: it has no storage binding named ${name}`);
+    }
+    if (info.uniform) {
+      const data = packUniforms(entry, info.uniform, uniforms);
+      const ubuf = this.pool.acquire(data.byteLength, UNIFORM);
+      this.device.queue.writeBuffer(ubuf, 0, data);
+      this.pendingUniforms.push(ubuf);
+      entries.push({ binding: info.uniform.binding, resource: { buffer: ubuf } });
+    }
+    const [x, y, z] = workgroupCounts(entry, grid, info.workgroupSize, this.device.limits.maxComputeWorkgroupsPerDimension);
+    if (x * y * z === 0) return;
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
+    pass.dispatchWorkgroups(x, y, z);
+  }
+
+  zero(t: GpuTensor): void {
+    this.endPass();
+    this.commandEncoder().clearBuffer(t.buffer, 0, Math.ceil((sizeOf(t.shape) * 4) / 4) * 4);
+  }
+
+  scratch(shape: Shape): GpuTensor {
+    const buffer = this.pool.acquire(sizeOf(shape) * 4, STORAGE);
+    this.pool.release(buffer);
+    return { shape, buffer };
+  }
+
+  private view(t: Tensor): GpuTensor {
+    t.checkAlive();
+    if (t.backend !== this) throw new Error(`tensor ${fmt(t.shape)} belongs to the ${t.backend.name} backend, not webgpu`);
+    return { shape: t.shape, buffer: this.buffer(t) };
+  }
+
+  private buffer(t: Tensor): GPUBuffer {
+    return t.handle as GPUBuffer;
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    return (this.pass ??= this.commandEncoder().beginComputePass());
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  private submit(): void {
+    this.endPass();
+    if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    for (const u of this.pendingUniforms) this.pool.release(u);
+    this.pendingUniforms = [];
+    this.pool.recycle();
+  }
+
+  private checkDevice(): void {
+    if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Shape } from './shape.ts';
+import type { HostTensor } from './host-tensor.ts';
+import type { GpuContext, GpuTensor } from './gpu/context.ts';
+
+/**
+ * One op, wired once: shape inference shared by both backends, a plain CPU twin
+ * and WGSL kernels. Backward returns fresh gradients for the inputs marked in
+ * `grads` (null for the others) given the gradient of the op's FIRST output;
+ * further outputs are saved statistics (batch-norm mean, dropout mask...).
+ * GPU kernels must overwrite every element of the buffers they are given:
+ * pooled buffers are not zeroed.
+ */
+export interface OpDef<A = Record<string, unknown>> {
+  readonly name: string;
+  /** 'layer' ops have a backward pass; 'update' ops change their inputs in place and have none. */
+  readonly kind: 'layer' | 'update';
+  readonly inputs: readonly string[];
+  readonly grads: readonly boolean[];
+  inferShapes(inputs: readonly Shape[], attrs: A): Shape[];
+  readonly cpu: {
+    fwd(inputs: HostTensor[], attrs: A): HostTensor[];
+    bwd?(inputs: HostTensor[], outputs: HostTensor[], dOut: HostTensor, attrs: A): (HostTensor | null)[];
+  };
+  readonly gpu: {
+    readonly source: string;
+    readonly fwdEntries: readonly string[];
+    readonly bwdEntries: readonly string[];
+    fwd(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
+    bwd?(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], dOut: GpuTensor, dInputs: (GpuTensor | null)[], attrs: A): void;
+  };
+}
+
+// Attribute types differ per op; the registry stores them type-erased.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOp = OpDef<any>;
+
+export const defineOp = <A>(op: OpDef<A>): OpDef<A> => op;

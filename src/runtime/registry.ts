@@ -1,0 +1,16 @@
+import type { AnyOp } from './op.ts';
+import { add } from './ops/add.ts';
+import { dropout } from './ops/dropout.ts';
+import { elu } from './ops/elu.ts';
+import { relu } from './ops/relu.ts';
+
+/** Every op of the runtime; the only place ops are wired to backends. */
+export const registry: ReadonlyMap<string, AnyOp> = new Map(
+  [elu, relu, add, dropout].map((op) => [op.name, op as AnyOp]),
+);
+
+export function getOp(name: string): AnyOp {
+  const op = registry.get(name);
+  if (!op) throw new Error(`unknown op "${name}" (known: ${[...registry.keys()].join(', ')})`);
+  return op;
+}

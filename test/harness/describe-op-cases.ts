@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../../src/runtime/backend.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { gradCheck } from './gradcheck.ts';
+import { caseName, runOpCase, type OpCase } from './op-case.ts';
+import { webgpuForTests } from './webgpu.ts';
+
+/**
+ * The standard tests of an op family: every case on webgpu (Dawn) and on the
+ * cpu backend against the CPU twin, and float64 finite-difference checks of the
+ * CPU twin's backward on the `gradCases`.
+ */
+export function describeOpCases(family: string, cases: OpCase[], gradCases: OpCase[], maxGradError = 1e-5): void {
+  describe(`${family} on webgpu (Node, Dawn) matches the CPU twin`, () => {
+    let gpu: Backend;
+    beforeAll(async () => {
+      gpu = await webgpuForTests();
+    });
+    afterAll(() => gpu?.dispose());
+    it.each(cases.map((c) => [caseName(c), c] as const))('%s', async (_name, c) => {
+      const r = await runOpCase(gpu, c);
+      expect(r.compared).toBeGreaterThan(0);
+      expect(r.worst, r.where).toBeLessThanOrEqual(1);
+    });
+  });
+
+  describe(`${family} on the cpu backend matches the CPU twin`, () => {
+    const cpu = new CpuBackend();
+    it.each(cases.map((c) => [caseName(c), c] as const))('%s', async (_name, c) => {
+      const r = await runOpCase(cpu, c);
+      expect(r.worst, r.where).toBeLessThanOrEqual(1);
+    });
+  });
+
+  describe(`${family} backward passes agree with finite differences (float64)`, () => {
+    it.each(gradCases.map((c) => [caseName(c), c] as const))('%s', (_name, c) => {
+      const r = gradCheck(c);
+      expect(r.checked).toBeGreaterThan(0);
+      expect(r.worst, r.where).toBeLessThanOrEqual(maxGradError);
+    });
+  });
+}
