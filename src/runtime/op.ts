@@ -17,10 +17,10 @@ export interface OpDef<A = Record<string, unknown>> {
   readonly inputs: readonly string[];
   readonly grads: readonly boolean[];
   inferShapes(inputs: readonly Shape[], attrs: A): Shape[];
-  readonly cpu: {
-    fwd(inputs: HostTensor[], attrs: A): HostTensor[];
-    bwd?(inputs: HostTensor[], outputs: HostTensor[], dOut: HostTensor, attrs: A): (HostTensor | null)[];
-  };
+  /** The reference twin: naive, obviously correct loops; generic over float32/float64. */
+  readonly cpu: CpuImpl<A>;
+  /** Optional optimised CPU code the cpu backend prefers; always tested against `cpu`. */
+  readonly cpuFast?: Partial<CpuImpl<A>>;
   readonly gpu: {
     readonly source: string;
     readonly fwdEntries: readonly string[];
@@ -28,6 +28,11 @@ export interface OpDef<A = Record<string, unknown>> {
     fwd(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
     bwd?(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], dOut: GpuTensor, dInputs: (GpuTensor | null)[], attrs: A): void;
   };
+}
+
+export interface CpuImpl<A> {
+  fwd(inputs: HostTensor[], attrs: A): HostTensor[];
+  bwd?(inputs: HostTensor[], outputs: HostTensor[], dOut: HostTensor, attrs: A): (HostTensor | null)[];
 }
 
 // Attribute types differ per op; the registry stores them type-erased.

@@ -5,7 +5,7 @@ import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
 
-/** Runs every op as the plain TypeScript twin, on Float32Arrays. */
+/** Runs every op on Float32Arrays: an op's optimised CPU code where it has one, else its reference twin. */
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly description = 'CPU (JavaScript)';
@@ -29,15 +29,16 @@ export class CpuBackend implements Backend {
   forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
     const op = getOp(opName);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
-    const outs = op.cpu.fwd(inputs.map((t) => this.host(t)), attrs);
+    const outs = (op.cpuFast?.fwd ?? op.cpu.fwd)(inputs.map((t) => this.host(t)), attrs);
     return outs.map((o) => this.wrap(o.shape, o.data as Float32Array));
   }
 
   backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}): (Tensor | null)[] {
     const op = getOp(opName);
-    if (!op.cpu.bwd) throw new Error(`${opName} has no backward pass`);
+    const bwd = op.cpuFast?.bwd ?? op.cpu.bwd;
+    if (!bwd) throw new Error(`${opName} has no backward pass`);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
-    const grads = op.cpu.bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs);
+    const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs);
     return grads.map((g) => (g ? this.wrap(g.shape, g.data as Float32Array) : null));
   }
 
