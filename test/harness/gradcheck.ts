@@ -24,7 +24,12 @@ export function gradCheck(c: OpCase, { samples = 12, eps = 1e-6, seed = 3 } = {}
   const y0 = fwd(inputs);
   const rng = new Random(seed + 7);
   const r = Float64Array.from(rng.normals(sizeOf(y0.shape)));
-  const loss = (xs: HostTensor[]) => fwd(xs).data.reduce((acc, v, i) => acc + v * r[i], 0);
+  const loss = (xs: HostTensor[]) => {
+    const y = fwd(xs).data;
+    let sum = 0;
+    for (let i = 0; i < y.length; i++) sum += y[i] * r[i];
+    return sum;
+  };
   const grads = op.cpu.bwd!(inputs.map((t) => host(t.shape, t.data.slice())), op.cpu.fwd(inputs.map((t) => host(t.shape, t.data.slice())), attrs), host(y0.shape, r), attrs);
 
   let worst = 0;
