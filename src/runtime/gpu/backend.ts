@@ -68,6 +68,8 @@ export class WebGpuBackend implements Backend, GpuContext {
     try {
       await staging.mapAsync(MAP_MODE_READ);
     } catch (err) {
+      // A failed map is how a lost device often shows first; give device.lost a moment to say so.
+      await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
       this.checkDevice();
       throw err;
     }

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { withDeviceFallback } from '../../src/runtime/create-backend.ts';
+import { DeviceLostError } from '../../src/runtime/errors.ts';
+import type { WebGpuBackend } from '../../src/runtime/gpu/backend.ts';
+import { webgpuForTests } from '../harness/webgpu.ts';
+
+describe('webgpu backend plumbing', () => {
+  let gpu: WebGpuBackend;
+  beforeAll(async () => {
+    gpu = await webgpuForTests();
+  });
+  afterAll(() => gpu.dispose());
+
+  it('round-trips data through a GPU buffer', async () => {
+    const data = Float32Array.from({ length: 37 }, (_, i) => i * 0.25 - 3);
+    const t = gpu.tensor([37], data);
+    expect(Array.from(await t.read())).toEqual(Array.from(data));
+    t.dispose();
+  });
+
+  it('reuses a freed buffer once the work that used it was submitted', async () => {
+    const a = gpu.tensor([3, 5, 7]);
+    const created = gpu.pool.snapshot.buffersCreated;
+    const handle = a.handle;
+    a.dispose();
+    const b = gpu.tensor([3, 5, 7]);
+    expect(b.handle).not.toBe(handle); // not yet submitted: reuse would race queue.writeBuffer
+    await gpu.sync();
+    b.dispose();
+    await gpu.sync();
+    const c = gpu.tensor([3, 5, 7]);
+    expect([handle, b.handle]).toContain(c.handle);
+    expect(gpu.pool.snapshot.buffersCreated).toBe(created + 1);
+    c.dispose();
+  });
+
+  it('counts bytes in use and the peak', async () => {
+    await gpu.sync();
+    gpu.pool.resetPeak();
+    const before = gpu.memory().bytesInUse;
+    const t = gpu.tensor([1000]);
+    expect(gpu.memory().bytesInUse).toBe(before + 4000);
+    t.dispose();
+    expect(gpu.memory().bytesInUse).toBe(before);
+    expect(gpu.memory().peakBytesInUse).toBe(before + 4000);
+  });
+
+  it('builds each pipeline once', async () => {
+    const x = gpu.tensor([4, 4], new Float32Array(16).fill(-1));
+    gpu.forward('elu', [x]).forEach((t) => t.dispose());
+    const pipelines = gpu.pipelines.size;
+    for (let i = 0; i < 3; i++) gpu.forward('elu', [x]).forEach((t) => t.dispose());
+    await gpu.sync();
+    expect(gpu.pipelines.size).toBe(pipelines);
+    x.dispose();
+  });
+
+  it('refuses tensors of another backend and tensors used after dispose', () => {
+    const cpuTensor = new CpuBackend().tensor([2, 2]);
+    expect(() => gpu.forward('relu', [cpuTensor])).toThrow('tensor [2,2] belongs to the cpu backend, not webgpu');
+    const t = gpu.tensor([2, 2]);
+    t.dispose();
+    expect(() => gpu.forward('relu', [t])).toThrow('tensor [2,2] was used after dispose()');
+  });
+
+  it('refuses data of the wrong length, naming both sizes', () => {
+    expect(() => gpu.tensor([2, 3], new Float32Array(5))).toThrow('tensor data has 5 values but shape [2,3] needs 6');
+  });
+
+  it('propagates NaN and Inf through element-wise ops as IEEE says on this adapter', async () => {
+    const a = gpu.tensor([4], Float32Array.from([NaN, Infinity, Infinity, 1]));
+    const b = gpu.tensor([4], Float32Array.from([1, -Infinity, 1, -Infinity]));
+    const [y] = gpu.forward('add', [a, b]);
+    const got = Array.from(await y.read());
+    expect(got[0]).toBeNaN();
+    expect(got[1]).toBeNaN();
+    expect(got[2]).toBe(Infinity);
+    expect(got[3]).toBe(-Infinity);
+  });
+});
+
+describe('a lost GPU device', () => {
+  it('makes GPU calls fail with DeviceLostError, and withDeviceFallback finishes the job on the CPU', async () => {
+    const gpu = await webgpuForTests();
+    const input = Float32Array.from([-2, -0.5, 0, 0.5, 2]);
+    const notices: string[] = [];
+    let attempts = 0;
+    const job = async (backend: typeof gpu | CpuBackend) => {
+      attempts++;
+      const x = backend.tensor([5], input);
+      if (backend === gpu) gpu.device.destroy();
+      const [y] = backend.forward('elu', [x]);
+      return backend.read(y);
+    };
+    const { result, backend } = await withDeviceFallback(gpu, job as never, { notice: (l) => notices.push(l) });
+    expect(backend.name).toBe('cpu');
+    expect(attempts).toBe(2);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/WebGPU device lost: .*; continuing on the CPU backend/);
+    expect(Array.from(input)).toEqual([-2, -0.5, 0, 0.5, 2]);
+    expect((result as Float32Array)[0]).toBeCloseTo(Math.exp(-2) - 1, 6);
+    expect(() => gpu.tensor([1])).toThrow(DeviceLostError);
+  });
+});
