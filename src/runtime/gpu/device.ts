@@ -27,6 +27,11 @@ async function nodeNavigatorGpu(): Promise<GPU> {
   if (!process.env.VK_ICD_FILENAMES && !hasHardware && fs.existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
+  // The Vulkan loader complains on every start when this is unset (headless servers, CI).
+  if (!process.env.XDG_RUNTIME_DIR) {
+    const os = await import(/* @vite-ignore */ 'node:os');
+    process.env.XDG_RUNTIME_DIR = fs.mkdtempSync(`${os.tmpdir()}/covid-ct-xdg-`);
+  }
   const pkg = 'webgpu';
   const dawn = await import(/* @vite-ignore */ pkg);
   Object.assign(globalThis, dawn.globals);
