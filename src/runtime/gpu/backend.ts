@@ -33,6 +33,7 @@ export class WebGpuBackend implements Backend, GpuContext {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private pendingUniforms: GPUBuffer[] = [];
+  private opScratch: GPUBuffer[] = [];
   private lostReason: string | null = null;
 
   constructor(readonly gpu: GpuDevice) {
@@ -53,7 +54,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.checkDevice();
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
-    const buffer = this.pool.acquire(n * 4, STORAGE);
+    const buffer = this.pool.acquire(n * 4, STORAGE, data !== undefined);
     if (data) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, n * 4);
     return new Tensor(shape, this, buffer);
   }
@@ -89,6 +90,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     const shapes = outputShapes(op, inputs.map((t) => t.shape), attrs);
     const outputs = shapes.map((s) => this.tensor(s));
     op.gpu.fwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), attrs);
+    this.releaseScratch();
     return outputs;
   }
 
@@ -99,6 +101,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     outputShapes(op, inputs.map((t) => t.shape), attrs);
     const grads = inputs.map((t, i) => (op.grads[i] ? this.tensor(t.shape) : null));
     op.gpu.bwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), this.view(dOut), grads.map((g) => (g ? this.view(g) : null)), attrs);
+    this.releaseScratch();
     return grads;
   }
 
@@ -134,7 +137,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     }
     if (info.uniform) {
       const data = packUniforms(entry, info.uniform, uniforms);
-      const ubuf = this.pool.acquire(data.byteLength, UNIFORM);
+      const ubuf = this.pool.acquire(data.byteLength, UNIFORM, true);
       this.device.queue.writeBuffer(ubuf, 0, data);
       this.pendingUniforms.push(ubuf);
       entries.push({ binding: info.uniform.binding, resource: { buffer: ubuf } });
@@ -153,9 +156,14 @@ export class WebGpuBackend implements Backend, GpuContext {
   }
 
   scratch(shape: Shape): GpuTensor {
-    const buffer = this.pool.acquire(sizeOf(shape) * 4, STORAGE);
-    this.pool.release(buffer);
+    const buffer = this.pool.acquire(sizeOf(shape) * 4, STORAGE, false);
+    this.opScratch.push(buffer);
     return { shape, buffer };
+  }
+
+  private releaseScratch(): void {
+    for (const buffer of this.opScratch) this.pool.release(buffer);
+    this.opScratch = [];
   }
 
   private view(t: Tensor): GpuTensor {

@@ -1,7 +1,9 @@
 /**
  * Reuses GPU buffers by (usage, size). A released buffer may still be read by
- * commands not yet submitted, and queue.writeBuffer runs before those commands,
- * so released buffers wait in `pending` until the next submit before reuse.
+ * commands not yet submitted. Commands run in order, so a later command may
+ * overwrite it at once; but queue.writeBuffer runs before any unsubmitted
+ * command, so a buffer that will be uploaded to comes only from those released
+ * before the last submit.
  */
 export interface PoolStats {
   bytesInUse: number;
@@ -18,10 +20,14 @@ export class BufferPool {
 
   constructor(private readonly device: GPUDevice) {}
 
-  acquire(bytes: number, usage: GPUBufferUsageFlags): GPUBuffer {
+  acquire(bytes: number, usage: GPUBufferUsageFlags, forUpload: boolean): GPUBuffer {
     const size = Math.max(16, Math.ceil(bytes / 16) * 16);
     const key = `${usage}:${size}`;
     let buffer = this.free.get(key)?.pop();
+    if (!buffer && !forUpload) {
+      const i = this.pending.findIndex((b) => b.size === size && b.usage === usage);
+      if (i >= 0) buffer = this.pending.splice(i, 1)[0];
+    }
     if (!buffer) {
       buffer = this.device.createBuffer({ size, usage });
       this.stats.bytesAllocated += size;

@@ -10,6 +10,6 @@ export interface GpuTensor {
 export interface GpuContext {
   run(source: string, entry: string, bindings: Record<string, GpuTensor>, uniforms: Record<string, number>, grid: Grid): void;
   zero(t: GpuTensor): void;
-  /** Scratch buffer for one op; released after the op is encoded. */
+  /** A scratch buffer for this op alone; released once the op is encoded. */
   scratch(shape: Shape): GpuTensor;
 }
