@@ -15,6 +15,11 @@ export interface OpDef<A = Record<string, unknown>> {
   /** 'layer' ops have a backward pass; 'update' ops change their inputs in place and have none. */
   readonly kind: 'layer' | 'update';
   readonly inputs: readonly string[];
+  /**
+   * Set by variadic ops (concat): the op takes between minInputs and inputs.length
+   * inputs, named and marked for gradients by the first entries of inputs/grads.
+   */
+  readonly minInputs?: number;
   readonly grads: readonly boolean[];
   inferShapes(inputs: readonly Shape[], attrs: A): Shape[];
   /** The reference twin: naive, obviously correct loops; generic over float32/float64. */

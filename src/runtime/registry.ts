@@ -1,12 +1,15 @@
 import type { AnyOp } from './op.ts';
 import { add } from './ops/add.ts';
+import { concat } from './ops/concat.ts';
 import { dropout } from './ops/dropout.ts';
 import { elu } from './ops/elu.ts';
+import { globalAvgPool } from './ops/global-avg-pool.ts';
+import { maxpool } from './ops/maxpool.ts';
 import { relu } from './ops/relu.ts';
 
 /** Every op of the runtime; the only place ops are wired to backends. */
 export const registry: ReadonlyMap<string, AnyOp> = new Map(
-  [elu, relu, add, dropout].map((op) => [op.name, op as AnyOp]),
+  [elu, relu, add, dropout, maxpool, globalAvgPool, concat].map((op) => [op.name, op as AnyOp]),
 );
 
 export function getOp(name: string): AnyOp {

@@ -4,8 +4,12 @@ import { ShapeError } from './shape.ts';
 
 /** Checks the input count and returns the op's output shapes; both backends call it. */
 export function outputShapes(op: AnyOp, inputs: readonly Shape[], attrs: object): Shape[] {
-  if (inputs.length !== op.inputs.length) {
-    throw new ShapeError(op.name, `expects ${op.inputs.length} inputs (${op.inputs.join(', ')}), got ${inputs.length}`);
+  const max = op.inputs.length;
+  const min = op.minInputs ?? max;
+  if (inputs.length < min || inputs.length > max) {
+    const names = min === max ? ` (${op.inputs.join(', ')})` : '';
+    const count = min === max ? `${max}` : `${min} to ${max}`;
+    throw new ShapeError(op.name, `expects ${count} inputs${names}, got ${inputs.length}`);
   }
   return op.inferShapes(inputs, attrs);
 }

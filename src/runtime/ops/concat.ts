@@ -1,0 +1,76 @@
+import source from '../../../shaders/concat.wgsl?raw';
+import { concatBwd, concatFwd } from '../cpu/concat.ts';
+import { host } from '../host-tensor.ts';
+import { defineOp } from '../op.ts';
+import { ShapeError, checkDims, fmt, type Shape } from '../shape.ts';
+
+/** The most inputs one concat takes; the net needs two. */
+export const MAX_CONCAT_INPUTS = 32;
+
+interface ConcatGeometry { n: number; h: number; w: number; channels: number[]; total: number }
+
+export function concatGeometry(xs: readonly Shape[]): ConcatGeometry {
+  if (xs.length < 1 || xs.length > MAX_CONCAT_INPUTS) {
+    throw new ShapeError('concat', `expects 1 to ${MAX_CONCAT_INPUTS} inputs, got ${xs.length}`);
+  }
+  xs.forEach((s, k) => checkDims('concat', `x${k}`, s, 4));
+  const [n, , h, w] = xs[0];
+  xs.forEach((s, k) => {
+    if (s[0] !== n || s[2] !== h || s[3] !== w) {
+      throw new ShapeError('concat', `x${k} ${fmt(s)} must match x0 ${fmt(xs[0])} in N, H and W (N=${n}, H=${h}, W=${w})`);
+    }
+  });
+  const channels = xs.map((s) => s[1]);
+  return { n, h, w, channels, total: channels.reduce((a, b) => a + b, 0) };
+}
+
+/** Channel concat of 1 to MAX_CONCAT_INPUTS NCHW tensors: [N,Ci,H,W]… → [N,ΣCi,H,W]. */
+export const concat = defineOp<object>({
+  name: 'concat',
+  kind: 'layer',
+  inputs: Array.from({ length: MAX_CONCAT_INPUTS }, (_, k) => `x${k}`),
+  minInputs: 1,
+  grads: Array.from({ length: MAX_CONCAT_INPUTS }, () => true),
+  inferShapes: (xs) => {
+    const g = concatGeometry(xs);
+    return [[g.n, g.total, g.h, g.w]];
+  },
+  cpu: {
+    fwd: (xs) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      return [host([g.n, g.total, g.h, g.w], concatFwd(xs.map((x) => x.data), g.channels, g.n, g.h * g.w))];
+    },
+    bwd: (xs, _outputs, dy) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      return concatBwd(dy.data, g.channels, g.n, g.h * g.w).map((d, k) => host(xs[k].shape, d));
+    },
+  },
+  gpu: {
+    source,
+    fwdEntries: ['concat_fwd'],
+    bwdEntries: ['concat_bwd'],
+    fwd: (gpu, xs, [y]) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      forEachSlice(g, (k, slice) => gpu.run(source, 'concat_fwd', { x: xs[k], y }, slice, { threads: slice.total }));
+    },
+    bwd: (gpu, xs, _outputs, dy, dxs) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      forEachSlice(g, (k, slice) => {
+        const dx = dxs[k];
+        if (dx) gpu.run(source, 'concat_bwd', { dy, dx }, slice, { threads: slice.total });
+      });
+    },
+  },
+});
+
+type Slice = { total: number; inner: number; outer: number; offset: number };
+
+/** The uniforms of each input's channel slice (see SliceParams in shaders/concat.wgsl). */
+function forEachSlice(g: ConcatGeometry, visit: (k: number, slice: Slice) => void): void {
+  const hw = g.h * g.w;
+  let first = 0;
+  g.channels.forEach((ck, k) => {
+    visit(k, { total: g.n * ck * hw, inner: ck * hw, outer: g.total * hw, offset: first * hw });
+    first += ck;
+  });
+}

@@ -1,0 +1,77 @@
+import source from '../../../shaders/pool.wgsl?raw';
+import { maxpoolBwd, maxpoolFwd, type MaxPoolGeometry } from '../cpu/maxpool.ts';
+import { host } from '../host-tensor.ts';
+import { defineOp } from '../op.ts';
+import { ShapeError, checkDims, checkPositiveInt, fmt, type Shape } from '../shape.ts';
+
+/** Max pool over square windows; windows never include padding positions. */
+export interface MaxPoolAttrs {
+  kernel: number;
+  stride: number;
+  pad?: number;
+  /** PyTorch's ceil_mode: keep a last, partial window as long as it starts inside the image or left padding. */
+  ceilMode: boolean;
+}
+
+/** Output length of one spatial axis, as PyTorch's max_pool2d computes it. */
+export function pooledLength(len: number, kernel: number, stride: number, pad: number, ceilMode: boolean): number {
+  const span = len + 2 * pad - kernel;
+  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  // A ceil-mode window that would start past the image and its left/top padding is dropped.
+  if (ceilMode && (out - 1) * stride >= len + pad) out--;
+  return out;
+}
+
+export function maxpoolGeometry(x: Shape, attrs: MaxPoolAttrs): MaxPoolGeometry {
+  const { kernel, stride, pad = 0, ceilMode } = attrs;
+  checkDims('maxpool', 'x', x, 4);
+  checkPositiveInt('maxpool', 'kernel', kernel);
+  checkPositiveInt('maxpool', 'stride', stride);
+  checkPositiveInt('maxpool', 'pad', pad, 0);
+  if (typeof ceilMode !== 'boolean') throw new ShapeError('maxpool', `ceilMode must be true or false, got ${String(ceilMode)}`);
+  if (2 * pad > kernel) throw new ShapeError('maxpool', `pad ${pad} must be at most half of kernel ${kernel}`);
+  const [n, c, h, w] = x;
+  if (Math.min(h, w) + 2 * pad < kernel) {
+    throw new ShapeError('maxpool', `x ${fmt(x)} is smaller than kernel ${kernel}: H=${h}, W=${w} with pad ${pad}`);
+  }
+  const oh = pooledLength(h, kernel, stride, pad, ceilMode);
+  const ow = pooledLength(w, kernel, stride, pad, ceilMode);
+  return { n, c, h, w, oh, ow, kernel, stride, pad };
+}
+
+const uniforms = (g: MaxPoolGeometry, total: number) => ({
+  total, h: g.h, w: g.w, oh: g.oh, ow: g.ow, kernel: g.kernel, stride: g.stride, pad: g.pad,
+});
+
+export const maxpool = defineOp<MaxPoolAttrs>({
+  name: 'maxpool',
+  kind: 'layer',
+  inputs: ['x'],
+  grads: [true],
+  inferShapes: ([x], attrs) => {
+    const g = maxpoolGeometry(x, attrs);
+    return [[g.n, g.c, g.oh, g.ow]];
+  },
+  cpu: {
+    fwd: ([x], attrs) => {
+      const g = maxpoolGeometry(x.shape, attrs);
+      return [host([g.n, g.c, g.oh, g.ow], maxpoolFwd(x.data, g))];
+    },
+    bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwd(x.data, dy.data, maxpoolGeometry(x.shape, attrs)))],
+  },
+  gpu: {
+    source,
+    fwdEntries: ['maxpool_fwd'],
+    bwdEntries: ['maxpool_bwd'],
+    fwd: (gpu, [x], [y], attrs) => {
+      const g = maxpoolGeometry(x.shape, attrs);
+      const total = g.n * g.c * g.oh * g.ow;
+      gpu.run(source, 'maxpool_fwd', { x, y }, uniforms(g, total), { threads: total });
+    },
+    bwd: (gpu, [x], _outputs, dy, [dx], attrs) => {
+      const g = maxpoolGeometry(x.shape, attrs);
+      const total = g.n * g.c * g.h * g.w;
+      gpu.run(source, 'maxpool_bwd', { x, dy, dx: dx! }, uniforms(g, total), { threads: total });
+    },
+  },
+});
