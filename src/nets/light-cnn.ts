@@ -1,0 +1,28 @@
+import type { GraphSpec } from './graph.ts';
+import { GraphBuilder } from './layers.ts';
+import { trunk } from './trunk.ts';
+
+/**
+ * The paper's light CNN (Fig. 3): custom fires, then
+ * T = ELU(convT 4×4/4, 512→64)(fire9), X = concat[fire3, T], W = ELU(conv 1×1 192→128)(X),
+ * F = concat[X, W] (320 maps at 56×56), global average pool → dropout(0.5) → dense 320→2.
+ */
+export function lightCnn(options: { inChannels?: number; size?: number } = {}): GraphSpec {
+  const { inChannels = 1, size = 224 } = options;
+  const b = new GraphBuilder();
+  const { fire3, fire9 } = trunk(b, inChannels, 'custom', false);
+  const t = b.elu('upsample_act', b.convTranspose('upsample', fire9, 512, 64, 4, 4));
+  const x = b.concat('skip_concat', [fire3, t]);
+  const w = b.elu('weighted_sum_act', b.conv('weighted_sum', x, 192, 128, 1));
+  const features = b.concat('features', [x, w]);
+  const pooled = b.dropout('dropout', b.globalAvgPool('gap', features), 0.5);
+  const logits = b.dense('fc', pooled, 320, 2);
+  return {
+    name: 'light-cnn',
+    inputShape: [inChannels, size, size],
+    params: b.params,
+    nodes: b.nodes,
+    logits,
+    cam: { features, weight: 'fc.weight' },
+  };
+}
