@@ -1,15 +1,19 @@
 import type { AnyOp } from './op.ts';
 import { add } from './ops/add.ts';
+import { batchnorm } from './ops/batchnorm.ts';
 import { concat } from './ops/concat.ts';
+import { dense } from './ops/dense.ts';
 import { dropout } from './ops/dropout.ts';
 import { elu } from './ops/elu.ts';
 import { globalAvgPool } from './ops/global-avg-pool.ts';
 import { maxpool } from './ops/maxpool.ts';
 import { relu } from './ops/relu.ts';
+import { sgd } from './ops/sgd.ts';
+import { softmaxCrossEntropy } from './ops/softmax-cross-entropy.ts';
 
 /** Every op of the runtime; the only place ops are wired to backends. */
 export const registry: ReadonlyMap<string, AnyOp> = new Map(
-  [elu, relu, add, dropout, maxpool, globalAvgPool, concat].map((op) => [op.name, op as AnyOp]),
+  [elu, relu, add, dropout, maxpool, globalAvgPool, concat, batchnorm, dense, softmaxCrossEntropy, sgd].map((op) => [op.name, op as AnyOp]),
 );
 
 export function getOp(name: string): AnyOp {
