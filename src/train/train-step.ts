@@ -1,0 +1,68 @@
+import type { Net } from '../nets/net.ts';
+import type { Tensor } from '../runtime/tensor.ts';
+import { checkLabels } from '../runtime/ops/softmax-cross-entropy.ts';
+
+export interface SgdSettings {
+  lr: number;
+  momentum: number;
+  /** L2 regularisation, applied as weight decay on every trainable parameter. */
+  weightDecay: number;
+}
+
+/** SGD with momentum and L2 over a net's trainable parameters; velocities start at zero. */
+export class Sgd {
+  private readonly velocities = new Map<string, Tensor>();
+
+  constructor(private readonly net: Net) {}
+
+  step(grads: ReadonlyMap<string, Tensor>, settings: SgdSettings): void {
+    for (const [name, grad] of grads) {
+      const param = this.net.params.get(name)!;
+      let v = this.velocities.get(name);
+      if (!v) this.velocities.set(name, (v = this.net.backend.tensor(param.shape, new Float32Array(param.size))));
+      this.net.backend.forward('sgd', [param, grad, v], settings);
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.velocities.values()) v.dispose();
+    this.velocities.clear();
+  }
+}
+
+export interface StepResult {
+  /** The batch's weighted cross-entropy (read back from the device). */
+  loss: number;
+  /** Softmax probabilities [N, classes]. */
+  probs: Float32Array;
+}
+
+/**
+ * One training step: forward in training mode, weighted softmax cross-entropy,
+ * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices.
+ */
+export async function trainStep(
+  net: Net,
+  sgd: Sgd,
+  x: Tensor,
+  labels: Float32Array,
+  classWeights: Float32Array,
+  settings: SgdSettings,
+  seed: number,
+): Promise<StepResult> {
+  const backend = net.backend;
+  const pass = net.forward(x, 'train', { seed });
+  checkLabels(labels, pass.logits.shape[1]);
+  const labelT = backend.tensor([labels.length], labels);
+  const weightT = backend.tensor([classWeights.length], classWeights);
+  const [lossT, probsT] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT]);
+  const one = backend.tensor([1], Float32Array.of(1));
+  const [dLogits] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, probsT], one);
+  const grads = net.backward(pass, dLogits!);
+  sgd.step(grads, settings);
+  const [loss] = await lossT.read();
+  const probs = await probsT.read();
+  for (const t of [labelT, weightT, lossT, probsT, one, dLogits!, ...grads.values()]) t.dispose();
+  net.release(pass);
+  return { loss, probs };
+}
