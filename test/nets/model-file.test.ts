@@ -1,0 +1,89 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildNet } from '../../src/nets/index.ts';
+import { createNet, initialWeights } from '../../src/nets/init.ts';
+import { loadModelFile, saveModelFile } from '../../src/nets/model-file.ts';
+import { decodeModel, encodeModel, type ModelMetadata } from '../../src/nets/model-format.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../src/nets/safetensors.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+
+const meta: ModelMetadata = {
+  net: 'light-cnn',
+  inChannels: 1,
+  inputSize: 224,
+  preprocessing: { resize: 'area', size: 224, mean: 0.5, std: 0.25 },
+  classNames: ['NonCOVID', 'COVID'],
+  training: 'untrained',
+};
+
+describe('safetensors', () => {
+  it('writes the documented layout: u64 header length, JSON header, 8-byte aligned data', () => {
+    const bytes = encodeSafetensors(new Map([['a', { shape: [2, 3], data: Float32Array.of(1, 2, 3, 4, 5, 6) }]]), { k: 'v' });
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + n) % 8).toBe(0);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    expect(header).toEqual({ __metadata__: { k: 'v' }, a: { dtype: 'F32', shape: [2, 3], data_offsets: [0, 24] } });
+    expect(Array.from(new Float32Array(bytes.slice(8 + n).buffer))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Array.from(decodeSafetensors(bytes, 'x').tensors.get('a')!.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('rejects a file that is not safetensors, or is truncated, saying which', () => {
+    expect(() => decodeSafetensors(new Uint8Array(3), 'f.bin')).toThrow('f.bin: not a safetensors file (3 bytes');
+    expect(() => decodeSafetensors(new TextEncoder().encode('\x89PNG\r\n\x1a\nxxxxxxxxxx'), 'img.png')).toThrow(/img\.png: not a safetensors file or truncated/);
+    const good = encodeSafetensors(new Map([['a', { shape: [4], data: new Float32Array(4) }]]), {});
+    expect(() => decodeSafetensors(good.subarray(0, good.length - 4), 'cut.safetensors')).toThrow(
+      'cut.safetensors: truncated: tensor a ends at byte 16 of data but the file holds 12',
+    );
+  });
+});
+
+describe('model files', () => {
+  const spec = buildNet('light-cnn');
+  const weights = initialWeights(spec, 2);
+
+  it('round-trip every tensor and the metadata through a file written atomically', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const path = join(dir, 'light-cnn.safetensors');
+    const net = createNet(spec, new CpuBackend(), 2);
+    await saveModelFile(path, net, meta);
+    expect(readdirSync(dir)).toEqual(['light-cnn.safetensors']);
+    const loaded = await loadModelFile(path);
+    expect(loaded.meta).toEqual(meta);
+    for (const [name, data] of weights) {
+      expect(Buffer.from(loaded.weights.get(name)!.buffer).equals(Buffer.from(data.buffer)), name).toBe(true);
+    }
+  });
+
+  it('reject a file whose tensors do not fit the net its metadata names', () => {
+    const bytes = encodeModel(spec, weights, meta);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)))));
+    header.__metadata__.net = 'squeezenet';
+    const relabelled = encodeSafetensors(
+      new Map(Object.keys(header).filter((k) => k !== '__metadata__').map((k) => [k, { shape: header[k].shape, data: weights.get(k)! }])),
+      header.__metadata__,
+    );
+    expect(() => decodeModel(relabelled, 'm.safetensors')).toThrow('m.safetensors: does not fit squeezenet: tensor classifier.weight [2,512,1,1] is missing');
+  });
+
+  it('reject a missing tensor and a wrong shape', () => {
+    const small = buildNet('light-cnn');
+    const missing = new Map(weights);
+    missing.delete('fc.bias');
+    const tensors = new Map([...missing].map(([k, d]) => [k, { shape: small.params.find((p) => p.name === k)!.shape, data: d }]));
+    const md = { net: 'light-cnn', preprocessing: '{}', classNames: '["NonCOVID","COVID"]', training: '"x"' };
+    expect(() => decodeModel(encodeSafetensors(tensors, md), 'a')).toThrow('a: does not fit light-cnn: tensor fc.bias [2] is missing');
+    tensors.set('fc.bias', { shape: [1, 2], data: new Float32Array(2) });
+    expect(() => decodeModel(encodeSafetensors(tensors, md), 'b')).toThrow('b: does not fit light-cnn: tensor fc.bias has shape [1,2], the net needs [2]');
+  });
+
+  it('reject a missing file and a corrupt one with the path in the message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    await expect(loadModelFile(join(dir, 'nope.safetensors'))).rejects.toThrow(`model file ${join(dir, 'nope.safetensors')} does not exist`);
+    const bad = join(dir, 'bad.safetensors');
+    writeFileSync(bad, 'hello world, not a model');
+    await expect(loadModelFile(bad)).rejects.toThrow(`${bad}: not a safetensors file or truncated`);
+    expect(readFileSync(bad, 'utf8')).toBe('hello world, not a model');
+  });
+});
