@@ -27,7 +27,8 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const itemSize = descr === '<f4' ? 4 : 8;
   const dataStart = headerStart + headerLength;
   if (bytes.length - dataStart < count * itemSize) throw fail(`truncated: shape (${shape.join(', ')}) needs ${count * itemSize} bytes of data, the file has ${bytes.length - dataStart}`);
-  const raw = bytes.slice(dataStart, dataStart + count * itemSize).buffer;
+  // A copy (Node's Buffer.slice would share memory): aligned, and only this array's bytes.
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + count * itemSize)).buffer;
   const data = itemSize === 4 ? new Float32Array(raw) : Float32Array.from(new Float64Array(raw));
   return { shape, data };
 }

@@ -20,3 +20,9 @@ describe('.npy files (written by numpy 2.4)', () => {
     expect(() => parseNpy(cut.subarray(0, cut.length - 4), 'c.npy')).toThrow('c.npy: truncated: shape (2, 3) needs 24 bytes of data, the file has 20');
   });
 });
+
+it('copies only the array out of a Node Buffer that shares a larger pool', () => {
+  const file = readFileSync('test/fixtures/ramp-f4-2x3.npy');
+  const pooled = Buffer.concat([Buffer.alloc(3, 7), file]).subarray(3);
+  expect(Array.from(parseNpy(pooled, 'p.npy').data)).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+});

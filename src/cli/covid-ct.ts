@@ -1,0 +1,30 @@
+/** The `covid-ct` command line: one subcommand per job. */
+import { INFO_HELP, infoCommand } from './info.ts';
+import { PREDICT_HELP, predictCommand } from './predict.ts';
+
+const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
+  predict: { help: PREDICT_HELP, run: predictCommand },
+  info: { help: INFO_HELP, run: infoCommand },
+};
+
+const usage = () => `usage: covid-ct <command> [options]\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}`;
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new Error(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return;
+  }
+  await command.run(rest);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`covid-ct: ${err.message}`);
+  process.exitCode = 1;
+});

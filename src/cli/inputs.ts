@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { loadImageFile } from '../train/data/load-image-file.ts';
+import type { GrayImage } from '../train/data/image.ts';
+import { PREPROCESSING, preprocess } from '../train/data/preprocess.ts';
+import { parseNpy } from './npy.ts';
+
+/** One net input [C·H·W] with the name it is reported under, and the gray picture for CAM overlays. */
+export interface PreparedInput {
+  name: string;
+  input: Float32Array;
+  image?: GrayImage;
+}
+
+/**
+ * Images are decoded and preprocessed; .npy files hold already-preprocessed
+ * float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
+ */
+export async function prepareInputs(paths: string[], size: number): Promise<PreparedInput[]> {
+  const out: PreparedInput[] = [];
+  for (const path of paths) {
+    if (path.toLowerCase().endsWith('.npy')) {
+      out.push(...(await npyInputs(path, size)));
+    } else {
+      const image = await loadImageFile(path);
+      out.push({ name: path, input: preprocess(image, { size }), image });
+    }
+  }
+  return out;
+}
+
+async function npyInputs(path: string, size: number): Promise<PreparedInput[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  const { shape, data } = parseNpy(bytes, path);
+  const s = `${shape.join(',')}`;
+  const ok = s === `${size},${size}` || s === `1,${size},${size}` || (shape.length === 4 && shape[1] === 1 && shape[2] === size && shape[3] === size);
+  if (!ok) throw new Error(`${path}: shape [${s}] is not [${size},${size}], [1,${size},${size}] or [N,1,${size},${size}]`);
+  const n = shape.length === 4 ? shape[0] : 1;
+  const plane = size * size;
+  return Array.from({ length: n }, (_, i) => ({
+    name: n === 1 ? path : `${path}[${i}]`,
+    input: data.slice(i * plane, (i + 1) * plane),
+  }));
+}
+
+/** Images must be prepared the way the model was trained; refuse a model that recorded other constants. */
+export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): void {
+  for (const key of ['resize', 'mean', 'std'] as const) {
+    if (recorded[key] !== PREPROCESSING[key]) {
+      throw new Error(`${modelFile}: trained with preprocessing ${key} = ${JSON.stringify(recorded[key])}, this build uses ${JSON.stringify(PREPROCESSING[key])}`);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodePng } from '../../src/train/data/decode-png.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
+import { buildNet } from '../../src/nets/index.ts';
+import { createNet } from '../../src/nets/init.ts';
+import { saveModelFile } from '../../src/nets/model-file.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { softmaxRows } from '../../src/cli/softmax.ts';
+
+const run = promisify(execFile);
+const IMAGES = '/work/shared/data/covid-ct/images';
+const covidPng = `${IMAGES}/COVID/2020.01.24.919183-p27-132.png`;
+const nonCovidJpg = `${IMAGES}/NonCOVID/${readdirSync(`${IMAGES}/NonCOVID`).find((f) => f.endsWith('.jpg'))}`;
+const dir = mkdtempSync(join(tmpdir(), 'predict-'));
+const model = join(dir, 'untrained.safetensors');
+
+interface Row { file: string; pCovid: number; label: string; ms: number; backend: string }
+
+async function predict(...args: string[]): Promise<Row[]> {
+  const { stdout } = await run('node', ['bin/covid-ct.mjs', 'predict', '--model', model, '--json', ...args], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout);
+}
+
+/** P(COVID) of an input by calling the net directly on the CPU. */
+async function direct(input: Float32Array): Promise<number> {
+  const net = createNet(buildNet('light-cnn'), new CpuBackend(), 11);
+  const pass = net.forward(net.backend.tensor([1, 1, 224, 224], input), 'infer');
+  return softmaxRows(await pass.logits.read(), 2)[1];
+}
+
+describe('covid-ct predict', () => {
+  beforeAll(async () => {
+    const net = createNet(buildNet('light-cnn'), new CpuBackend(), 11);
+    await saveModelFile(model, net, {
+      net: 'light-cnn', inChannels: 1, inputSize: 224, preprocessing: { ...PREPROCESSING },
+      classNames: ['NonCOVID', 'COVID'], training: 'untrained (seed 11), for tests',
+    });
+  });
+
+  it('prints one JSON array whose probabilities are the net\'s, on cpu and webgpu alike', async () => {
+    const cpu = await predict('--backend', 'cpu', covidPng, nonCovidJpg);
+    const gpu = await predict('--backend', 'webgpu', covidPng, nonCovidJpg);
+    expect(cpu.map((r) => r.file)).toEqual([covidPng, nonCovidJpg]);
+    expect(cpu.map((r) => r.backend)).toEqual(['cpu', 'cpu']);
+    expect(gpu.map((r) => r.backend)).toEqual(['webgpu', 'webgpu']);
+    const want = await direct(preprocess(await loadImageFile(covidPng)));
+    expect(cpu[0].pCovid).toBeCloseTo(want, 6);
+    for (let i = 0; i < 2; i++) {
+      expect(Math.abs(gpu[i].pCovid - cpu[i].pCovid)).toBeLessThan(1e-4);
+      expect(cpu[i].label).toBe(cpu[i].pCovid > 0.5 ? 'COVID' : 'NonCOVID');
+      expect(cpu[i].ms).toBeGreaterThan(0);
+    }
+  });
+
+  it('feeds .npy tensors to the net as they are, giving the same answer as the image', async () => {
+    const input = preprocess(await loadImageFile(covidPng));
+    const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 224, 224), }`.padEnd(117) + '\n';
+    const npy = Buffer.concat([Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length, 0]), Buffer.from(header), Buffer.from(input.buffer, input.byteOffset, input.byteLength)]);
+    const path = join(dir, 'slice.npy');
+    writeFileSync(path, npy);
+    const [fromNpy] = await predict('--backend', 'cpu', path);
+    const [fromImage] = await predict('--backend', 'cpu', covidPng);
+    expect(fromNpy.pCovid).toBeCloseTo(fromImage.pCovid, 6);
+  });
+
+  it('writes a CAM overlay PNG at the slice\'s resolution', async () => {
+    const camDir = join(dir, 'cams');
+    await predict('--backend', 'cpu', '--cam', camDir, covidPng);
+    const [file] = readdirSync(camDir);
+    expect(file).toBe('2020.01.24.919183-p27-132.png.cam.png');
+    const overlay = decodePng(new Uint8Array(readFileSync(join(camDir, file))), file);
+    const slice = await loadImageFile(covidPng);
+    expect([overlay.width, overlay.height]).toEqual([slice.width, slice.height]);
+  });
+
+  it('names the file at fault and exits non-zero', async () => {
+    const bad = join(dir, 'broken.png');
+    writeFileSync(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/broken\.png/);
+    await expect(predict('--backend', 'cpu', join(dir, 'missing.png'))).rejects.toThrow(/missing\.png/);
+  });
+});
