@@ -1,0 +1,59 @@
+import type { Shape } from '../runtime/shape.ts';
+import { floatAttr, intAttr, intsAttr, type OnnxAttribute, type OnnxNode } from './onnx-schema.ts';
+
+/** What one of our ops needs to become ONNX nodes. Inputs are already resolved value names. */
+export interface OpToOnnx {
+  name: string;
+  inputs: string[];
+  attrs: Record<string, unknown>;
+  /** Shapes of the parameters, for attributes ONNX wants spelled out (kernel_shape). */
+  paramShape: (name: string) => Shape | undefined;
+}
+
+const node = (name: string, op_type: string, input: string[], attribute: OnnxAttribute[] = []): OnnxNode => ({
+  name,
+  op_type,
+  input,
+  output: [name],
+  attribute,
+});
+
+/** Our convolutions pad every side alike; ONNX wants [top, left, bottom, right]. */
+function convAttrs({ name, inputs, attrs, paramShape }: OpToOnnx): OnnxAttribute[] {
+  const weight = paramShape(inputs[1]);
+  if (!weight || weight.length !== 4) throw new Error(`node "${name}": weight ${inputs[1]} is not a parameter of rank 4`);
+  const stride = Number(attrs.stride ?? 1);
+  const pad = Number(attrs.pad ?? 0);
+  return [intsAttr('kernel_shape', [weight[2], weight[3]]), intsAttr('strides', [stride, stride]), intsAttr('pads', [pad, pad, pad, pad])];
+}
+
+/** Each of our ops as the ONNX (opset 17) nodes that compute the same values in inference. */
+export const ONNX_MAPPINGS: Readonly<Record<string, (op: OpToOnnx) => OnnxNode[]>> = {
+  conv2d: (op) => [node(op.name, 'Conv', op.inputs, convAttrs(op))],
+  // Our weight is [Cin, Cout, kh, kw], which is ONNX's ConvTranspose layout too.
+  conv_transpose2d: (op) => [node(op.name, 'ConvTranspose', op.inputs, convAttrs(op))],
+  // Inputs x, gamma, beta, running mean, running variance: ONNX's order; inference uses the running statistics.
+  batchnorm: (op) => [node(op.name, 'BatchNormalization', op.inputs, [floatAttr('epsilon', Number(op.attrs.eps ?? 1e-5))])],
+  elu: (op) => [node(op.name, 'Elu', op.inputs, [floatAttr('alpha', Number(op.attrs.alpha ?? 1))])],
+  relu: (op) => [node(op.name, 'Relu', op.inputs)],
+  maxpool: ({ name, inputs, attrs }) => {
+    const [kernel, stride, pad] = [Number(attrs.kernel), Number(attrs.stride), Number(attrs.pad ?? 0)];
+    return [
+      node(name, 'MaxPool', inputs, [
+        intsAttr('kernel_shape', [kernel, kernel]),
+        intsAttr('strides', [stride, stride]),
+        intsAttr('pads', [pad, pad, pad, pad]),
+        intAttr('ceil_mode', attrs.ceilMode ? 1 : 0),
+      ]),
+    ];
+  },
+  // GlobalAveragePool keeps [N,C,1,1]; ours gives [N,C].
+  global_avg_pool: ({ name, inputs }) => [
+    node(`${name}/pool`, 'GlobalAveragePool', inputs),
+    node(name, 'Flatten', [`${name}/pool`], [intAttr('axis', 1)]),
+  ],
+  concat: (op) => [node(op.name, 'Concat', op.inputs, [intAttr('axis', 1)])],
+  add: (op) => [node(op.name, 'Add', op.inputs)],
+  // y = x·wᵀ + b with w [out, in].
+  dense: (op) => [node(op.name, 'Gemm', op.inputs, [intAttr('transB', 1)])],
+};
