@@ -1,0 +1,67 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLASS_NAMES, type ClassName } from './classes.ts';
+import { parsePatientsCsv, parseSplitList, type ListedImage } from './dataset-files.ts';
+
+export interface DatasetEntry {
+  /** root joined with `CLASS/file`. */
+  path: string;
+  label: ClassName;
+  /** From meta.csv when given and the file is listed there. */
+  patient?: string;
+}
+
+export interface ListDatasetOptions {
+  /** A split file (`CLASS/file` a line): only these images, in this order; a missing one is an error. */
+  list?: string;
+  /** A CSV with `path,label,patient` columns, paths relative to root, to fill in `patient`. */
+  meta?: string;
+}
+
+/**
+ * The images under root, one folder per class (COVID/, NonCOVID/). Without a list: every
+ * file in those folders except hidden ones (names starting with "."), NonCOVID first, each
+ * folder sorted by name. Files are not opened here; loadBatch reports the unreadable ones.
+ */
+export async function listDataset(root: string, options: ListDatasetOptions = {}): Promise<DatasetEntry[]> {
+  const images = options.list ? await listedImages(root, options.list) : await folderImages(root);
+  const patients = options.meta ? parsePatientsCsv(await readText(options.meta), options.meta) : undefined;
+  return images.map(({ relativePath, label }) => {
+    const patient = patients?.get(relativePath);
+    const entry: DatasetEntry = { path: join(root, relativePath), label };
+    return patient === undefined ? entry : { ...entry, patient };
+  });
+}
+
+async function listedImages(root: string, listFile: string): Promise<ListedImage[]> {
+  const images = parseSplitList(await readText(listFile), listFile);
+  await Promise.all(
+    images.map(async ({ relativePath }) => {
+      const path = join(root, relativePath);
+      const found = await stat(path).then((s) => s.isFile(), () => false);
+      if (!found) throw new Error(`${listFile} lists ${relativePath}, but ${path} is not a file`);
+    }),
+  );
+  return images;
+}
+
+async function folderImages(root: string): Promise<ListedImage[]> {
+  const images: ListedImage[] = [];
+  for (const label of CLASS_NAMES) {
+    const folder = join(root, label);
+    const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`dataset root ${root} has no readable ${label}/ folder (${error.code ?? error.message})`);
+    });
+    const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
+    for (const name of names.sort()) images.push({ relativePath: `${label}/${name}`, label });
+  }
+  return images;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}

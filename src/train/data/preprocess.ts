@@ -1,0 +1,29 @@
+import type { GrayImage } from './image.ts';
+import { resizeGray } from './resize.ts';
+
+/**
+ * How every image becomes the net's input, in Node and in the browser alike: the whole image
+ * resized to size × size (aspect ratio not kept, see resizeGray), then (v − mean) / std.
+ * mean and std are those of the 426 training images after the resize, over all pixels
+ * (scripts/preprocessing-stats.ts printed mean 0.5967, std 0.3198; an independent NumPy
+ * computation with Pillow's decoders gave 0.59671 and 0.31978).
+ */
+export const PREPROCESSING = {
+  resize: 'area-shrink-bilinear-enlarge',
+  size: 224,
+  mean: 0.5967,
+  std: 0.3198,
+} as const;
+
+/** One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and std. */
+export function preprocess(image: GrayImage, { size = PREPROCESSING.size }: { size?: number } = {}): Float32Array {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`preprocess: size must be a positive integer, got ${size}`);
+  const { width, height, data } = image;
+  if (!(width >= 1 && height >= 1 && data.length === width * height)) {
+    throw new RangeError(`preprocess: image of ${width} × ${height} pixels with ${data.length} values`);
+  }
+  const input = resizeGray(image, size, size);
+  const scale = 1 / PREPROCESSING.std;
+  for (let i = 0; i < input.length; i++) input[i] = (input[i] - PREPROCESSING.mean) * scale;
+  return input;
+}

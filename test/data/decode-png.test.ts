@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { encode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { decodePng } from '../../src/train/data/decode-png.ts';
+import { catchDecodeError } from './catch-error.ts';
+import { COVID_CT_IMAGES } from './data-paths.ts';
+import { blockMean, mean, pixel, std } from './image-stats.ts';
+
+const read = (name: string) => new Uint8Array(readFileSync(`${COVID_CT_IMAGES}/${name}`));
+
+// Reference numbers: Pillow + NumPy, gray = (0.299 R + 0.587 G + 0.114 B) / 255 in float64.
+describe('decodePng on data set files', () => {
+  it.each([
+    { name: 'COVID/2020.03.13.20035212-p23-152.png', kind: '8-bit gray', width: 512, height: 440, mean: 0.557897, std: 0.425641, centre: 1, at10x20: 1, block: 0.517375 },
+    { name: 'COVID/2020.02.10.20021584-p6-52_0.png', kind: '8-bit RGB', width: 287, height: 202, mean: 0.695373, std: 0.268115, centre: 1, at10x20: 52 / 255, block: 0.337354 },
+    { name: 'COVID/2020.01.24.919183-p27-132.png', kind: '8-bit RGBA', width: 725, height: 551, mean: 0.680929, std: 0.340916, centre: 251 / 255, at10x20: 42 / 255, block: 0.492766 },
+  ])('$kind $name', (c) => {
+    const image = decodePng(read(c.name), c.name);
+    expect([image.width, image.height]).toEqual([c.width, c.height]);
+    expect(mean(image.data)).toBeCloseTo(c.mean, 5);
+    expect(std(image.data)).toBeCloseTo(c.std, 5);
+    expect(pixel(image, c.width >> 1, c.height >> 1)).toBeCloseTo(c.centre, 6);
+    expect(pixel(image, 10, 20)).toBeCloseTo(c.at10x20, 6);
+    expect(blockMean(image, c.width >> 2, c.height >> 2, 32)).toBeCloseTo(c.block, 5);
+  });
+});
+
+describe('decodePng on synthesized colour types and depths', () => {
+  const decoded = (png: Parameters<typeof encode>[0]) => Array.from(decodePng(encode(png), 'synthetic.png').data);
+
+  it('16-bit gray scales by 65535', () => {
+    const values = decoded({ width: 3, height: 1, depth: 16, channels: 1, data: new Uint16Array([0, 32768, 65535]) });
+    expect(values[0]).toBe(0);
+    expect(values[1]).toBeCloseTo(32768 / 65535, 6);
+    expect(values[2]).toBe(1);
+  });
+
+  it('gray + alpha ignores alpha, 8- and 16-bit', () => {
+    const eight = decoded({ width: 2, height: 1, depth: 8, channels: 2, data: new Uint8Array([200, 0, 100, 255]) });
+    expect(eight[0]).toBeCloseTo(200 / 255, 6);
+    expect(eight[1]).toBeCloseTo(100 / 255, 6);
+    const sixteen = decoded({ width: 1, height: 1, depth: 16, channels: 2, data: new Uint16Array([13107, 7]) });
+    expect(sixteen[0]).toBeCloseTo(0.2, 6);
+  });
+
+  it('16-bit RGBA uses BT.601 luma and ignores alpha', () => {
+    const values = decoded({ width: 2, height: 1, depth: 16, channels: 4, data: new Uint16Array([65535, 0, 0, 0, 0, 0, 65535, 65535]) });
+    expect(values[0]).toBeCloseTo(0.299, 6);
+    expect(values[1]).toBeCloseTo(0.114, 6);
+  });
+
+  it('2-bit palette looks colours up, then luma', () => {
+    const palette = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [10, 20, 30]];
+    const values = decoded({ width: 3, height: 1, depth: 2, channels: 1, palette, data: new Uint8Array([0b00_01_10_00]) });
+    expect(values[0]).toBeCloseTo(0.299, 6);
+    expect(values[1]).toBeCloseTo(0.587, 6);
+    expect(values[2]).toBeCloseTo(0.114, 6);
+  });
+
+  it('1-bit palette with transparency (tRNS) ignores the alpha', () => {
+    const palette = [[0, 0, 0, 0], [255, 255, 255, 128]];
+    expect(decoded({ width: 2, height: 1, depth: 1, channels: 1, palette, data: new Uint8Array([0b0100_0000]) })).toEqual([0, 1]);
+  });
+
+  it('1-bit gray unpacks each row from its own byte', () => {
+    const values = decoded({ width: 10, height: 2, depth: 1, channels: 1, data: new Uint8Array([0b1011_0000, 0b0100_0000, 0xff, 0xc0]) });
+    expect(values).toEqual([1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+});
+
+describe('decodePng on damaged files', () => {
+  const good = read('COVID/2020.02.10.20021584-p6-52_0.png');
+
+  it('a flipped byte inside IDAT fails the CRC check', () => {
+    const corrupt = Uint8Array.from(good);
+    corrupt[good.length >> 1] ^= 0xff;
+    expect(() => decodePng(corrupt, 'flipped.png')).toThrowError(/^corrupt PNG: CRC mismatch for chunk IDAT.* in flipped\.png$/);
+  });
+
+  it('a file cut inside a chunk is truncated, naming the chunk', async () => {
+    const error = await catchDecodeError(() => decodePng(good.subarray(0, good.length >> 1), 'half.png'));
+    expect(error.file).toBe('half.png');
+    expect(error.reason).toMatch(/^truncated PNG: chunk IDAT at byte \d+ needs \d+ bytes, only \d+ left$/);
+  });
+
+  it('a file without IEND is truncated', () => {
+    expect(() => decodePng(good.subarray(0, good.length - 12), 'no-end.png')).toThrowError(
+      `truncated PNG: file ends at byte ${good.length - 12} before the IEND chunk in no-end.png`,
+    );
+  });
+});
