@@ -13,6 +13,9 @@ import type { Backend } from '../../src/runtime/backend.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import type { WebGpuBackend } from '../../src/runtime/gpu/backend.ts';
 import { Random } from '../../src/runtime/random.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { preprocess } from '../../src/train/data/preprocess.ts';
+import { COVID_CT_ROOT } from '../data/data-paths.ts';
 import { webgpuForTests } from '../harness/webgpu.ts';
 
 const CLASS_NAMES = ['NonCOVID', 'COVID'];
@@ -92,6 +95,20 @@ describe('ONNX export, run by onnxruntime-node against our forward pass', () => 
     for (const backend of [new CpuBackend(), gpu]) {
       expect(maxAbsDiff(await ourProbabilities(spec, weights, backend, x), probs), backend.name).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe('ONNX export on 2 real CT slices, preprocessed as in training', () => {
+  const files = ['COVID/2020.01.24.919183-p27-132.png', 'NonCOVID/102.png'].map((f) => join(COVID_CT_ROOT, 'images', f));
+
+  it('light-cnn: onnxruntime-node and our cpu backend agree within 1e-4', async () => {
+    const spec = buildNet('light-cnn');
+    const x = new Float32Array(BATCH * SIZE * SIZE);
+    for (const [i, file] of files.entries()) x.set(preprocess(await loadImageFile(file), { size: SIZE }), i * SIZE * SIZE);
+    const weights = await testWeights(spec, x);
+    const { probs } = await onnxProbabilities(exportOnnx(spec, weights, { classNames: CLASS_NAMES }), x);
+    for (const p of probs) expect(p).toBeGreaterThan(0.1);
+    expect(maxAbsDiff(await ourProbabilities(spec, weights, new CpuBackend(), x), probs)).toBeLessThan(1e-4);
   });
 });
 
