@@ -8,7 +8,7 @@ export class Tensor {
   constructor(
     readonly shape: Shape,
     readonly backend: Backend,
-    readonly handle: Float32Array | GPUBuffer,
+    readonly handle: Float32Array | Float64Array | GPUBuffer,
   ) {}
 
   get size(): number {

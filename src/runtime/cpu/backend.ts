@@ -1,24 +1,38 @@
 import type { Backend, MemoryStats } from '../backend.ts';
-import { host, type HostTensor } from '../host-tensor.ts';
+import { host, type Arr, type HostTensor } from '../host-tensor.ts';
 import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
 
-/** Runs every op on Float32Arrays: an op's optimised CPU code where it has one, else its reference twin. */
+/**
+ * Runs every op on the CPU: an op's optimised code where it has one, else its
+ * reference twin. With `float64` every tensor is a Float64Array and only the
+ * reference twins run: whole-net finite-difference checks use that.
+ */
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
-  readonly description = 'CPU (JavaScript)';
+  readonly description: string;
   private bytesInUse = 0;
   private peak = 0;
 
-  tensor(shape: Shape, data?: Float32Array): Tensor {
+  constructor(private readonly options: { float64?: boolean } = {}) {
+    this.description = options.float64 ? 'CPU (JavaScript, float64 reference)' : 'CPU (JavaScript)';
+  }
+
+  tensor(shape: Shape, data?: Float32Array | Float64Array): Tensor {
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
-    return this.wrap(shape, data ? data.slice() : new Float32Array(n));
+    const Type = this.options.float64 ? Float64Array : Float32Array;
+    return this.wrap(shape, data ? Type.from(data) : new Type(n));
   }
 
   async read(t: Tensor): Promise<Float32Array> {
+    return Float32Array.from(this.data(t));
+  }
+
+  /** The values at the backend's own precision (float64 in a float64 backend). */
+  readExact(t: Tensor): Arr {
     return this.data(t).slice();
   }
 
@@ -29,17 +43,17 @@ export class CpuBackend implements Backend {
   forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
     const op = getOp(opName);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
-    const outs = (op.cpuFast?.fwd ?? op.cpu.fwd)(inputs.map((t) => this.host(t)), attrs);
-    return outs.map((o) => this.wrap(o.shape, o.data as Float32Array));
+    const outs = ((!this.options.float64 && op.cpuFast?.fwd) || op.cpu.fwd)(inputs.map((t) => this.host(t)), attrs);
+    return outs.map((o) => this.wrap(o.shape, o.data));
   }
 
   backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}): (Tensor | null)[] {
     const op = getOp(opName);
-    const bwd = op.cpuFast?.bwd ?? op.cpu.bwd;
+    const bwd = (!this.options.float64 && op.cpuFast?.bwd) || op.cpu.bwd;
     if (!bwd) throw new Error(`${opName} has no backward pass`);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
     const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs);
-    return grads.map((g) => (g ? this.wrap(g.shape, g.data as Float32Array) : null));
+    return grads.map((g) => (g ? this.wrap(g.shape, g.data) : null));
   }
 
   async sync(): Promise<void> {}
@@ -56,11 +70,11 @@ export class CpuBackend implements Backend {
     return host(t.shape, this.data(t));
   }
 
-  private data(t: Tensor): Float32Array {
-    return t.handle as Float32Array;
+  private data(t: Tensor): Arr {
+    return t.handle as Arr;
   }
 
-  private wrap(shape: Shape, data: Float32Array): Tensor {
+  private wrap(shape: Shape, data: Arr): Tensor {
     this.bytesInUse += data.byteLength;
     this.peak = Math.max(this.peak, this.bytesInUse);
     return new Tensor(shape, this, data);
