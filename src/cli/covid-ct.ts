@@ -1,10 +1,12 @@
 /** The `covid-ct` command line: one subcommand per job. */
+import { EXPORT_ONNX_HELP, exportOnnxCommand } from './export-onnx.ts';
 import { INFO_HELP, infoCommand } from './info.ts';
 import { PREDICT_HELP, predictCommand } from './predict.ts';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
   predict: { help: PREDICT_HELP, run: predictCommand },
   info: { help: INFO_HELP, run: infoCommand },
+  'export-onnx': { help: EXPORT_ONNX_HELP, run: exportOnnxCommand },
 };
 
 const usage = () => `usage: covid-ct <command> [options]\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}`;

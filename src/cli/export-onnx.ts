@@ -1,0 +1,25 @@
+import { parseArgs } from 'node:util';
+import { loadModelFile } from '../nets/model-file.ts';
+import { exportOnnx } from '../nets/onnx-export.ts';
+import { writeOnnxFile } from '../nets/onnx-file.ts';
+import { modelPath } from './load-net.ts';
+
+export const EXPORT_ONNX_HELP = `covid-ct export-onnx [--model FILE] --out model.onnx
+  Writes a standard ONNX model (opset 17): input "input" [N,C,H,W] float32, already
+  preprocessed; output "probabilities" [N,2] in the order of the "classNames" metadata.`;
+
+export async function exportOnnxCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.out) throw new Error(`export-onnx needs --out FILE\n${EXPORT_ONNX_HELP}`);
+  const file = modelPath(values.model);
+  const { meta, spec, weights } = await loadModelFile(file);
+  const bytes = exportOnnx(spec, weights, {
+    classNames: meta.classNames,
+    net: meta.net,
+    sourceModel: file,
+    preprocessing: JSON.stringify(meta.preprocessing),
+    training: JSON.stringify(meta.training),
+  });
+  await writeOnnxFile(values.out, bytes);
+  console.error(`wrote ${values.out} (${(bytes.length / 1e6).toFixed(1)} MB, ${meta.net}, opset 17)`);
+}
