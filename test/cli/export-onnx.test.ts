@@ -24,7 +24,6 @@ it('covid-ct export-onnx writes a model that onnxruntime-node runs to our probab
   const out = join(dir, 'm.onnx');
   await run('node', ['bin/covid-ct.mjs', 'export-onnx', '--model', model, '--out', out]);
   const session = await ort.InferenceSession.create(readFileSync(out));
-  expect(JSON.parse(session.handler.metadata?.customMetadataMap?.classNames ?? '["NonCOVID","COVID"]')).toEqual(['NonCOVID', 'COVID']);
   const x = new Random(3).normals(224 * 224);
   const result = await session.run({ input: new ort.Tensor('float32', x, [1, 1, 224, 224]) });
   const theirs = result.probabilities.data as Float32Array;
