@@ -1,0 +1,135 @@
+import source from '../../../shaders/conv_transpose2d.wgsl?raw';
+import { convTranspose2dBwd, convTranspose2dFwd } from '../cpu/conv-transpose2d.ts';
+import { convTranspose2dBwdFast, convTranspose2dFwdFast } from '../cpu/conv-transpose2d-fast.ts';
+import type { GpuContext, GpuTensor } from '../gpu/context.ts';
+import { host } from '../host-tensor.ts';
+import { defineOp } from '../op.ts';
+import { ShapeError, checkDims, checkEqual, fmt, type Shape } from '../shape.ts';
+
+const OP = 'conv_transpose2d';
+
+export interface ConvTranspose2dAttrs {
+  stride?: number | readonly [number, number];
+  pad?: number | readonly [number, number];
+}
+
+/** Every size the loops of conv_transpose2d need, checked. */
+export interface ConvTranspose2dGeometry {
+  batch: number; cin: number; ih: number; iw: number;
+  cout: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number;
+  oh: number; ow: number;
+}
+
+function pair(name: string, value: number | readonly number[] | undefined, fallback: number, min: number): [number, number] {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' && v.length !== 2) {
+    throw new ShapeError(OP, `${name} must be a number or a pair [h, w], got ${JSON.stringify(v)}`);
+  }
+  const [a, b] = typeof v === 'number' ? [v, v] : v;
+  if (![a, b].every((n) => Number.isInteger(n) && n >= min)) {
+    throw new ShapeError(OP, `${name} must be integers ≥ ${min}, got ${JSON.stringify(v)}`);
+  }
+  return [a, b];
+}
+
+/**
+ * x [N,Cin,H,W], w [Cin,Cout,KH,KW] (PyTorch/ONNX ConvTranspose layout), b [Cout]
+ * → y [N,Cout,(H-1)·sh - 2·ph + KH,(W-1)·sw - 2·pw + KW]. No output padding, groups or dilation.
+ */
+export function convTranspose2dGeometry(x: Shape, w: Shape, b: Shape, attrs: ConvTranspose2dAttrs): ConvTranspose2dGeometry {
+  checkDims(OP, 'x', x, 4);
+  checkDims(OP, 'w', w, 4);
+  checkDims(OP, 'b', b, 1);
+  const [batch, cin, ih, iw] = x;
+  const [wcin, cout, kh, kw] = w;
+  checkEqual(OP, `w ${fmt(w)} input channels (dim 0)`, wcin, cin);
+  checkEqual(OP, `b ${fmt(b)} length`, b[0], cout);
+  const [sh, sw] = pair('stride', attrs.stride, 1, 1);
+  const [ph, pw] = pair('pad', attrs.pad, 0, 0);
+  const oh = (ih - 1) * sh - 2 * ph + kh;
+  const ow = (iw - 1) * sw - 2 * pw + kw;
+  if (oh < 1 || ow < 1) {
+    throw new ShapeError(OP, `x ${fmt(x)} with kernel ${kh}×${kw}, stride [${sh},${sw}], pad [${ph},${pw}] gives an empty ${oh}×${ow} output`);
+  }
+  return { batch, cin, ih, iw, cout, kh, kw, sh, sw, ph, pw, oh, ow };
+}
+
+/**
+ * Kernel equal to stride and no padding: each output pixel meets exactly one input pixel and
+ * forward is a plain GEMM. Its kernel loads vec4s and keeps 8 rows × 4 pixels of sums, so it
+ * needs Cout·KH·KW % 8 == 0 and H·W % 4 == 0 (the light-cnn's T layer: 1024 and 196).
+ */
+export const usesGemmForward = (g: ConvTranspose2dGeometry): boolean =>
+  g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0 && (g.cout * g.kh * g.kw) % 8 === 0 && (g.ih * g.iw) % 4 === 0;
+
+const TILE = 4;
+const blocks = (n: number) => Math.ceil(n / TILE);
+
+/** Dispatches one entry; `tiles` is how many 4-wide tiles the entry's fastest axis has. */
+function launch(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, geo: ConvTranspose2dGeometry, tiles: number, total: number): void {
+  const { batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw } = geo;
+  const uniforms = { total, tiles, batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw };
+  g.run(source, entry, bindings, uniforms, { threads: total });
+}
+
+export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
+  name: OP,
+  kind: 'layer',
+  inputs: ['x', 'w', 'b'],
+  grads: [true, true, true],
+  inferShapes: ([x, w, b], attrs) => {
+    const g = convTranspose2dGeometry(x, w, b, attrs);
+    return [[g.batch, g.cout, g.oh, g.ow]];
+  },
+  cpu: {
+    fwd: ([x, w, b], attrs) => {
+      const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      return [host([g.batch, g.cout, g.oh, g.ow], convTranspose2dFwd(x.data, w.data, b.data, g))];
+    },
+    bwd: ([x, w, b], _outputs, dy, attrs) => {
+      const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      const { dx, dw, db } = convTranspose2dBwd(x.data, w.data, dy.data, g);
+      return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
+    },
+  },
+  cpuFast: {
+    fwd: ([x, w, b], attrs) => {
+      const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      return [host([g.batch, g.cout, g.oh, g.ow], convTranspose2dFwdFast(x.data, w.data, b.data, g))];
+    },
+    bwd: ([x, w, b], _outputs, dy, attrs) => {
+      const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      const { dx, dw, db } = convTranspose2dBwdFast(x.data, w.data, dy.data, g);
+      return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
+    },
+  },
+  gpu: {
+    source,
+    fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_fwd_gemm'],
+    bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'],
+    fwd: (g, [x, w, b], [y], attrs) => {
+      const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      if (usesGemmForward(geo)) {
+        const tiles = (geo.ih * geo.iw) / 4;
+        const total = geo.batch * ((geo.cout * geo.kh * geo.kw) / 8) * tiles;
+        launch(g, 'conv_transpose2d_fwd_gemm', { x4: x, w4: w, b, y }, geo, tiles, total);
+      } else {
+        // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row
+        const tiles = blocks(Math.ceil(geo.ow / geo.sw));
+        launch(g, 'conv_transpose2d_fwd', { x, w, b, y }, geo, tiles, geo.batch * blocks(geo.cout) * geo.oh * geo.sw * tiles);
+      }
+    },
+    bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
+      const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      if (dx) {
+        const tiles = blocks(geo.iw);
+        launch(g, 'conv_transpose2d_bwd_input', { w, dy, dx }, geo, tiles, geo.batch * blocks(geo.cin) * geo.ih * tiles);
+      }
+      if (dw) {
+        launch(g, 'conv_transpose2d_bwd_weight', { x, dy, dw }, geo, 0, blocks(geo.cin) * blocks(geo.cout) * geo.kh * geo.kw);
+      }
+      if (db) launch(g, 'conv_transpose2d_bwd_bias', { dy, db }, geo, 0, geo.cout);
+    },
+  },
+});
