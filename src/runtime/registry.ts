@@ -3,6 +3,7 @@ import { add } from './ops/add.ts';
 import { batchnorm } from './ops/batchnorm.ts';
 import { concat } from './ops/concat.ts';
 import { dense } from './ops/dense.ts';
+import { conv2d } from './ops/conv2d.ts';
 import { convTranspose2d } from './ops/conv-transpose2d.ts';
 import { dropout } from './ops/dropout.ts';
 import { elu } from './ops/elu.ts';
@@ -14,7 +15,7 @@ import { softmaxCrossEntropy } from './ops/softmax-cross-entropy.ts';
 
 /** Every op of the runtime; the only place ops are wired to backends. */
 export const registry: ReadonlyMap<string, AnyOp> = new Map(
-  [elu, relu, add, dropout, maxpool, globalAvgPool, concat, batchnorm, dense, softmaxCrossEntropy, sgd, convTranspose2d].map((op) => [op.name, op as AnyOp]),
+  [elu, relu, add, dropout, maxpool, globalAvgPool, concat, batchnorm, dense, softmaxCrossEntropy, sgd, convTranspose2d, conv2d].map((op) => [op.name, op as AnyOp]),
 );
 
 export function getOp(name: string): AnyOp {

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:kernels`: times every kernel of the light CNN (bench/cases.ts),
+ * forward and backward, on webgpu and cpu. Each case is first checked against
+ * the CPU twin; a kernel that disagrees is reported as FAIL and not timed.
+ *
+ * Usage: bench:kernels [--backend webgpu|cpu|both] [--filter TEXT] [--batch N]
+ *                      [--samples N] [--json FILE]
+ * The table goes to stdout, progress and ETA to stderr; --json writes the rows
+ * atomically (a temp file renamed into place).
+ *
+ * Kernel variants measured (shaders/conv2d.wgsl): conv2d_fwd / _bwd_input /
+ * _bwd_weight are register-blocked implicit GEMMs (4×4 per invocation); the cpu
+ * backend runs im2col + a 4×4 register-blocked GEMM (src/runtime/cpu/conv2d-fast.ts).
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Progress } from '../src/cli/progress.ts';
+import type { Backend } from '../src/runtime/backend.ts';
+import { createBackend } from '../src/runtime/create-backend.ts';
+import { getOp } from '../src/runtime/registry.ts';
+import { benchCases, type BenchCase } from './cases.ts';
+import { opMacs } from './op-costs.ts';
+import { timeKernel } from './timing.ts';
+import { reference, validate, type Check, type Reference } from './validate.ts';
+
+interface Row {
+  label: string;
+  op: string;
+  inputs: number[][];
+  attrs: object;
+  pass: 'fwd' | 'bwd';
+  backend: string;
+  device: string;
+  /** Worst error over tolerance against the CPU twin; ≤ 1 passes. */
+  worst: number;
+  ok: boolean;
+  ms: number | null;
+  gflops: number | null;
+  where?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'both' },
+    filter: { type: 'string' },
+    batch: { type: 'string', default: '1' },
+    samples: { type: 'string', default: '5' },
+    json: { type: 'string' },
+  },
+});
+
+async function backends(choice: string): Promise<Backend[]> {
+  if (choice === 'both') return [await createBackend('webgpu'), await createBackend('cpu')];
+  if (choice === 'webgpu' || choice === 'cpu') return [await createBackend(choice)];
+  throw new Error(`--backend must be webgpu, cpu or both, got ${choice}`);
+}
+
+async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples: number): Promise<Row[]> {
+  const checks = await validate(backend, c, ref);
+  const op = getOp(c.op);
+  const attrs = c.attrs ?? {};
+  const macs = opMacs[c.op]?.(c.inputs, attrs);
+  const base = { label: c.label, op: c.op, inputs: c.inputs.map((s) => [...s]), attrs, backend: backend.name, device: backend.description };
+  const inputs = c.inputs.map((s, i) => backend.tensor(s, ref.inputs[i]));
+  const outputs = backend.forward(c.op, inputs, attrs);
+  const rows: Row[] = [];
+  const time = async (pass: 'fwd' | 'bwd', check: Check, run: () => void) => {
+    const ok = check.worst <= 1;
+    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, gflops: null };
+    if (!ok) row.where = check.where;
+    else {
+      row.ms = (await timeKernel(backend, run, { samples })).medianMs;
+      if (macs) row.gflops = (2 * macs[pass]) / (row.ms * 1e6);
+    }
+    rows.push(row);
+  };
+  await time('fwd', checks.fwd, () => backend.forward(c.op, inputs, attrs).forEach((t) => t.dispose()));
+  if (checks.bwd && ref.dy && op.kind === 'layer') {
+    const dy = backend.tensor(outputs[0].shape, ref.dy);
+    await time('bwd', checks.bwd, () => backend.backward(c.op, inputs, outputs, dy, attrs).forEach((g) => g?.dispose()));
+    dy.dispose();
+  }
+  for (const t of [...inputs, ...outputs]) t.dispose();
+  return rows;
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['case', 'op', 'pass', 'backend', 'median ms', 'GFLOP/s', 'err/tol'];
+  const cells = rows.map((r) => [
+    r.label, r.op, r.pass, r.backend,
+    r.ms === null ? '—' : r.ms.toFixed(2),
+    r.gflops === null ? '—' : r.gflops.toFixed(2),
+    r.ok ? r.worst.toExponential(1) : `FAIL ${r.worst.toExponential(1)}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i >= 4 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ');
+  console.log(line(header));
+  for (const c of cells) console.log(line(c));
+  for (const r of rows.filter((r) => !r.ok)) console.log(`FAIL ${r.label} ${r.pass} on ${r.backend}: ${r.where}`);
+}
+
+function writeJsonAtomically(path: string, data: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+async function main(): Promise<void> {
+  const batch = Number(values.batch);
+  const samples = Number(values.samples);
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch must be a positive integer, got ${values.batch}`);
+  if (!Number.isInteger(samples) || samples < 1) throw new Error(`--samples must be a positive integer, got ${values.samples}`);
+  const cases = benchCases(batch).filter((c) => !values.filter || c.label.includes(values.filter) || c.op.includes(values.filter));
+  if (cases.length === 0) throw new Error(`no bench case matches --filter ${values.filter}`);
+  const bs = await backends(values.backend!);
+  console.error(`bench:kernels: ${cases.length} cases × ${bs.map((b) => b.description).join(', ')}, batch ${batch}`);
+  const rows: Row[] = [];
+  const progress = new Progress(cases.length * bs.length);
+  for (const c of cases) {
+    const ref = reference(c);
+    for (const b of bs) {
+      rows.push(...(await benchCase(b, c, ref, samples)));
+      progress.tick(`${c.label} on ${b.name}`);
+    }
+  }
+  printTable(rows);
+  if (values.json) writeJsonAtomically(values.json, { date: new Date().toISOString(), batch, samples, rows });
+  for (const b of bs) b.dispose();
+  if (rows.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

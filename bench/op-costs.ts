@@ -1,0 +1,13 @@
+import { conv2dGeometry, conv2dMacs } from '../src/runtime/ops/conv2d-shapes.ts';
+import type { Shape } from '../src/runtime/shape.ts';
+
+/** Multiply-adds of an op's forward and backward passes; GFLOP/s counts 2 per multiply-add. */
+export type MacCount = (inputs: readonly Shape[], attrs: object) => { fwd: number; bwd: number };
+
+/** Per op name; an op without an entry is timed but gets no GFLOP/s. */
+export const opMacs: Record<string, MacCount> = {
+  conv2d: ([x, w, b], attrs) => {
+    const macs = conv2dMacs(conv2dGeometry('conv2d', x, w, b, attrs));
+    return { fwd: macs, bwd: 2 * macs }; // dx and dw; db is negligible
+  },
+};

@@ -1,0 +1,177 @@
+// conv2d fast paths for 1×1 kernels with stride 1 and no padding, where the
+// convolution is a plain GEMM per image over P = H·W pixels:
+//   forward     y [r=O][p] = b + Σ_q w[r, q] · x [q=C][p]
+//   input grad  dx[r=C][p] =     Σ_q w[q, r] · dy[q=O][p]   (same kernel, transposed weights)
+//   weight grad dw[o][c]   = Σ_(n,p) dy[n][o][p] · x[n][c][p]
+// Each invocation keeps an 8×8 tile in four mat4x4 accumulators and takes 4
+// steps of the sum per matrix product, so every accumulator update carries 4
+// multiply-adds. Lanes past the end load clamped addresses, are zeroed where
+// they would enter a sum, and are never stored.
+
+const WG: u32 = 64u;
+const LANES = vec4<i32>(0, 1, 2, 3);
+
+struct Gemm {
+  n: i32,  // batch
+  q: i32,  // channels summed over
+  r: i32,  // channels produced
+  p: i32,  // pixels per image
+  sr: i32, // weight of (r, q) is wt[r·sr + q·sq]
+  sq: i32,
+  tiles: i32,
+};
+struct WeightGrad {
+  o: i32, c: i32, p: i32,
+  quads: i32,  // N·⌈P/4⌉ groups of 4 pixels in the sum
+  chunk: i32,  // groups per split of the sum
+  tiles: i32,  // invocations: ⌈O/8⌉·⌈C/8⌉·splits
+};
+
+@group(0) @binding(0) var<uniform> mm: Gemm;
+@group(0) @binding(0) var<uniform> wg: WeightGrad;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read> wt: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read> dy: array<f32>;
+@group(0) @binding(5) var<storage, read> x: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dst: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dw: array<f32>;
+
+fn linear(g: vec3<u32>, nwg: vec3<u32>) -> i32 {
+  return i32(g.x + g.y * nwg.x * WG);
+}
+
+// Weights of 4 channels r (offsets wr) at step q of the sum; 0 past the end.
+fn weight_col(wr: vec4<i32>, q: i32) -> vec4<f32> {
+  let i = wr + min(q, mm.q - 1) * mm.sq;
+  return select(vec4<f32>(), vec4<f32>(wt[i.x], wt[i.y], wt[i.z], wt[i.w]), q < mm.q);
+}
+
+// 4 pixels of channel q; 0 past the end of the sum.
+fn pixel_row(plane: i32, p: vec4<i32>, q: i32) -> vec4<f32> {
+  let i = plane + min(q, mm.q - 1) * mm.p + p;
+  return select(vec4<f32>(), vec4<f32>(src[i.x], src[i.y], src[i.z], src[i.w]), q < mm.q);
+}
+
+// Columns: steps q..q+3 of the sum, each over 4 output channels.
+fn weights(wr: vec4<i32>, q: i32) -> mat4x4<f32> {
+  return mat4x4<f32>(weight_col(wr, q), weight_col(wr, q + 1), weight_col(wr, q + 2), weight_col(wr, q + 3));
+}
+
+// Columns: 4 pixels, each over steps q..q+3 of the sum.
+fn pixels(plane: i32, p: vec4<i32>, q: i32) -> mat4x4<f32> {
+  return transpose(mat4x4<f32>(pixel_row(plane, p, q), pixel_row(plane, p, q + 1), pixel_row(plane, p, q + 2), pixel_row(plane, p, q + 3)));
+}
+
+// The 8 channels × 8 pixels tile of invocation t, as [r group][pixel group] = a[2·rg + pg].
+fn gemm_tile(t: i32) -> array<mat4x4<f32>, 4> {
+  let p_tiles = (mm.p + 7) / 8;
+  let r_tiles = (mm.r + 7) / 8;
+  let p0 = (t % p_tiles) * 8;
+  let r0 = (t / p_tiles) % r_tiles * 8;
+  let n = t / (p_tiles * r_tiles);
+  let last = vec4<i32>(mm.r - 1);
+  let wr0 = min(vec4<i32>(r0) + LANES, last) * mm.sr;
+  let wr1 = min(vec4<i32>(r0 + 4) + LANES, last) * mm.sr;
+  let pa = min(vec4<i32>(p0) + LANES, vec4<i32>(mm.p - 1));
+  let pb = min(vec4<i32>(p0 + 4) + LANES, vec4<i32>(mm.p - 1));
+  let plane = n * mm.q * mm.p;
+  var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
+  for (var q = 0; q < mm.q; q += 4) {
+    let w0 = weights(wr0, q);
+    let w1 = weights(wr1, q);
+    let xa = pixels(plane, pa, q);
+    let xb = pixels(plane, pb, q);
+    a00 += w0 * xa; a01 += w0 * xb; a10 += w1 * xa; a11 += w1 * xb;
+  }
+  return array(a00, a01, a10, a11);
+}
+
+fn store_tile(t: i32, tile: array<mat4x4<f32>, 4>, bias_of: array<vec4<f32>, 2>) {
+  let p_tiles = (mm.p + 7) / 8;
+  let r_tiles = (mm.r + 7) / 8;
+  let p0 = (t % p_tiles) * 8;
+  let r0 = (t / p_tiles) % r_tiles * 8;
+  let n = t / (p_tiles * r_tiles);
+  for (var m = 0; m < 4; m++) {
+    let rg = r0 + (m / 2) * 4;
+    let pg = p0 + (m % 2) * 4;
+    for (var j = 0; j < 4 && pg + j < mm.p; j++) {
+      let v = tile[m][j] + bias_of[m / 2];
+      for (var i = 0; i < 4 && rg + i < mm.r; i++) { dst[(n * mm.r + rg + i) * mm.p + pg + j] = v[i]; }
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn conv2d_fwd_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = linear(gid, nwg);
+  if (t >= mm.tiles) { return; }
+  let r0 = (t / ((mm.p + 7) / 8)) % ((mm.r + 7) / 8) * 8;
+  let ra = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1));
+  let rb = min(vec4<i32>(r0 + 4) + LANES, vec4<i32>(mm.r - 1));
+  let b0 = vec4<f32>(bias[ra.x], bias[ra.y], bias[ra.z], bias[ra.w]);
+  let b1 = vec4<f32>(bias[rb.x], bias[rb.y], bias[rb.z], bias[rb.w]);
+  store_tile(t, gemm_tile(t), array(b0, b1));
+}
+
+@compute @workgroup_size(WG)
+fn conv2d_bwd_input_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = linear(gid, nwg);
+  if (t >= mm.tiles) { return; }
+  store_tile(t, gemm_tile(t), array(vec4<f32>(), vec4<f32>()));
+}
+
+// 4 consecutive values from i; lanes not `ok` are zero (their loads are clamped to the buffer).
+fn dy_quad(i: i32, ok: vec4<bool>) -> vec4<f32> {
+  let j = min(vec4<i32>(i) + LANES, vec4<i32>(i32(arrayLength(&dy)) - 1));
+  return select(vec4<f32>(), vec4<f32>(dy[j.x], dy[j.y], dy[j.z], dy[j.w]), ok);
+}
+fn x_quad(i: i32, ok: vec4<bool>) -> vec4<f32> {
+  let j = min(vec4<i32>(i) + LANES, vec4<i32>(i32(arrayLength(&x)) - 1));
+  return select(vec4<f32>(), vec4<f32>(x[j.x], x[j.y], x[j.z], x[j.w]), ok);
+}
+
+// dw[o][c] = Σ dy[n][o][p]·x[n][c][p] over the pixel quads [s·chunk, (s+1)·chunk)
+// of split s, written to dw[s] (dw itself when there is one split). An 8 × 8
+// tile of (o, c); each step multiplies [8 o × 4 pixels] by [4 pixels × 8 c].
+@compute @workgroup_size(WG)
+fn conv2d_bwd_weight_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = linear(gid, nwg);
+  if (t >= wg.tiles) { return; }
+  let c_tiles = (wg.c + 7) / 8;
+  let o_tiles = (wg.o + 7) / 8;
+  let c0 = (t % c_tiles) * 8;
+  let o0 = (t / c_tiles) % o_tiles * 8;
+  let s = t / (c_tiles * o_tiles);
+  let per_image = (wg.p + 3) / 4;
+  let first = s * wg.chunk;
+  let last = min(first + wg.chunk, wg.quads);
+  var n = first / per_image;
+  var p = (first % per_image) * 4;
+  var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
+  for (var k = first; k < last; k++) {
+    let ok = vec4<i32>(p) + LANES < vec4<i32>(wg.p);
+    let dyn = n * wg.o * wg.p + p;
+    let xn = n * wg.c * wg.p + p;
+    let d0 = transpose(mat4x4<f32>(dy_quad(dyn + min(o0, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 1, wg.o - 1) * wg.p, ok),
+                                   dy_quad(dyn + min(o0 + 2, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 3, wg.o - 1) * wg.p, ok)));
+    let d1 = transpose(mat4x4<f32>(dy_quad(dyn + min(o0 + 4, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 5, wg.o - 1) * wg.p, ok),
+                                   dy_quad(dyn + min(o0 + 6, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 7, wg.o - 1) * wg.p, ok)));
+    let x0 = mat4x4<f32>(x_quad(xn + min(c0, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 1, wg.c - 1) * wg.p, ok),
+                         x_quad(xn + min(c0 + 2, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 3, wg.c - 1) * wg.p, ok));
+    let x1 = mat4x4<f32>(x_quad(xn + min(c0 + 4, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 5, wg.c - 1) * wg.p, ok),
+                         x_quad(xn + min(c0 + 6, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 7, wg.c - 1) * wg.p, ok));
+    a00 += d0 * x0; a01 += d0 * x1; a10 += d1 * x0; a11 += d1 * x1;
+    p += 4;
+    if (p >= wg.p) { p = 0; n++; }
+  }
+  let tile = array(a00, a01, a10, a11);
+  for (var m = 0; m < 4; m++) {
+    let og = o0 + (m / 2) * 4;
+    let cg = c0 + (m % 2) * 4;
+    for (var j = 0; j < 4 && cg + j < wg.c; j++) {
+      for (var i = 0; i < 4 && og + i < wg.o; i++) { dw[(s * wg.o + og + i) * wg.c + cg + j] = tile[m][j][i]; }
+    }
+  }
+}

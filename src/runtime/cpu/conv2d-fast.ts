@@ -1,0 +1,128 @@
+import type { Arr } from '../host-tensor.ts';
+import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
+import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
+
+// conv2d on the CPU as im2col + a register-blocked GEMM, one image at a time:
+//   y[n]   [O, P]   = W [O, K] · col [K, P]         (K = C·KH·KW taps, P = OH·OW pixels)
+//   dcol   [K, P]   = Wᵀ · dy[n], scattered back into dx[n] (col2im)
+//   dW     [O, K]  += dy[n] · colᵀ
+// A 1×1 convolution with stride 1 and no padding needs no col: col is x[n] itself.
+
+const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+
+/**
+ * im2col straight into GEMM panels: col[k, p] = x[n, c, oy·sh − ph + ky, ox·sw − pw + kx]
+ * for tap k = (c, ky, kx) and pixel p = (oy, ox), 0 in the padding. With `byPixel`
+ * the panels' rows are pixels (forward: y = W·col); otherwise taps (dW += dy·colᵀ).
+ */
+export function im2colPanels(x: Float32Array, n: number, g: Conv2dGeometry, byPixel: boolean, out: Float64Array): Float64Array {
+  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
+  const K = C * KH * KW;
+  const P = OH * OW;
+  // element (k, p) of col lands at tapBase(k) + (p >> 2)·panelStride + (p & 3)·laneStride
+  const panelStride = byPixel ? 4 * K : 16;
+  const laneStride = byPixel ? 1 : 4;
+  out.fill(0, byPixel ? panelSize(P, K) - 4 * K : panelSize(K, P) - 4 * P);
+  let k = 0;
+  for (let c = 0; c < C; c++) {
+    const xc = (n * C + c) * H * W;
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++, k++) {
+        const tapBase = byPixel ? k * 4 : (k >> 2) * 4 * P + (k & 3);
+        let p = 0;
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + ky;
+          const rowOk = iy >= 0 && iy < H;
+          const xrow = xc + iy * W;
+          for (let ox = 0; ox < OW; ox++, p++) {
+            const ix = ox * sw - pw + kx;
+            out[tapBase + (p >> 2) * panelStride + (p & 3) * laneStride] = rowOk && ix >= 0 && ix < W ? x[xrow + ix] : 0;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** dx[n] += the taps of dcol added back to the input positions they were read from. */
+function col2imAdd(dcol: Float32Array, dx: Float32Array, n: number, g: Conv2dGeometry): void {
+  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
+  let i = 0;
+  for (let c = 0; c < C; c++) {
+    const xc = (n * C + c) * H * W;
+    for (let ky = 0; ky < KH; ky++) {
+      for (let kx = 0; kx < KW; kx++) {
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - ph + ky;
+          if (iy < 0 || iy >= H) {
+            i += OW;
+            continue;
+          }
+          const xrow = xc + iy * W;
+          for (let ox = 0; ox < OW; ox++, i++) {
+            const ix = ox * sw - pw + kx;
+            if (ix >= 0 && ix < W) dx[xrow + ix] += dcol[i];
+          }
+        }
+      }
+    }
+  }
+}
+
+const f32 = (a: Arr): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
+
+export function conv2dFwdFast(xa: Arr, wa: Arr, ba: Arr, g: Conv2dGeometry): Float32Array {
+  const x = f32(xa);
+  const { n: N, c: C, o: O, h: H, w: W, oh: OH, ow: OW } = g;
+  const K = C * g.kh * g.kw;
+  const P = OH * OW;
+  const y = new Float32Array(N * O * P);
+  const wPanels = packPanels(f32(wa), 0, O, K, K, 1);
+  const colPanels = new Float64Array(panelSize(P, K));
+  for (let n = 0; n < N; n++) {
+    const yn = n * O * P;
+    for (let o = 0; o < O; o++) y.fill(ba[o], yn + o * P, yn + (o + 1) * P);
+    if (isPointwise(g)) packPanels(x, n * C * H * W, P, K, 1, P, colPanels);
+    else im2colPanels(x, n, g, true, colPanels);
+    gemmPanels(wPanels, colPanels, O, P, K, y, yn, P);
+  }
+  return y;
+}
+
+export function conv2dBwdFast(xa: Arr, wa: Arr, dya: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+  const x = f32(xa);
+  const dy = f32(dya);
+  const { n: N, c: C, o: O, h: H, w: W, oh: OH, ow: OW } = g;
+  const K = C * g.kh * g.kw;
+  const P = OH * OW;
+  const dx = new Float32Array(N * C * H * W);
+  const dw = new Float32Array(O * K);
+  const db = new Float32Array(O);
+  const pointwise = isPointwise(g);
+  const wtPanels = packPanels(f32(wa), 0, K, O, 1, K);
+  const dyByPixel = new Float64Array(panelSize(P, O));
+  const dyByChannel = new Float64Array(panelSize(O, P));
+  const colByTap = new Float64Array(panelSize(K, P));
+  const dcol = pointwise ? null : new Float32Array(K * P);
+  for (let n = 0; n < N; n++) {
+    const dyn = n * O * P;
+    for (let o = 0; o < O; o++) {
+      let s = 0;
+      for (let p = dyn + o * P; p < dyn + (o + 1) * P; p++) s += dy[p];
+      db[o] += s;
+    }
+    packPanels(dy, dyn, P, O, 1, P, dyByPixel);
+    if (dcol) {
+      dcol.fill(0);
+      gemmPanels(wtPanels, dyByPixel, K, P, O, dcol, 0, P);
+      col2imAdd(dcol, dx, n, g);
+    } else {
+      gemmPanels(wtPanels, dyByPixel, K, P, O, dx, n * C * H * W, P);
+    }
+    if (pointwise) packPanels(x, n * C * H * W, K, P, P, 1, colByTap);
+    else im2colPanels(x, n, g, false, colByTap);
+    gemmPanels(packPanels(dy, dyn, O, P, P, 1, dyByChannel), colByTap, O, K, P, dw, 0, K);
+  }
+  return { dx, dw, db };
+}

@@ -1,0 +1,51 @@
+import { conv2dBwd, conv2dFwd } from '../cpu/conv2d.ts';
+import { conv2dBwdFast, conv2dFwdFast } from '../cpu/conv2d-fast.ts';
+import { host } from '../host-tensor.ts';
+import { defineOp } from '../op.ts';
+import type { Shape } from '../shape.ts';
+import { conv2dBiasGrad, conv2dForward, conv2dInputGrad, conv2dSources, conv2dWeightGrad } from './conv2d-gpu.ts';
+import { conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from './conv2d-shapes.ts';
+
+export type { Conv2dAttrs } from './conv2d-shapes.ts';
+
+const geometry = (x: Shape, w: Shape, b: Shape, attrs: Conv2dAttrs) => conv2dGeometry('conv2d', x, w, b, attrs);
+/** 2-D convolution, NCHW: inputs x [N,C,H,W], w [O,C,KH,KW], b [O]; output [N,O,OH,OW]. */
+export const conv2d = defineOp<Conv2dAttrs>({
+  name: 'conv2d',
+  kind: 'layer',
+  inputs: ['x', 'w', 'b'],
+  grads: [true, true, true],
+  inferShapes: ([x, w, b], attrs) => [conv2dOutputShape(geometry(x, w, b, attrs))],
+  cpu: {
+    fwd: ([x, w, b], attrs) => {
+      const g = geometry(x.shape, w.shape, b.shape, attrs);
+      return [host(conv2dOutputShape(g), conv2dFwd(x.data, w.data, b.data, g))];
+    },
+    bwd: ([x, w, b], _outputs, dy, attrs) => {
+      const { dx, dw, db } = conv2dBwd(x.data, w.data, dy.data, geometry(x.shape, w.shape, b.shape, attrs));
+      return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
+    },
+  },
+  cpuFast: {
+    fwd: ([x, w, b], attrs) => {
+      const g = geometry(x.shape, w.shape, b.shape, attrs);
+      return [host(conv2dOutputShape(g), conv2dFwdFast(x.data, w.data, b.data, g))];
+    },
+    bwd: ([x, w, b], _outputs, dy, attrs) => {
+      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dy.data, geometry(x.shape, w.shape, b.shape, attrs));
+      return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
+    },
+  },
+  gpu: {
+    source: conv2dSources.generic,
+    fwdEntries: ['conv2d_fwd', 'conv2d_fwd_1x1', 'conv2d_fwd_3x3'],
+    bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias', 'conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1', 'conv2d_bwd_input_3x3', 'conv2d_bwd_weight_3x3'],
+    fwd: (g, [x, w, b], [y], attrs) => conv2dForward(g, x, w, b, y, geometry(x.shape, w.shape, b.shape, attrs)),
+    bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
+      const geo = geometry(x.shape, w.shape, b.shape, attrs);
+      conv2dInputGrad(g, w, dy, dx!, geo);
+      conv2dWeightGrad(g, x, dy, dw!, geo);
+      conv2dBiasGrad(g, dy, db!, geo);
+    },
+  },
+});
