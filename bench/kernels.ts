@@ -8,11 +8,16 @@
  * The table goes to stdout, progress and ETA to stderr; --json writes the rows
  * atomically (a temp file renamed into place).
  *
- * Kernel variants measured (shaders/conv2d.wgsl): conv2d_fwd / _bwd_input /
- * _bwd_weight are register-blocked implicit GEMMs (4×4 per invocation); the cpu
- * backend runs im2col + a 4×4 register-blocked GEMM (src/runtime/cpu/conv2d-fast.ts).
+ * Kernel variants measured, chosen per shape by src/runtime/ops/conv2d-gpu.ts:
+ *   conv2d_*_1x1  1×1 stride 1: GEMM, 8×8 tile per invocation (shaders/conv2d-1x1.wgsl)
+ *   conv2d_*_3x3  3×3 stride 1: 8 channels × 16 pixels of a row, each input row
+ *                 reused for three taps (shaders/conv2d-3x3.wgsl)
+ *   conv2d_*      anything else: implicit GEMM, 4×4 tile (shaders/conv2d.wgsl)
+ * and on the cpu backend im2col + a 4×4 register-blocked GEMM (src/runtime/cpu/conv2d-fast.ts).
+ * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass is dx + dw.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Progress } from '../src/cli/progress.ts';
 import type { Backend } from '../src/runtime/backend.ts';
@@ -36,6 +41,8 @@ interface Row {
   ok: boolean;
   ms: number | null;
   gflops: number | null;
+  /** Process CPU time per call, all threads. */
+  cpuMs: number | null;
   where?: string;
 }
 
@@ -66,10 +73,12 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
   const rows: Row[] = [];
   const time = async (pass: 'fwd' | 'bwd', check: Check, run: () => void) => {
     const ok = check.worst <= 1;
-    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, gflops: null };
+    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, gflops: null, cpuMs: null };
     if (!ok) row.where = check.where;
     else {
-      row.ms = (await timeKernel(backend, run, { samples })).medianMs;
+      const timing = await timeKernel(backend, run, { samples });
+      row.ms = timing.medianMs;
+      row.cpuMs = timing.medianCpuMs;
       if (macs) row.gflops = (2 * macs[pass]) / (row.ms * 1e6);
     }
     rows.push(row);
@@ -85,11 +94,12 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['case', 'op', 'pass', 'backend', 'median ms', 'GFLOP/s', 'err/tol'];
+  const header = ['case', 'op', 'pass', 'backend', 'median ms', 'GFLOP/s', 'cpu ms', 'err/tol'];
   const cells = rows.map((r) => [
     r.label, r.op, r.pass, r.backend,
     r.ms === null ? '—' : r.ms.toFixed(2),
     r.gflops === null ? '—' : r.gflops.toFixed(2),
+    r.cpuMs === null ? '—' : r.cpuMs.toFixed(2),
     r.ok ? r.worst.toExponential(1) : `FAIL ${r.worst.toExponential(1)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -124,7 +134,9 @@ async function main(): Promise<void> {
     }
   }
   printTable(rows);
-  if (values.json) writeJsonAtomically(values.json, { date: new Date().toISOString(), batch, samples, rows });
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() };
+  if (values.json) writeJsonAtomically(values.json, { date: new Date().toISOString(), batch, samples, machine, rows });
+  console.error(`load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${machine.cpus} CPUs: wall times on a busy machine run long`);
   for (const b of bs) b.dispose();
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 }

@@ -2,6 +2,8 @@ import type { Backend } from '../src/runtime/backend.ts';
 
 export interface Timing {
   medianMs: number;
+  /** Median process CPU time per call (all threads, SwiftShader's included): on a shared machine it shows what wall time hides. */
+  medianCpuMs: number;
   samples: number;
   repsPerSample: number;
 }
@@ -11,22 +13,31 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /**
  * Median time of one call of `run`. Each sample repeats `run` enough times to
  * last about `sampleMs`, then waits for the backend (`sync`), so GPU samples
- * cover the whole submit. The first call, which builds pipelines, is not timed.
+ * cover the whole submit. Warm-up calls are not timed.
  */
-export async function timeKernel(backend: Backend, run: () => void, { samples = 5, sampleMs = 100 } = {}): Promise<Timing> {
+export async function timeKernel(backend: Backend, run: () => void, { samples = 5, sampleMs = 100, warmupMs = 300 } = {}): Promise<Timing> {
+  // Warm-up: pipelines get built and the JIT settles (V8 needs a few calls to optimise the CPU loops).
   run();
   await backend.sync();
+  let calls = 0;
   let start = performance.now();
-  run();
-  await backend.sync();
-  const once = performance.now() - start;
+  while (calls < 2 || (calls < 50 && performance.now() - start < warmupMs)) {
+    run();
+    await backend.sync();
+    calls++;
+  }
+  const once = (performance.now() - start) / calls;
   const repsPerSample = Math.max(1, Math.min(1000, Math.round(sampleMs / Math.max(once, 1e-3))));
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let s = 0; s < samples; s++) {
+    const cpu = process.cpuUsage();
     start = performance.now();
     for (let r = 0; r < repsPerSample; r++) run();
     await backend.sync();
     times.push((performance.now() - start) / repsPerSample);
+    const used = process.cpuUsage(cpu);
+    cpuTimes.push((used.user + used.system) / 1000 / repsPerSample);
   }
-  return { medianMs: median(times), samples, repsPerSample };
+  return { medianMs: median(times), medianCpuMs: median(cpuTimes), samples, repsPerSample };
 }

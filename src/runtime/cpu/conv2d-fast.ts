@@ -11,32 +11,26 @@ import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
 const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 
 /**
- * im2col straight into GEMM panels: col[k, p] = x[n, c, oy·sh − ph + ky, ox·sw − pw + kx]
- * for tap k = (c, ky, kx) and pixel p = (oy, ox), 0 in the padding. With `byPixel`
- * the panels' rows are pixels (forward: y = W·col); otherwise taps (dW += dy·colᵀ).
+ * im2col straight into GEMM panels whose rows are taps: col[k, p] = x[n, c, oy·sh − ph + ky,
+ * ox·sw − pw + kx] for tap k = (c, ky, kx) and pixel p = (oy, ox), 0 in the padding.
  */
-export function im2colPanels(x: Float32Array, n: number, g: Conv2dGeometry, byPixel: boolean, out: Float64Array): Float64Array {
+export function im2colByTap(x: Float32Array, n: number, g: Conv2dGeometry, out: Float64Array): Float64Array {
   const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
-  const K = C * KH * KW;
   const P = OH * OW;
-  // element (k, p) of col lands at tapBase(k) + (p >> 2)·panelStride + (p & 3)·laneStride
-  const panelStride = byPixel ? 4 * K : 16;
-  const laneStride = byPixel ? 1 : 4;
-  out.fill(0, byPixel ? panelSize(P, K) - 4 * K : panelSize(K, P) - 4 * P);
+  out.fill(0, panelSize(C * KH * KW, P) - 4 * P);
   let k = 0;
   for (let c = 0; c < C; c++) {
     const xc = (n * C + c) * H * W;
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++, k++) {
-        const tapBase = byPixel ? k * 4 : (k >> 2) * 4 * P + (k & 3);
-        let p = 0;
+        let i = (k >> 2) * 4 * P + (k & 3); // element (k, p) is at i + 4p
         for (let oy = 0; oy < OH; oy++) {
           const iy = oy * sh - ph + ky;
           const rowOk = iy >= 0 && iy < H;
           const xrow = xc + iy * W;
-          for (let ox = 0; ox < OW; ox++, p++) {
+          for (let ox = 0; ox < OW; ox++, i += 4) {
             const ix = ox * sw - pw + kx;
-            out[tapBase + (p >> 2) * panelStride + (p & 3) * laneStride] = rowOk && ix >= 0 && ix < W ? x[xrow + ix] : 0;
+            out[i] = rowOk && ix >= 0 && ix < W ? x[xrow + ix] : 0;
           }
         }
       }
@@ -72,6 +66,32 @@ function col2imAdd(dcol: Float32Array, dx: Float32Array, n: number, g: Conv2dGeo
 
 const f32 = (a: Arr): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
 
+/** The 4 pixels p0 .. p0+3 of image n as one GEMM panel: panel[k·4 + j] = col[k, p0 + j]. */
+function im2colPanel(x: Float32Array, n: number, g: Conv2dGeometry, p0: number, panel: Float64Array): void {
+  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
+  panel.fill(0);
+  for (let j = 0; j < 4 && p0 + j < OH * OW; j++) {
+    const iy0 = Math.floor((p0 + j) / OW) * sh - ph;
+    const ix0 = ((p0 + j) % OW) * sw - pw;
+    let i = j;
+    for (let c = 0; c < C; c++) {
+      const xc = (n * C + c) * H * W;
+      for (let ky = 0; ky < KH; ky++) {
+        const iy = iy0 + ky;
+        if (iy < 0 || iy >= H) {
+          i += 4 * KW;
+          continue;
+        }
+        const xrow = xc + iy * W;
+        for (let kx = 0; kx < KW; kx++, i += 4) {
+          const ix = ix0 + kx;
+          if (ix >= 0 && ix < W) panel[i] = x[xrow + ix];
+        }
+      }
+    }
+  }
+}
+
 export function conv2dFwdFast(xa: Arr, wa: Arr, ba: Arr, g: Conv2dGeometry): Float32Array {
   const x = f32(xa);
   const { n: N, c: C, o: O, h: H, w: W, oh: OH, ow: OW } = g;
@@ -79,13 +99,16 @@ export function conv2dFwdFast(xa: Arr, wa: Arr, ba: Arr, g: Conv2dGeometry): Flo
   const P = OH * OW;
   const y = new Float32Array(N * O * P);
   const wPanels = packPanels(f32(wa), 0, O, K, K, 1);
-  const colPanels = new Float64Array(panelSize(P, K));
+  // The pixels' panels are built one at a time, used against every weight panel while in L1.
+  const panel = new Float64Array(4 * K);
   for (let n = 0; n < N; n++) {
     const yn = n * O * P;
     for (let o = 0; o < O; o++) y.fill(ba[o], yn + o * P, yn + (o + 1) * P);
-    if (isPointwise(g)) packPanels(x, n * C * H * W, P, K, 1, P, colPanels);
-    else im2colPanels(x, n, g, true, colPanels);
-    gemmPanels(wPanels, colPanels, O, P, K, y, yn, P);
+    for (let p0 = 0; p0 < P; p0 += 4) {
+      if (isPointwise(g)) packPanels(x, n * C * H * W + p0, Math.min(4, P - p0), K, 1, P, panel);
+      else im2colPanel(x, n, g, p0, panel);
+      gemmPanels(wPanels, panel, O, Math.min(4, P - p0), K, y, yn + p0, P);
+    }
   }
   return y;
 }
@@ -121,7 +144,7 @@ export function conv2dBwdFast(xa: Arr, wa: Arr, dya: Arr, g: Conv2dGeometry): { 
       gemmPanels(wtPanels, dyByPixel, K, P, O, dx, n * C * H * W, P);
     }
     if (pointwise) packPanels(x, n * C * H * W, K, P, P, 1, colByTap);
-    else im2colPanels(x, n, g, false, colByTap);
+    else im2colByTap(x, n, g, colByTap);
     gemmPanels(packPanels(dy, dyn, O, P, P, 1, dyByChannel), colByTap, O, K, P, dw, 0, K);
   }
   return { dx, dw, db };

@@ -36,10 +36,13 @@ export const conv2d = defineOp<Conv2dAttrs>({
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
+  // The 1×1 and 3×3 stride-1 fast paths live in their own modules (conv2dSources):
+  // OpDef has room for one module, so only the generic one's entries are listed
+  // here; test/ops/conv2d.test.ts compiles every entry of all three.
   gpu: {
     source: conv2dSources.generic,
-    fwdEntries: ['conv2d_fwd', 'conv2d_fwd_1x1', 'conv2d_fwd_3x3'],
-    bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias', 'conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1', 'conv2d_bwd_input_3x3', 'conv2d_bwd_weight_3x3'],
+    fwdEntries: ['conv2d_fwd'],
+    bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias'],
     fwd: (g, [x, w, b], [y], attrs) => conv2dForward(g, x, w, b, y, geometry(x.shape, w.shape, b.shape, attrs)),
     bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
       const geo = geometry(x.shape, w.shape, b.shape, attrs);
