@@ -24,6 +24,23 @@ export class Sgd {
     }
   }
 
+  /** Host copies of the velocities by parameter name, for checkpoints (none before the first step). */
+  async exportVelocities(): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const [name, v] of this.velocities) out.set(name, await v.read());
+    return out;
+  }
+
+  /** Replaces the velocities with saved ones, to resume from a checkpoint. */
+  importVelocities(saved: ReadonlyMap<string, Float32Array>): void {
+    this.dispose();
+    for (const [name, data] of saved) {
+      const param = this.net.params.get(name);
+      if (!param || param.size !== data.length) throw new Error(`velocity for ${name}: the net has no parameter of ${data.length} values by that name`);
+      this.velocities.set(name, this.net.backend.tensor(param.shape, data));
+    }
+  }
+
   dispose(): void {
     for (const v of this.velocities.values()) v.dispose();
     this.velocities.clear();

@@ -1,0 +1,156 @@
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../nets/atomic-write.ts';
+import { buildNet } from '../nets/index.ts';
+import { initialWeights, netFromWeights } from '../nets/init.ts';
+import { encodeModel } from '../nets/model-format.ts';
+import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
+import { inverseFrequencyWeights } from '../train/class-weights.ts';
+import { CLASS_NAMES } from '../train/data/classes.ts';
+import { PREPROCESSING } from '../train/data/preprocess.ts';
+import { listImages, resolveDataDir } from '../train/data-source.ts';
+import { recipeByName, type Recipe } from '../train/recipe.ts';
+import { Sgd } from '../train/train-step.ts';
+import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
+import { settingsDifferences, type RunSettings, type TrainingState } from '../train/training-state.ts';
+import { loadImagesReporting } from './load-images.ts';
+import { numberFlag } from './number-flag.ts';
+import { Progress } from './progress.ts';
+
+export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
+                [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--seed 1]
+                [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
+                [--log FILE.jsonl] [--limit N]
+  Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
+  class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
+  step (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are
+  decoded once and kept in memory. After every epoch the validation images are scored and a
+  checkpoint is written; the output model holds the weights of the best validation accuracy.
+  --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
+               of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
+  --recipe     augmentation and SGD defaults (paper: the paper's); flags override the defaults
+  --size       input size (a multiple of 16), recorded in the model
+  --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
+               --backend may change), giving the weights an uninterrupted run would have
+  --log        one JSON line per epoch: epoch, loss, accuracy, valAccuracy, valLoss, lr, seconds
+  --limit N    only the first N images of each class of each split (smoke tests)`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  'train-list': { type: 'string' },
+  'val-list': { type: 'string' },
+  net: { type: 'string', default: 'light-cnn' },
+  recipe: { type: 'string', default: 'paper' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  size: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  l2: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string', default: 'auto' },
+  out: { type: 'string' },
+  'checkpoint-dir': { type: 'string' },
+  resume: { type: 'boolean', default: false },
+  log: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
+
+function runSettings(flags: Flags, recipe: Recipe): RunSettings {
+  if (!flags.data) throw new Error(`--data DIR is required\n${TRAIN_HELP}`);
+  const data = resolveDataDir(flags.data);
+  const trainList = flags['train-list'] ?? data.trainList;
+  const valList = flags['val-list'] ?? data.valList;
+  if (!trainList || !valList) {
+    throw new Error(`--data ${flags.data} has no splits/train.txt and splits/val.txt: give --train-list and --val-list (model selection needs a validation split)`);
+  }
+  const size = numberFlag('size', flags.size, PREPROCESSING.size, { integer: true, min: 32 });
+  if (size % 16 !== 0) throw new Error(`--size must be a multiple of 16 (the pooling and skip connection need it), got ${size}`);
+  const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
+  return {
+    net: flags.net,
+    size,
+    seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
+    batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
+    recipe: recipe.name,
+    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
+    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
+    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
+    root: data.root,
+    trainList,
+    valList,
+    limit,
+  };
+}
+
+async function resumeFrom(dir: string, settings: RunSettings): Promise<Checkpoint> {
+  const checkpoint = await loadCheckpoint(dir);
+  const differences = settingsDifferences(checkpoint.state.settings, settings);
+  if (differences.length) throw new Error(`--resume: the checkpoint in ${dir} was made with other settings: ${differences.join('; ')}`);
+  return checkpoint;
+}
+
+export async function trainCommand(argv: string[]): Promise<void> {
+  const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const recipe = recipeByName(flags.recipe);
+  const settings = runSettings(flags, recipe);
+  const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
+  const spec = buildNet(settings.net, { size: settings.size });
+  const out = flags.out ?? join('models', `${settings.net}.safetensors`);
+  const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
+  const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;
+
+  const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
+  const train = await loadImagesReporting('training images', await listed(settings.trainList), settings.size);
+  const val = await loadImagesReporting('validation images', await listed(settings.valList), settings.size);
+  const classWeights = inverseFrequencyWeights(train.labels);
+  for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
+
+  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const net = netFromWeights(spec, backend, checkpoint?.weights ?? initialWeights(spec, settings.seed));
+  const sgd = new Sgd(net);
+  if (checkpoint) sgd.importVelocities(checkpoint.velocities);
+  const state: TrainingState = checkpoint?.state ?? { settings, epoch: 0, best: null, log: [], seconds: 0 };
+  const run: TrainingRun = {
+    net, sgd, recipe, train, val, classWeights, state, checkpointDir,
+    bestWeights: checkpoint?.bestWeights ?? new Map(),
+    logFile: flags.log,
+  };
+  console.error(`training ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, class weights ${[...classWeights].map((w) => w.toFixed(3)).join('/')}${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
+  const progress = new Progress(Math.max(epochs - state.epoch, 0) * stepsPerEpoch(run));
+  run.onStep = (label) => progress.tick(label);
+  run.onEpoch = (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, accuracy ${l.accuracy.toFixed(3)}, val accuracy ${l.valAccuracy?.toFixed(3)}, val loss ${l.valLoss.toFixed(4)}, lr ${l.lr}, ${l.seconds.toFixed(1)} s`);
+  try {
+    await trainEpochs(run, epochs);
+  } finally {
+    sgd.dispose();
+    net.dispose();
+    backend.dispose();
+  }
+
+  const best = state.best!;
+  await writeFileAtomic(out, encodeModel(spec, run.bestWeights, {
+    net: settings.net,
+    inChannels: spec.inputShape[0],
+    inputSize: settings.size,
+    preprocessing: { ...PREPROCESSING, size: settings.size },
+    classNames: [...CLASS_NAMES],
+    training: {
+      command: ['covid-ct', 'train', ...argv].join(' '),
+      ...settings,
+      epochs: state.epoch,
+      bestEpoch: best.epoch,
+      val: best.metrics,
+      classWeights: [...classWeights],
+      trainImages: train.count,
+      valImages: val.count,
+      seconds: Math.round(state.seconds),
+      date: new Date().toISOString(),
+    },
+  }));
+  console.log(`${out}: epoch ${best.epoch} of ${state.epoch}, validation accuracy ${best.metrics.accuracy?.toFixed(4)}`);
+}

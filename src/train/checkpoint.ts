@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../nets/atomic-write.ts';
+import type { GraphSpec } from '../nets/graph.ts';
+import { decodeSafetensors, encodeSafetensors, WeightsFileError, type NamedTensor } from '../nets/safetensors.ts';
+import type { TrainingState } from './training-state.ts';
+
+const FORMAT = 'covid-ct-checkpoint/1';
+const FILE = 'checkpoint.safetensors';
+const GROUPS = ['weights', 'velocity', 'best'] as const;
+type Group = (typeof GROUPS)[number];
+
+/**
+ * Everything a run needs to go on after a kill: the state (settings, epochs done, best so far,
+ * log), the weights with BN statistics, the SGD velocities and the best weights so far. The
+ * random streams need no state of their own: they derive from (seed, epoch, step).
+ */
+export interface Checkpoint {
+  state: TrainingState;
+  weights: Map<string, Float32Array>;
+  velocities: Map<string, Float32Array>;
+  bestWeights: Map<string, Float32Array>;
+}
+
+export const checkpointPath = (dir: string): string => join(dir, FILE);
+
+/** Writes DIR/checkpoint.safetensors atomically: a kill leaves the previous checkpoint or this one. */
+export async function saveCheckpoint(dir: string, spec: GraphSpec, checkpoint: Checkpoint): Promise<void> {
+  const shapes = new Map(spec.params.map((p) => [p.name, p.shape]));
+  const tensors = new Map<string, NamedTensor>();
+  const groups: Record<Group, Map<string, Float32Array>> = { weights: checkpoint.weights, velocity: checkpoint.velocities, best: checkpoint.bestWeights };
+  for (const group of GROUPS) {
+    for (const [name, data] of groups[group]) tensors.set(`${group}/${name}`, { shape: shapes.get(name)!, data });
+  }
+  await writeFileAtomic(checkpointPath(dir), encodeSafetensors(tensors, { format: FORMAT, state: JSON.stringify(checkpoint.state) }));
+}
+
+export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+  const path = checkpointPath(dir);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `--resume: there is no checkpoint ${path}` : `cannot read checkpoint ${path}: ${(err as Error).message}`);
+  }
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
+  if (metadata.format !== FORMAT) throw new WeightsFileError(path, `not a training checkpoint (format ${JSON.stringify(metadata.format)}, expected ${FORMAT})`);
+  let state: TrainingState;
+  try {
+    state = JSON.parse(metadata.state ?? '');
+  } catch {
+    throw new WeightsFileError(path, 'the checkpoint\'s "state" metadata is missing or not JSON');
+  }
+  const groups: Record<Group, Map<string, Float32Array>> = { weights: new Map(), velocity: new Map(), best: new Map() };
+  for (const [key, tensor] of tensors) {
+    const slash = key.indexOf('/');
+    const group = key.slice(0, slash);
+    if (!(GROUPS as readonly string[]).includes(group)) throw new WeightsFileError(path, `unexpected tensor ${key} in a checkpoint`);
+    groups[group as Group].set(key.slice(slash + 1), tensor.data);
+  }
+  return { state, weights: groups.weights, velocities: groups.velocity, bestWeights: groups.best };
+}

@@ -1,0 +1,49 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CLASS_NAMES } from './data/classes.ts';
+import { listDataset, type DatasetEntry } from './data/dataset.ts';
+
+/** Where --data points: the folder of class folders, and the split lists that come with it. */
+export interface DataDir {
+  root: string;
+  trainList?: string;
+  valList?: string;
+}
+
+const isDirectory = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/**
+ * --data is either the data set's own folder (images/COVID, images/NonCOVID, splits/train.txt,
+ * splits/val.txt, as in /work/shared/data/covid-ct) or a folder holding the class folders.
+ */
+export function resolveDataDir(dir: string): DataDir {
+  if (!isDirectory(dir)) throw new Error(`--data ${dir}: no such folder`);
+  const images = join(dir, 'images');
+  if (!isDirectory(images)) return { root: dir };
+  const split = (name: string) => (existsSync(join(dir, 'splits', name)) ? join(dir, 'splits', name) : undefined);
+  return { root: images, trainList: split('train.txt'), valList: split('val.txt') };
+}
+
+/**
+ * The images of a split list, or else of the class folders under root; a root with only one
+ * class folder (say, COVID scans alone) is fine here. With `limit`, only the first `limit`
+ * images of each class, in list order.
+ */
+export async function listImages(root: string, { list, limit }: { list?: string; limit?: number } = {}): Promise<DatasetEntry[]> {
+  const present = CLASS_NAMES.filter((label) => isDirectory(join(root, label)));
+  const entries = list || present.length !== 1 ? await listDataset(root, { list }) : await oneClassFolder(root, present[0]);
+  if (limit === undefined) return entries;
+  const taken = new Map<string, number>();
+  return entries.filter(({ label }) => {
+    taken.set(label, (taken.get(label) ?? 0) + 1);
+    return taken.get(label)! <= limit;
+  });
+}
+
+/** The files of root/label, by listDataset's rule: hidden files left out, sorted by name. */
+async function oneClassFolder(root: string, label: DatasetEntry['label']): Promise<DatasetEntry[]> {
+  const files = await readdir(join(root, label), { withFileTypes: true });
+  const names = files.filter((f) => f.isFile() && !f.name.startsWith('.')).map((f) => f.name);
+  return names.sort().map((name) => ({ path: join(root, label, name), label }));
+}

@@ -1,0 +1,40 @@
+import { Random } from '../runtime/random.ts';
+
+/** What a derived stream is for: each purpose draws its own numbers for the same epoch and step. */
+const PURPOSE = { shuffle: 1, augment: 2, dropout: 3 } as const;
+
+/**
+ * Every random number of a training run comes from a stream whose seed is a pure function of
+ * (run seed, purpose, epoch, step), never from a generator carried from step to step. So the
+ * randomness of any step can be recreated without replaying the ones before it, and a run
+ * resumed from a checkpoint draws exactly what the uninterrupted run would have drawn.
+ */
+export function deriveSeed(seed: number, ...parts: number[]): number {
+  let h = finalMix((seed ^ 0x5bd1e995) >>> 0);
+  for (const part of parts) h = finalMix((h ^ Math.imul(part >>> 0, 0xcc9e2d51)) + 0x9e3779b9);
+  return h;
+}
+
+/** MurmurHash3's 32-bit finaliser: every input bit flips about half of the output bits. */
+function finalMix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The order in which epoch `epoch` visits `n` training images (Fisher–Yates). */
+export function epochOrder(seed: number, epoch: number, n: number): number[] {
+  const rng = new Random(deriveSeed(seed, PURPOSE.shuffle, epoch));
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** The generator the augmentation of one step's batch draws from. */
+export const augmentRandom = (seed: number, epoch: number, step: number): Random => new Random(deriveSeed(seed, PURPOSE.augment, epoch, step));
+
+/** The seed that picks one step's dropout masks. */
+export const dropoutSeed = (seed: number, epoch: number, step: number): number => deriveSeed(seed, PURPOSE.dropout, epoch, step);

@@ -1,0 +1,102 @@
+import { writeFileAtomic } from '../nets/atomic-write.ts';
+import type { Net } from '../nets/net.ts';
+import { augment } from './augment.ts';
+import { checkpointPath, saveCheckpoint } from './checkpoint.ts';
+import { CLASS_NAMES } from './data/classes.ts';
+import { predictSet } from './evaluate.ts';
+import type { ImageSet } from './image-set.ts';
+import { binaryMetrics } from './metrics.ts';
+import { augmentRandom, dropoutSeed, epochOrder } from './random-streams.ts';
+import { learningRate, type Recipe } from './recipe.ts';
+import { trainStep, type Sgd } from './train-step.ts';
+import type { EpochLog, TrainingState } from './training-state.ts';
+
+const COVID = CLASS_NAMES.indexOf('COVID');
+
+/** A run in progress: the net and optimiser on their backend, the cached images, and where things are written. */
+export interface TrainingRun {
+  net: Net;
+  sgd: Sgd;
+  recipe: Recipe;
+  train: ImageSet;
+  val: ImageSet;
+  classWeights: Float32Array;
+  /** Updated after every epoch. */
+  state: TrainingState;
+  /** The weights of state.best's epoch. */
+  bestWeights: Map<string, Float32Array>;
+  checkpointDir: string;
+  /** A JSON-lines file rewritten after every epoch with one line per epoch so far. */
+  logFile?: string;
+  onStep?: (label: string) => void;
+  onEpoch?: (line: EpochLog) => void;
+}
+
+export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number => Math.ceil(run.train.count / run.state.settings.batch);
+
+/**
+ * Trains from the epoch after state.epoch up to `epochs`. After each epoch: validation in
+ * inference mode, model selection by validation accuracy (the earliest best epoch wins ties),
+ * a checkpoint, and the log. A NaN or infinite loss, in a training step or in validation,
+ * stops the run before anything of that epoch is written.
+ */
+export async function trainEpochs(run: TrainingRun, epochs: number): Promise<void> {
+  const { net, sgd, state } = run;
+  for (let epoch = state.epoch + 1; epoch <= epochs; epoch++) {
+    const started = performance.now();
+    const lr = learningRate(run.recipe, state.settings.lr, epoch);
+    const { loss, accuracy } = await trainOneEpoch(run, epoch, lr);
+    const val = await predictSet(net, run.val, state.settings.batch);
+    if (!Number.isFinite(val.loss)) throw new Error(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
+    const metrics = binaryMetrics(run.val.labels, val.pCovid);
+    const weights = await net.exportWeights();
+    if (!state.best || (metrics.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0)) {
+      state.best = { epoch, metrics };
+      run.bestWeights = weights;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const line: EpochLog = { epoch, loss, accuracy, valAccuracy: metrics.accuracy, valLoss: val.loss, lr, seconds };
+    state.epoch = epoch;
+    state.seconds += seconds;
+    state.log.push(line);
+    await saveCheckpoint(run.checkpointDir, net.spec, { state, weights, velocities: await sgd.exportVelocities(), bestWeights: run.bestWeights });
+    if (run.logFile) await writeFileAtomic(run.logFile, state.log.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    run.onEpoch?.(line);
+  }
+}
+
+/** One pass over the shuffled training images: mean loss and accuracy of its steps. */
+async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promise<{ loss: number; accuracy: number }> {
+  const { net, sgd, train } = run;
+  const { seed, batch, momentum, weightDecay } = run.state.settings;
+  const [channels, size] = net.spec.inputShape;
+  const values = channels * size * size;
+  const order = epochOrder(seed, epoch, train.count);
+  const steps = stepsPerEpoch(run);
+  let lossSum = 0;
+  let correct = 0;
+  for (let step = 1; step <= steps; step++) {
+    const picked = order.slice((step - 1) * batch, step * batch);
+    const rng = augmentRandom(seed, epoch, step);
+    const x = new Float32Array(picked.length * values);
+    picked.forEach((image, i) => x.set(augment(train.x.subarray(image * values, (image + 1) * values), channels, size, run.recipe.augment, rng), i * values));
+    const labels = Float32Array.from(picked, (image) => train.labels[image]);
+    const xT = net.backend.tensor([picked.length, channels, size, size], x);
+    const { loss, probs } = await trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step));
+    xT.dispose();
+    if (!Number.isFinite(loss)) throw new Error(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
+    lossSum += loss * picked.length;
+    labels.forEach((label, i) => {
+      if (probs[i * CLASS_NAMES.length + COVID] > 0.5 === (label === COVID)) correct++;
+    });
+    run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
+  }
+  return { loss: lossSum / train.count, accuracy: correct / train.count };
+}
+
+/** Why the run stopped; the checkpoint of the last good epoch, if any, is left as it was. */
+function diverged(run: TrainingRun, what: string): string {
+  const done = run.state.epoch;
+  const kept = done > 0 ? `the checkpoint after epoch ${done} is kept in ${checkpointPath(run.checkpointDir)}` : 'no epoch had completed, so this run wrote no checkpoint';
+  return `training stopped: ${what}; ${kept}. Try a lower --lr.`;
+}

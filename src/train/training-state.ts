@@ -1,0 +1,50 @@
+import type { BinaryMetrics } from './metrics.ts';
+
+/** Every setting that decides a run's result. A resumed run must have the same ones; only the number of epochs may grow. */
+export interface RunSettings {
+  net: string;
+  size: number;
+  seed: number;
+  batch: number;
+  recipe: string;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  root: string;
+  trainList: string | null;
+  valList: string | null;
+  limit: number | null;
+}
+
+/** One line of the --log file. */
+export interface EpochLog {
+  epoch: number;
+  /** Mean class-weighted training loss over the epoch's steps (augmented images, dropout on). */
+  loss: number;
+  /** Training accuracy of those same forward passes. */
+  accuracy: number;
+  valAccuracy: number | null;
+  /** Mean unweighted cross-entropy on the validation images. */
+  valLoss: number;
+  lr: number;
+  seconds: number;
+}
+
+/** Where a run stands after its last completed epoch. */
+export interface TrainingState {
+  settings: RunSettings;
+  /** Epochs completed. */
+  epoch: number;
+  /** The epoch with the best validation accuracy so far (the earliest on ties) and its scores. */
+  best: { epoch: number; metrics: BinaryMetrics } | null;
+  log: EpochLog[];
+  /** Training time so far, summed over resumed runs. */
+  seconds: number;
+}
+
+/** "lr 0.01 (checkpoint) vs 0.02 (now)" for each setting that differs. */
+export function settingsDifferences(saved: RunSettings, wanted: RunSettings): string[] {
+  return (Object.keys(wanted) as (keyof RunSettings)[])
+    .filter((key) => saved[key] !== wanted[key])
+    .map((key) => `${key} ${JSON.stringify(saved[key])} (checkpoint) vs ${JSON.stringify(wanted[key])} (now)`);
+}

@@ -1,0 +1,77 @@
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildNet } from '../../src/nets/index.ts';
+import { createNet } from '../../src/nets/init.ts';
+import { saveModelFile } from '../../src/nets/model-file.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
+import { binaryMetrics } from '../../src/train/metrics.ts';
+import { softmaxRows } from '../../src/cli/softmax.ts';
+import { COVID_CT_IMAGES } from '../data/data-paths.ts';
+import { covidCt, tempDir } from './cli.ts';
+
+const dir = tempDir('eval-cli-');
+const model = join(dir, 'untrained-32.safetensors');
+const folder = join(dir, 'covid-only');
+const images = readdirSync(`${COVID_CT_IMAGES}/COVID`).sort().slice(0, 5).map((name) => `${COVID_CT_IMAGES}/COVID/${name}`);
+const net = createNet(buildNet('light-cnn', { size: 32 }), new CpuBackend(), 21);
+
+/** P(COVID) of each image, straight from the net. */
+async function direct(paths: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const path of paths) {
+    const pass = net.forward(net.backend.tensor([1, 1, 32, 32], preprocess(await loadImageFile(path), { size: 32 })), 'infer');
+    out.push(softmaxRows(await pass.logits.read(), 2)[1]);
+  }
+  return out;
+}
+
+describe('covid-ct eval', () => {
+  beforeAll(async () => {
+    await saveModelFile(model, net, {
+      net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 },
+      classNames: ['NonCOVID', 'COVID'], training: 'untrained (seed 21), for tests',
+    });
+    mkdirSync(join(folder, 'COVID'), { recursive: true });
+    for (const path of images) copyFileSync(path, join(folder, 'COVID', path.split('/').pop()!));
+    writeFileSync(join(folder, 'COVID', 'broken.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+  });
+
+  it('--json on a folder of one class prints one object, nulls for the scores that need the other class, and skips the unreadable file by name', async () => {
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/skipped .*broken\.png: /);
+    const result = JSON.parse(run.stdout);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(result)).toEqual(['n', 'accuracy', 'sensitivity', 'specificity', 'precision', 'f1', 'auc', 'confusion']);
+    expect(result.n).toBe(5);
+    expect(result.specificity).toBeNull();
+    expect(result.auc).toBeNull();
+    const want = binaryMetrics([1, 1, 1, 1, 1], await direct(images));
+    expect(result).toEqual(JSON.parse(JSON.stringify(want)));
+    const [[tn, fp], [fn, tp]] = result.confusion;
+    expect([tn, fp, fn + tp]).toEqual([0, 0, 5]);
+  });
+
+  it('--strict ends at the unreadable file, naming it', async () => {
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--strict');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/broken\.png/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('prints a readable report without --json', async () => {
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^images {7}5\n/);
+    expect(run.stdout).toMatch(/specificity  n\/a\n/);
+  });
+
+  it('says which folder is missing', async () => {
+    const run = await covidCt('eval', '--data', join(dir, 'nowhere'), '--model', model, '--backend', 'cpu');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`--data ${join(dir, 'nowhere')}: no such folder`);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { inverseFrequencyWeights } from '../../src/train/class-weights.ts';
+import { deriveSeed, epochOrder } from '../../src/train/random-streams.ts';
+import { learningRate, PAPER_RECIPE, recipeByName } from '../../src/train/recipe.ts';
+
+describe('the paper recipe', () => {
+  it('multiplies the learning rate by 0.8 every 5 epochs', () => {
+    const lr = (epoch: number) => learningRate(PAPER_RECIPE, 0.01, epoch);
+    expect([1, 5, 6, 10, 11, 20].map(lr)).toEqual([0.01, 0.01, 0.008, 0.008, 0.01 * 0.8 ** 2, 0.01 * 0.8 ** 3]);
+  });
+
+  it('is found by name, and an unknown name lists the known ones', () => {
+    expect(recipeByName('paper')).toBe(PAPER_RECIPE);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper\)/);
+  });
+});
+
+describe('class weights', () => {
+  it('are N / (2 · n_class): 0.910 and 1.109 for the 234 NonCOVID and 192 COVID training images', () => {
+    const labels = [...new Array(234).fill(0), ...new Array(192).fill(1)];
+    const [nonCovid, covid] = inverseFrequencyWeights(labels);
+    expect(nonCovid).toBeCloseTo(426 / 468, 6);
+    expect(covid).toBeCloseTo(426 / 384, 6);
+    expect(234 * nonCovid + 192 * covid).toBeCloseTo(426, 3);
+  });
+
+  it('need both classes', () => {
+    expect(() => inverseFrequencyWeights([1, 1])).toThrow(/no NonCOVID image/);
+  });
+});
+
+describe('random streams', () => {
+  it('shuffle each epoch into its own reproducible permutation', () => {
+    const first = epochOrder(1, 1, 50);
+    expect([...first].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(epochOrder(1, 1, 50)).toEqual(first);
+    expect(epochOrder(1, 2, 50)).not.toEqual(first);
+    expect(epochOrder(2, 1, 50)).not.toEqual(first);
+  });
+
+  it('derive distinct seeds from (seed, purpose, epoch, step)', () => {
+    const seeds = new Set<number>();
+    for (let epoch = 1; epoch <= 20; epoch++) for (let step = 1; step <= 30; step++) seeds.add(deriveSeed(1, 2, epoch, step));
+    expect(seeds.size).toBe(600);
+    expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));
+    expect(deriveSeed(7, 1, 1)).toBe(deriveSeed(7, 1, 1));
+  });
+});

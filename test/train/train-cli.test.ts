@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/nets/model-file.ts';
+import { loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { COVID_CT_IMAGES, COVID_CT_ROOT } from '../data/data-paths.ts';
+import { covidCt, tempDir, TINY_RUN, type CliResult } from './cli.ts';
+
+const dir = tempDir('train-cli-');
+const model = join(dir, 'tiny.safetensors');
+const checkpoints = join(dir, 'checkpoints');
+const log = join(dir, 'logs', 'tiny.jsonl');
+let run: CliResult;
+
+describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
+  beforeAll(async () => {
+    run = await covidCt('train', ...TINY_RUN, '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints, '--log', log);
+  });
+
+  it('succeeds, with progress and an ETA on stderr and the model named on stdout', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\[4\/4\] epoch 2 step 2\/2 loss \d+\.\d+ — \d+ s elapsed, ETA 0 s/);
+    expect(run.stdout).toMatch(new RegExp(`^${model}: epoch [12] of 2, validation accuracy 0\\.\\d+`));
+  });
+
+  it('writes one parseable JSON line per epoch', () => {
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(['epoch', 'loss', 'accuracy', 'valAccuracy', 'valLoss', 'lr', 'seconds']);
+      expect(l.lr).toBe(0.01);
+      expect(l.loss).toBeGreaterThan(0);
+      expect(l.valLoss).toBeGreaterThan(0);
+      expect(l.seconds).toBeGreaterThan(0);
+      expect(Number.isInteger(l.accuracy * 8) && Number.isInteger(l.valAccuracy * 8)).toBe(true);
+    }
+  });
+
+  it('keeps the weights of the best validation accuracy, recorded with the size and how they were trained', async () => {
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const { meta, weights, spec } = await loadModelFile(model);
+    const training = meta.training as Record<string, any>;
+    const bestAccuracy = Math.max(...lines.map((l) => l.valAccuracy));
+    expect(training.bestEpoch).toBe(lines.findIndex((l) => l.valAccuracy === bestAccuracy) + 1);
+    expect(training.val.accuracy).toBe(bestAccuracy);
+    expect(training).toMatchObject({ seed: 1, epochs: 2, batch: 4, size: 32, limit: 4, lr: 0.01, momentum: 0.9, weightDecay: 1e-4, recipe: 'paper', trainImages: 8, valImages: 8 });
+    expect(training.command).toContain('covid-ct train --data');
+    expect(Date.parse(training.date)).toBeGreaterThan(Date.parse('2024-01-01'));
+    expect(spec.inputShape).toEqual([1, 32, 32]);
+    expect(meta.preprocessing).toMatchObject({ size: 32, mean: 0.5967, std: 0.3198 });
+    const checkpoint = await loadCheckpoint(checkpoints);
+    expect(checkpoint.state.epoch).toBe(2);
+    for (const [name, w] of weights) expect(w, name).toEqual(checkpoint.bestWeights.get(name));
+  });
+
+  it('writes a model that info and predict accept', async () => {
+    const info = await covidCt('info', '--model', model, '--json');
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ net: 'light-cnn', input: [1, 1, 32, 32], parameters: 1271682 });
+    const image = `${COVID_CT_IMAGES}/COVID/2020.01.24.919183-p27-132.png`;
+    const predict = await covidCt('predict', '--model', model, '--backend', 'cpu', '--json', image);
+    expect(predict.code, predict.stderr).toBe(0);
+    const [row] = JSON.parse(predict.stdout);
+    expect(row.pCovid).toBeGreaterThan(0);
+    expect(row.pCovid).toBeLessThan(1);
+  });
+
+  it('gives the validation scores it recorded when eval scores the same images', async () => {
+    const val = readFileSync(`${COVID_CT_ROOT}/splits/val.txt`, 'utf8').trim().split('\n');
+    const firstFour = (label: string) => val.filter((line) => line.startsWith(`${label}/`)).slice(0, 4);
+    const list = join(dir, 'val-8.txt');
+    writeFileSync(list, [...firstFour('COVID'), ...firstFour('NonCOVID')].join('\n'));
+    const evaluated = await covidCt('eval', '--data', COVID_CT_ROOT, '--list', list, '--model', model, '--backend', 'cpu', '--batch', '4', '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const { meta } = await loadModelFile(model);
+    expect(JSON.parse(evaluated.stdout)).toEqual((meta.training as Record<string, unknown>).val);
+  });
+
+  it('names the flag at fault', async () => {
+    const bad = await covidCt('train', ...TINY_RUN, '--epochs', '2.5', '--out', join(dir, 'x.safetensors'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--epochs must be a whole number, got "2.5"');
+    const size = await covidCt('train', ...TINY_RUN.slice(0, 4), '--size', '40', '--out', join(dir, 'x.safetensors'));
+    expect(size.stderr).toContain('--size must be a multiple of 16');
+  });
+});
