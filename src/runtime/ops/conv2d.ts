@@ -9,6 +9,7 @@ import { conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from './conv2d-sh
 export type { Conv2dAttrs } from './conv2d-shapes.ts';
 
 const geometry = (x: Shape, w: Shape, b: Shape, attrs: Conv2dAttrs) => conv2dGeometry('conv2d', x, w, b, attrs);
+
 /** 2-D convolution, NCHW: inputs x [N,C,H,W], w [O,C,KH,KW], b [O]; output [N,O,OH,OW]. */
 export const conv2d = defineOp<Conv2dAttrs>({
   name: 'conv2d',
