@@ -27,12 +27,17 @@ export interface OpDef<A = Record<string, unknown>> {
   /** Optional optimised CPU code the cpu backend prefers; always tested against `cpu`. */
   readonly cpuFast?: Partial<CpuImpl<A>>;
   readonly gpu: {
-    readonly source: string;
-    readonly fwdEntries: readonly string[];
-    readonly bwdEntries: readonly string[];
+    /** The WGSL modules the op dispatches, each with the entry points of its forward and backward passes. */
+    readonly modules: readonly GpuModule[];
     fwd(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], attrs: A): void;
     bwd?(g: GpuContext, inputs: GpuTensor[], outputs: GpuTensor[], dOut: GpuTensor, dInputs: (GpuTensor | null)[], attrs: A): void;
   };
+}
+
+export interface GpuModule {
+  readonly source: string;
+  readonly fwdEntries: readonly string[];
+  readonly bwdEntries: readonly string[];
 }
 
 export interface CpuImpl<A> {

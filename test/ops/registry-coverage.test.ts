@@ -21,18 +21,22 @@ describe('every op in the registry is complete', () => {
   });
 
   it.each(ops.map((op) => [op.name, op] as const))('%s: WGSL forward and backward entries exist and compile', async (_name, op) => {
-    const entries = reflectModule(op.gpu.source);
-    expect(op.gpu.fwdEntries.length).toBeGreaterThan(0);
+    const fwd = op.gpu.modules.flatMap((m) => m.fwdEntries);
+    const bwd = op.gpu.modules.flatMap((m) => m.bwdEntries);
+    expect(fwd.length).toBeGreaterThan(0);
     if (op.kind === 'layer') {
-      expect(op.gpu.bwdEntries.length).toBeGreaterThan(0);
+      expect(bwd.length).toBeGreaterThan(0);
       expect(typeof op.gpu.bwd).toBe('function');
     }
-    expect(await gpu.pipelines.compileErrors(op.gpu.source)).toEqual([]);
-    for (const entry of [...op.gpu.fwdEntries, ...op.gpu.bwdEntries]) {
-      expect(entries.has(entry), `${entry} in ${op.name}'s WGSL`).toBe(true);
-      gpu.device.pushErrorScope('validation');
-      gpu.pipelines.get(op.gpu.source, entry);
-      expect(await gpu.device.popErrorScope(), entry).toBeNull();
+    for (const { source, fwdEntries, bwdEntries } of op.gpu.modules) {
+      expect(await gpu.pipelines.compileErrors(source)).toEqual([]);
+      const entries = reflectModule(source);
+      for (const entry of [...fwdEntries, ...bwdEntries]) {
+        expect(entries.has(entry), `${entry} in ${op.name}'s WGSL`).toBe(true);
+        gpu.device.pushErrorScope('validation');
+        gpu.pipelines.get(source, entry);
+        expect(await gpu.device.popErrorScope(), entry).toBeNull();
+      }
     }
   });
 

@@ -17,9 +17,7 @@ export const add = defineOp<object>({
     bwd: ([a, b], _outputs, dy) => [host(a.shape, dy.data.slice()), host(b.shape, dy.data.slice())],
   },
   gpu: {
-    source,
-    fwdEntries: ['add_fwd'],
-    bwdEntries: ['add_bwd'],
+    modules: [{ source, fwdEntries: ['add_fwd'], bwdEntries: ['add_bwd'] }],
     fwd: (g, [a, b], [y]) => {
       const n = sizeOf(a.shape);
       g.run(source, 'add_fwd', { x: a, b, y }, { n }, { threads: n });

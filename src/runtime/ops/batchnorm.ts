@@ -84,9 +84,7 @@ export const batchnorm = defineOp<BatchnormAttrs>({
   inferShapes: ([x, gamma, beta, runningMean, runningVar], attrs) => batchnormShape(x, gamma, beta, runningMean, runningVar, attrs),
   cpu: { fwd: cpuFwd, bwd: cpuBwd },
   gpu: {
-    source,
-    fwdEntries: ['bn_stats_partial', 'bn_stats_finish', 'bn_running_inv_std', 'bn_apply'],
-    bwdEntries: ['bn_running_inv_std', 'bn_grad_partial', 'bn_grad_finish', 'bn_dx_train', 'bn_dx_affine'],
+    modules: [{ source, fwdEntries: ['bn_stats_partial', 'bn_stats_finish', 'bn_running_inv_std', 'bn_apply'], bwdEntries: ['bn_running_inv_std', 'bn_grad_partial', 'bn_grad_finish', 'bn_dx_train', 'bn_dx_affine'] }],
     fwd: (g, [x, gamma, beta, runningMean, runningVar], [y, saveMean, saveInvStd], attrs) => {
       const dims = gpuDims(x.shape, attrs);
       const perChannel = { threads: dims.channels };

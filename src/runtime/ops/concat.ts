@@ -46,9 +46,7 @@ export const concat = defineOp<object>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['concat_fwd'],
-    bwdEntries: ['concat_bwd'],
+    modules: [{ source, fwdEntries: ['concat_fwd'], bwdEntries: ['concat_bwd'] }],
     fwd: (gpu, xs, [y]) => {
       const g = concatGeometry(xs.map((x) => x.shape));
       forEachSlice(g, (k, slice) => gpu.run(source, 'concat_fwd', { x: xs[k], y }, slice, { threads: slice.total }));

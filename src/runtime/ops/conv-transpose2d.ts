@@ -105,9 +105,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_fwd_gemm'],
-    bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'],
+    modules: [{ source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_fwd_gemm'], bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] }],
     fwd: (g, [x, w, b], [y], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
       if (usesGemmForward(geo)) {

@@ -39,9 +39,7 @@ export const dense = defineOp<object>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['dense_fwd'],
-    bwdEntries: ['dense_bwd_x', 'dense_bwd_w', 'dense_bwd_b'],
+    modules: [{ source, fwdEntries: ['dense_fwd'], bwdEntries: ['dense_bwd_x', 'dense_bwd_w', 'dense_bwd_b'] }],
     fwd: (g, [x, w, b], [y]) => {
       const d = dimsOf(x.shape, w.shape);
       g.run(source, 'dense_fwd', { x, w, b, y }, { ...d }, { threads: d.n * d.m });

@@ -31,9 +31,7 @@ export const dropout = defineOp<DropoutAttrs>({
     bwd: ([x], [, mask], dy) => [host(x.shape, mul(dy.data, mask.data))],
   },
   gpu: {
-    source,
-    fwdEntries: ['dropout_fwd'],
-    bwdEntries: ['dropout_bwd'],
+    modules: [{ source, fwdEntries: ['dropout_fwd'], bwdEntries: ['dropout_bwd'] }],
     fwd: (g, [x], [y, mask], { p, seed }) => {
       const n = sizeOf(x.shape);
       g.run(source, 'dropout_fwd', { x, y, y2: mask }, { n, p, scale: 1 / (1 - p), seed }, { threads: n });

@@ -18,9 +18,7 @@ export const elu = defineOp<EluAttrs>({
     bwd: ([x], _outputs, dy, { alpha = 1 }) => [host(x.shape, eluBwd(x.data, dy.data, alpha))],
   },
   gpu: {
-    source,
-    fwdEntries: ['elu_fwd'],
-    bwdEntries: ['elu_bwd'],
+    modules: [{ source, fwdEntries: ['elu_fwd'], bwdEntries: ['elu_bwd'] }],
     fwd: (g, [x], [y], { alpha = 1 }) => {
       const n = sizeOf(x.shape);
       g.run(source, 'elu_fwd', { x, y }, { n, alpha }, { threads: n });

@@ -30,9 +30,7 @@ export const globalAvgPool = defineOp<object>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['global_avg_pool_fwd'],
-    bwdEntries: ['global_avg_pool_bwd'],
+    modules: [{ source, fwdEntries: ['global_avg_pool_fwd'], bwdEntries: ['global_avg_pool_bwd'] }],
     fwd: (g, [x], [y]) => {
       const p = planes(x.shape);
       g.run(source, 'global_avg_pool_fwd', { x, y }, { total: p.planes, hw: p.hw, inv_hw: 1 / p.hw }, { threads: p.planes });

@@ -60,9 +60,7 @@ export const maxpool = defineOp<MaxPoolAttrs>({
     bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwd(x.data, dy.data, maxpoolGeometry(x.shape, attrs)))],
   },
   gpu: {
-    source,
-    fwdEntries: ['maxpool_fwd'],
-    bwdEntries: ['maxpool_bwd'],
+    modules: [{ source, fwdEntries: ['maxpool_fwd'], bwdEntries: ['maxpool_bwd'] }],
     fwd: (gpu, [x], [y], attrs) => {
       const g = maxpoolGeometry(x.shape, attrs);
       const total = g.n * g.c * g.oh * g.ow;

@@ -16,9 +16,7 @@ export const relu = defineOp<object>({
     bwd: ([x], _outputs, dy) => [host(x.shape, reluBwd(x.data, dy.data))],
   },
   gpu: {
-    source,
-    fwdEntries: ['relu_fwd'],
-    bwdEntries: ['relu_bwd'],
+    modules: [{ source, fwdEntries: ['relu_fwd'], bwdEntries: ['relu_bwd'] }],
     fwd: (g, [x], [y]) => {
       const n = sizeOf(x.shape);
       g.run(source, 'relu_fwd', { x, y }, { n }, { threads: n });

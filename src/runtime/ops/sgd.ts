@@ -33,9 +33,7 @@ export const sgd = defineOp<SgdHyper>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['sgd_step'],
-    bwdEntries: [],
+    modules: [{ source, fwdEntries: ['sgd_step'], bwdEntries: [] }],
     fwd: (g, [param, grad, velocity], _outputs, { lr, momentum, weightDecay }) => {
       const n = sizeOf(param.shape);
       g.run(source, 'sgd_step', { param, grad, velocity }, { n, lr, momentum, weight_decay: weightDecay }, { threads: n });

@@ -57,9 +57,7 @@ export const softmaxCrossEntropy = defineOp<object>({
     },
   },
   gpu: {
-    source,
-    fwdEntries: ['xent_rows', 'xent_total'],
-    bwdEntries: ['xent_weight_total', 'xent_bwd'],
+    modules: [{ source, fwdEntries: ['xent_rows', 'xent_total'], bwdEntries: ['xent_weight_total', 'xent_bwd'] }],
     fwd: (g, [logits, labels, classWeights], [loss, probs]) => {
       const d = gpuDims(logits.shape);
       const rows = g.scratch([d.n, 2]);
