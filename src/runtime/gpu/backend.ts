@@ -35,6 +35,8 @@ export class WebGpuBackend implements Backend, GpuContext {
   private pendingUniforms: GPUBuffer[] = [];
   private opScratch: GPUBuffer[] = [];
   private lostReason: string | null = null;
+  /** When set, every compute pass begun writes its start and end times where this says (per-layer timing, nets/profile.ts). */
+  passTimestamps: (() => GPUComputePassTimestampWrites) | null = null;
 
   constructor(readonly gpu: GpuDevice) {
     this.device = gpu.device;
@@ -181,10 +183,11 @@ export class WebGpuBackend implements Backend, GpuContext {
   }
 
   private computePass(): GPUComputePassEncoder {
-    return (this.pass ??= this.commandEncoder().beginComputePass());
+    return (this.pass ??= this.commandEncoder().beginComputePass(this.passTimestamps ? { timestampWrites: this.passTimestamps() } : {}));
   }
 
-  private endPass(): void {
+  /** Closes the open compute pass, so the next dispatch begins a new one (a timing boundary between ops). */
+  endPass(): void {
     this.pass?.end();
     this.pass = null;
   }
