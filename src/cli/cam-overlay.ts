@@ -1,15 +1,7 @@
 import { encode } from 'fast-png';
 import { upsampleBilinear } from '../nets/cam.ts';
+import { heatColour } from '../nets/cam-colours.ts';
 import type { GrayImage } from '../train/data/image.ts';
-
-/** A blue → cyan → yellow → red ramp for t in [0, 1]. */
-function heat(t: number): [number, number, number] {
-  const stops: [number, number, number][] = [[0, 0, 160], [0, 200, 255], [255, 230, 0], [220, 0, 0]];
-  const x = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
-  const i = Math.min(Math.floor(x), stops.length - 2);
-  const f = x - i;
-  return [0, 1, 2].map((c) => stops[i][c] * (1 - f) + stops[i + 1][c] * f) as [number, number, number];
-}
 
 /**
  * An RGB PNG of the CT slice with the class activation map (min–max scaled)
@@ -28,7 +20,7 @@ export function camOverlayPng(slice: GrayImage, cam: Float32Array, camSize: numb
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     const gray = slice.data[i] * 255;
-    const colour = heat((map[i] - lo) / range);
+    const colour = heatColour((map[i] - lo) / range);
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(gray * (1 - opacity) + colour[c] * opacity);
   }
   return encode({ width, height, data: rgb, channels: 3, depth: 8 });

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
 import type { GrayImage } from '../train/data/image.ts';
-import { PREPROCESSING, preprocess } from '../train/data/preprocess.ts';
+import { preprocess } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';
+
+// Lives in a browser-safe module (the viewer checks models too); re-exported for the CLI commands.
+export { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 
 /** One net input [C·H·W] with the name it is reported under, and the gray picture for CAM overlays. */
 export interface PreparedInput {
@@ -45,13 +48,4 @@ async function npyInputs(path: string, size: number): Promise<PreparedInput[]> {
     name: n === 1 ? path : `${path}[${i}]`,
     input: data.slice(i * plane, (i + 1) * plane),
   }));
-}
-
-/** Images must be prepared the way the model was trained; refuse a model that recorded other constants. */
-export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): void {
-  for (const key of ['resize', 'mean', 'std'] as const) {
-    if (recorded[key] !== PREPROCESSING[key]) {
-      throw new Error(`${modelFile}: trained with preprocessing ${key} = ${JSON.stringify(recorded[key])}, this build uses ${JSON.stringify(PREPROCESSING[key])}`);
-    }
-  }
 }

@@ -1,0 +1,212 @@
+// The page: wires the controls to the model worker and draws what it answers.
+import type { BackendName } from '../runtime/backend.ts';
+import { drawOverlay, drawSlice, heatLayer } from './cam-view.ts';
+import { renderLayerTimings } from './layer-chart.ts';
+import { renderGallery } from './samples.ts';
+import { parseTrainingLog } from './training-log.ts';
+import { renderTrainingLog } from './training-panel.ts';
+import { ModelWorker } from './worker-client.ts';
+import type { BackendInfo, BackendWish, Prediction } from './worker-protocol.ts';
+
+const DEFAULT_MODEL = 'models/light-cnn.safetensors';
+
+function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const found = document.querySelector<T>(`[data-testid="${id}"]`);
+  if (!found) throw new Error(`index.html has no element with data-testid="${id}"`);
+  return found;
+}
+
+const ui = {
+  backendSelect: byTestId<HTMLSelectElement>('backend-select'),
+  backendStatus: byTestId('backend-status'),
+  modelStatus: byTestId('model-status'),
+  modelInput: byTestId<HTMLInputElement>('model-input'),
+  error: byTestId('error'),
+  dropZone: byTestId('drop-zone'),
+  fileInput: byTestId<HTMLInputElement>('file-input'),
+  gallery: byTestId('gallery'),
+  status: byTestId('status'),
+  sliceCanvas: byTestId<HTMLCanvasElement>('slice-canvas'),
+  fileName: byTestId('file-name'),
+  camCanvas: byTestId<HTMLCanvasElement>('cam-canvas'),
+  camClass: byTestId('cam-class'),
+  opacity: byTestId<HTMLInputElement>('cam-opacity'),
+  prediction: byTestId('prediction'),
+  pCovid: byTestId('p-covid'),
+  latency: byTestId('latency-ms'),
+  latencyBackend: byTestId('latency-backend'),
+  latencyTable: byTestId('latency-table'),
+  layerTimings: byTestId('layer-timings'),
+  logInput: byTestId<HTMLInputElement>('log-input'),
+  trainingChart: byTestId('training-chart'),
+};
+
+const worker = new ModelWorker();
+/** The last slice classified without error: switching backend or model classifies it again. */
+let lastFile: { fileName: string; bytes: Uint8Array } | null = null;
+let latestRequest = 0;
+let finishedRequests = 0;
+let heat: HTMLCanvasElement | null = null;
+const latencies = new Map<BackendName, { description: string; ms: number }>();
+
+function showError(message: string | null): void {
+  ui.error.textContent = message ?? '';
+  ui.error.hidden = message === null;
+}
+
+function showBackend(info: BackendInfo): void {
+  ui.backendSelect.value = info.name;
+  const webgpu = ui.backendSelect.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+  webgpu.disabled = info.webgpuUnavailable !== null;
+  webgpu.textContent = info.webgpuUnavailable ? 'WebGPU (not available)' : 'WebGPU';
+  ui.backendStatus.textContent = info.webgpuUnavailable
+    ? `WebGPU is not available in this browser, so the model runs on the CPU (${info.webgpuUnavailable}).`
+    : `Running on ${info.description}.`;
+  document.body.dataset.backend = info.name;
+}
+
+/** After an error nothing of the previous slice stays on screen, so its answer cannot be taken for the new file's. */
+function clearResult(): void {
+  for (const el of [ui.prediction, ui.pCovid, ui.latency, ui.latencyBackend, ui.camClass]) el.textContent = '–';
+  for (const canvas of [ui.sliceCanvas, ui.camCanvas]) canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
+  ui.fileName.textContent = 'No slice';
+  heat = null;
+}
+
+function showPrediction(p: Prediction): void {
+  drawSlice(ui.sliceCanvas, p.image);
+  heat = heatLayer(p.cam, p.image.width, p.image.height);
+  drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
+  ui.fileName.textContent = `${p.fileName} (${p.image.width} × ${p.image.height})`;
+  ui.camClass.textContent = p.cam.className;
+  ui.prediction.textContent = p.label;
+  ui.pCovid.textContent = p.pCovid.toFixed(6);
+  ui.latency.textContent = p.latencyMs.toFixed(1);
+  ui.latencyBackend.textContent = p.backend.description;
+  latencies.set(p.backend.name, { description: p.backend.description, ms: p.latencyMs });
+  ui.latencyTable.replaceChildren(
+    ...[...latencies].map(([name, l]) => {
+      const item = document.createElement('li');
+      item.dataset.backend = name;
+      item.textContent = `${l.description}: ${l.ms.toFixed(1)} ms`;
+      return item;
+    }),
+  );
+  renderLayerTimings(ui.layerTimings, p.layers, p.timing, p.backend.description);
+  const warmUp = p.warmUpMs === null ? '' : ` (first image on this backend: ${(p.warmUpMs / 1000).toFixed(1)} s to upload the weights and run once)`;
+  ui.status.textContent = `Classified ${p.fileName} on ${p.backend.description} in ${p.latencyMs.toFixed(1)} ms${warmUp}.`;
+}
+
+async function classify(fileName: string, bytes: Uint8Array): Promise<void> {
+  const request = ++latestRequest;
+  document.body.dataset.busy = 'true';
+  showError(null);
+  ui.status.textContent = `Classifying ${fileName}…`;
+  try {
+    // The worker takes the bytes it is given; keep our own for re-runs.
+    const prediction = await worker.predict(fileName, bytes.slice());
+    if (request !== latestRequest) return;
+    lastFile = { fileName, bytes };
+    showPrediction(prediction);
+  } catch (err) {
+    if (request !== latestRequest) return;
+    clearResult();
+    ui.status.textContent = '';
+    showError((err as Error).message);
+  } finally {
+    if (request === latestRequest) document.body.dataset.busy = 'false';
+    document.body.dataset.finished = String(++finishedRequests);
+  }
+}
+
+async function readFile(file: File): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (err) {
+    throw new Error(`cannot read ${file.name}: ${(err as Error).message}`);
+  }
+}
+
+async function openFile(file: File | undefined): Promise<void> {
+  if (!file) return;
+  try {
+    await classify(file.name, await readFile(file));
+  } catch (err) {
+    showError((err as Error).message);
+  }
+}
+
+async function switchBackend(wish: BackendWish): Promise<void> {
+  ui.backendSelect.disabled = true;
+  try {
+    showBackend(await worker.useBackend(wish));
+    if (lastFile) await classify(lastFile.fileName, lastFile.bytes);
+  } catch (err) {
+    showError((err as Error).message);
+    ui.backendSelect.value = document.body.dataset.backend ?? 'cpu';
+  } finally {
+    ui.backendSelect.disabled = false;
+  }
+}
+
+async function loadModel(source: string, from: { url: string } | { bytes: Uint8Array }, isDefault: boolean): Promise<void> {
+  ui.modelStatus.textContent = `Loading the model ${source}…`;
+  try {
+    const m = await worker.loadModel(source, from);
+    ui.modelStatus.textContent = `Model: ${m.net}, ${m.parameters.toLocaleString('en')} parameters, from ${m.source} (training: ${m.training})`;
+    if (lastFile) await classify(lastFile.fileName, lastFile.bytes);
+  } catch (err) {
+    ui.modelStatus.textContent = 'No model loaded.';
+    const hint = isDefault ? ' No trained model ships with this page yet: open a model file (.safetensors) or add ?model=URL to the address.' : '';
+    showError(`${(err as Error).message.replace(/\.$/, '')}.${hint}`);
+  }
+}
+
+async function openTrainingLog(file: File | undefined): Promise<void> {
+  if (!file) return;
+  try {
+    const text = new TextDecoder().decode(await readFile(file));
+    renderTrainingLog(ui.trainingChart, parseTrainingLog(text, file.name), file.name);
+    showError(null);
+  } catch (err) {
+    showError((err as Error).message);
+  }
+}
+
+ui.fileInput.onchange = () => {
+  void openFile(ui.fileInput.files?.[0]);
+  ui.fileInput.value = '';
+};
+ui.dropZone.ondragover = (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.add('dragging');
+};
+ui.dropZone.ondragleave = () => ui.dropZone.classList.remove('dragging');
+ui.dropZone.ondrop = (event) => {
+  event.preventDefault();
+  ui.dropZone.classList.remove('dragging');
+  void openFile(event.dataTransfer?.files[0]);
+};
+ui.opacity.oninput = () => {
+  if (heat) drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
+};
+ui.backendSelect.onchange = () => void switchBackend(ui.backendSelect.value as BackendName);
+ui.modelInput.onchange = async () => {
+  const file = ui.modelInput.files?.[0];
+  ui.modelInput.value = '';
+  if (!file) return;
+  try {
+    await loadModel(file.name, { bytes: await readFile(file) }, false);
+  } catch (err) {
+    showError((err as Error).message);
+  }
+};
+ui.logInput.onchange = () => {
+  void openTrainingLog(ui.logInput.files?.[0]);
+  ui.logInput.value = '';
+};
+renderGallery(ui.gallery, (fileName, bytes) => void classify(fileName, bytes), showError);
+
+const modelParam = new URLSearchParams(location.search).get('model');
+void switchBackend('auto');
+void loadModel(modelParam ?? DEFAULT_MODEL, { url: new URL(modelParam ?? DEFAULT_MODEL, location.href).href }, modelParam === null);

@@ -1,0 +1,147 @@
+// The model runs here, off the page's thread: decoding, preprocessing, the forward passes,
+// the class activation map and the per-layer timings. One request at a time, in order.
+import { classActivationMaps } from '../nets/cam.ts';
+import { netFromWeights } from '../nets/init.ts';
+import { decodeModel } from '../nets/model-format.ts';
+import type { Net } from '../nets/net.ts';
+import { profileForward, releaseProfiled } from '../nets/profile.ts';
+import { softmaxRows } from '../cli/softmax.ts';
+import type { Backend, BackendName } from '../runtime/backend.ts';
+import { createBackend } from '../runtime/create-backend.ts';
+import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
+import { decodeImage } from '../train/data/decode-image.ts';
+import { preprocess } from '../train/data/preprocess.ts';
+import { fetchModel } from './fetch-model.ts';
+import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
+
+type Model = ReturnType<typeof decodeModel> & { source: string };
+
+let model: Model | null = null;
+const backends = new Map<BackendName, Backend>();
+/** Nets of the current model, per backend, built (and warmed up) on first use. */
+const nets = new Map<BackendName, Net>();
+let current: BackendName = 'cpu';
+let webgpuUnavailable: string | null = null;
+
+async function loadModel(source: string, url?: string, bytes?: Uint8Array): Promise<ModelSummary> {
+  const data = bytes ?? (await fetchModel(url!, source));
+  const decoded = { ...decodeModel(data, source), source };
+  checkPreprocessing(decoded.meta.preprocessing, source);
+  if (!decoded.spec.cam) throw new Error(`${source}: ${decoded.meta.net} has no class activation maps; the viewer needs light-cnn`);
+  for (const net of nets.values()) net.dispose();
+  nets.clear();
+  model = decoded;
+  const { meta, spec } = decoded;
+  const training = typeof meta.training === 'string' ? meta.training : JSON.stringify(meta.training);
+  const parameters = spec.params.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+  return { source, net: meta.net, classNames: meta.classNames, training, parameters };
+}
+
+async function useBackend(wish: BackendWish): Promise<BackendInfo> {
+  if (wish === 'cpu') return select('cpu');
+  if (!backends.has('webgpu')) {
+    try {
+      backends.set('webgpu', await createBackend('webgpu'));
+      webgpuUnavailable = null;
+    } catch (err) {
+      webgpuUnavailable = (err as Error).message;
+      if (wish === 'webgpu') throw new Error(`WebGPU is not available: ${webgpuUnavailable}`);
+      return select('cpu');
+    }
+  }
+  return select('webgpu');
+}
+
+async function select(name: BackendName): Promise<BackendInfo> {
+  if (!backends.has(name)) backends.set(name, await createBackend(name));
+  current = name;
+  return backendInfo();
+}
+
+function backendInfo(): BackendInfo {
+  return { name: current, description: backends.get(current)!.description, webgpuUnavailable };
+}
+
+/** The current model's net on the current backend; a new one first runs once on zeros, as the CLI does. */
+async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
+  if (!model) throw new Error('no model is loaded: open a model file (.safetensors) or give its address as ?model=URL');
+  const existing = nets.get(current);
+  if (existing) return { net: existing, warmUpMs: null };
+  const started = performance.now();
+  if (!backends.has(current)) await select(current);
+  const backend = backends.get(current)!;
+  const net = netFromWeights(model.spec, backend, model.weights);
+  const x = backend.tensor([1, ...model.spec.inputShape]);
+  const pass = net.forward(x, 'infer');
+  await pass.logits.read();
+  net.release(pass);
+  x.dispose();
+  nets.set(current, net);
+  return { net, warmUpMs: performance.now() - started };
+}
+
+async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction> {
+  const image = decodeImage(bytes, fileName);
+  const { net, warmUpMs } = await currentNet();
+  const { spec, meta } = model!;
+  const input = preprocess(image, { size: spec.inputShape[1] });
+  const backend = net.backend;
+
+  const started = performance.now();
+  const x = backend.tensor([1, ...spec.inputShape], input);
+  const pass = net.forward(x, 'infer', { keepFeatures: true });
+  const probs = softmaxRows(await pass.logits.read(), meta.classNames.length);
+  const latencyMs = performance.now() - started;
+
+  const best = probs[0] >= probs[1] ? 0 : 1;
+  const cams = await classActivationMaps(net, pass.features!);
+  const [h, w] = cams.rawSize;
+  const cam = { data: cams.raw.slice(best * h * w, (best + 1) * h * w), width: w, height: h, className: meta.classNames[best] };
+  net.release(pass);
+
+  const profiled = await profileForward(net, x);
+  releaseProfiled(profiled);
+  x.dispose();
+  return {
+    fileName,
+    image,
+    label: meta.classNames[best],
+    pCovid: probs[meta.classNames.indexOf('COVID')],
+    backend: backendInfo(),
+    latencyMs,
+    warmUpMs,
+    cam,
+    layers: profiled.layers,
+    timing: profiled.method,
+  };
+}
+
+async function handle(request: Tagged<WorkerRequest>): Promise<WorkerReply> {
+  const { id } = request;
+  switch (request.kind) {
+    case 'load-model':
+      return { id, kind: 'model', model: await loadModel(request.source, request.url, request.bytes) };
+    case 'use-backend':
+      return { id, kind: 'backend', backend: await useBackend(request.backend) };
+    case 'predict': {
+      const prediction = await predict(request.fileName, request.bytes);
+      return { id, kind: 'prediction', prediction };
+    }
+  }
+}
+
+let queue = Promise.resolve();
+
+self.onmessage = (event: MessageEvent<Tagged<WorkerRequest>>) => {
+  const request = event.data;
+  queue = queue.then(async () => {
+    let reply: WorkerReply;
+    try {
+      reply = await handle(request);
+    } catch (err) {
+      reply = { id: request.id, kind: 'error', message: (err as Error).message || String(err) };
+    }
+    const transfer = reply.kind === 'prediction' ? [reply.prediction.image.data.buffer, reply.prediction.cam.data.buffer] : [];
+    self.postMessage(reply, { transfer });
+  });
+};

@@ -1,0 +1,54 @@
+// The messages between the page (main.ts) and the model worker (model-worker.ts).
+import type { BackendName } from '../runtime/backend.ts';
+import type { LayerTiming, TimingMethod } from '../nets/profile.ts';
+import type { GrayImage } from '../train/data/image.ts';
+
+export type BackendWish = BackendName | 'auto';
+
+export type WorkerRequest =
+  /** A model file, by URL (fetched by the worker) or as bytes the user opened. */
+  | { kind: 'load-model'; source: string; url?: string; bytes?: Uint8Array }
+  | { kind: 'use-backend'; backend: BackendWish }
+  | { kind: 'predict'; fileName: string; bytes: Uint8Array };
+
+export interface ModelSummary {
+  source: string;
+  net: string;
+  classNames: string[];
+  /** The model's training record, as one line of text. */
+  training: string;
+  parameters: number;
+}
+
+export interface BackendInfo {
+  name: BackendName;
+  /** "WebGPU (adapter name)" or "CPU (JavaScript)". */
+  description: string;
+  /** Why WebGPU is not in use after asking for 'auto' or 'webgpu'. */
+  webgpuUnavailable: string | null;
+}
+
+export interface Prediction {
+  fileName: string;
+  /** The decoded slice, gray in [0, 1]. */
+  image: GrayImage;
+  label: string;
+  pCovid: number;
+  backend: BackendInfo;
+  /** Wall time of one forward pass (input upload to logits read back), warm. */
+  latencyMs: number;
+  /** Time spent before the first image on a fresh backend (uploading weights, compiling shaders), or null. */
+  warmUpMs: number | null;
+  /** The class activation map of the predicted class at feature resolution, and that class. */
+  cam: { data: Float32Array; width: number; height: number; className: string };
+  layers: LayerTiming[];
+  timing: TimingMethod;
+}
+
+export type WorkerReply =
+  | { id: number; kind: 'model'; model: ModelSummary }
+  | { id: number; kind: 'backend'; backend: BackendInfo }
+  | { id: number; kind: 'prediction'; prediction: Prediction }
+  | { id: number; kind: 'error'; message: string };
+
+export type Tagged<T> = T & { id: number };

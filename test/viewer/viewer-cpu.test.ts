@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChromium, type ChromiumSession } from '../harness/chromium.ts';
+import { serveStatic } from './static-server.ts';
+import { cliPredict, PROJECT_ROOT, SAMPLES, VIEWER_PAGE, writeTestModel, type CliPrediction } from './viewer-fixtures.ts';
+import { canvasStats, errorText, finishedCount, openThroughPicker, pickFile, readResult, screenshot, statusOf, waitForFinished } from './viewer-page.ts';
+
+// Chromium started without the WebGPU flags: the page must say so and run on the CPU.
+// The same browser then opens `npm run build:viewer`'s output from a plain static server.
+describe('the viewer without WebGPU, and its static build', () => {
+  let session: ChromiumSession | undefined;
+  let model: string;
+  let modelUrl: string;
+  let cpu: Map<string, CliPrediction>;
+  const buildDir = mkdtempSync(join(tmpdir(), 'covid-ct-viewer-build-'));
+  let staticServer: Server | undefined;
+
+  beforeAll(async () => {
+    model = await writeTestModel('viewer-cpu.safetensors');
+    modelUrl = `/${model.slice(PROJECT_ROOT.length).replace(/^\//, '')}`;
+    const cli = cliPredict(model, 'cpu', [SAMPLES.covidPng, SAMPLES.nonCovidJpg]);
+    const build = promisify(execFile)('npm', ['run', 'build:viewer', '--', '--outDir', buildDir], { cwd: PROJECT_ROOT });
+    session = await startChromium({ webgpu: false });
+    [cpu] = await Promise.all([cli, build]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await session?.close();
+    staticServer?.close();
+    rmSync(buildDir, { recursive: true, force: true });
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await session!.openPage(path);
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.waitForFunction(() => document.body.dataset.backend !== undefined, { timeout: 60_000 });
+    return page;
+  }
+
+  it('falls back to the CPU, says that WebGPU is not available, and classifies as the CLI does', async () => {
+    const page = await open(`${VIEWER_PAGE}?model=${encodeURIComponent(modelUrl)}`);
+    expect(await page.$eval('[data-testid="backend-select"]', (e) => (e as HTMLSelectElement).value)).toBe('cpu');
+    expect(await page.$eval('option[value="webgpu"]', (e) => (e as HTMLOptionElement).disabled)).toBe(true);
+    expect(await statusOf(page, 'backend-status')).toMatch(/^WebGPU is not available in this browser, so the model runs on the CPU \(no WebGPU adapter: .+\)\.$/);
+    await openThroughPicker(page, SAMPLES.covidPng);
+    const result = await readResult(page);
+    await screenshot(page, 'no-webgpu-fallback');
+    const want = cpu.get(SAMPLES.covidPng)!;
+    expect(result.error).toBeNull();
+    expect(result.label).toBe(want.label);
+    expect(Math.abs(result.pCovid - want.pCovid)).toBeLessThan(1e-4);
+    expect(result.latencyBackend).toBe('CPU (JavaScript)');
+    expect(result.layerMethod).toBe('cpu-wall');
+    expect((await canvasStats(page, 'cam-canvas')).colours).toBeGreaterThan(100);
+    await page.close();
+  });
+
+  it('says clearly that the default model is missing, and works once a model file is opened', async () => {
+    const page = await open(VIEWER_PAGE);
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
+    await screenshot(page, 'missing-model');
+    expect(await errorText(page)).toMatch(/^the model models\/light-cnn\.safetensors was not found \(HTTP 404\)\. No trained model ships with this page yet/);
+    expect(await statusOf(page, 'model-status')).toBe('No model loaded.');
+
+    await openThroughPicker(page, SAMPLES.nonCovidJpg);
+    expect(await errorText(page)).toMatch(/^no model is loaded/);
+
+    await pickFile(page, 'model-input', model);
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.startsWith('Model: light-cnn'));
+    await openThroughPicker(page, SAMPLES.nonCovidJpg);
+    const result = await readResult(page);
+    expect(result.error).toBeNull();
+    expect(Math.abs(result.pCovid - cpu.get(SAMPLES.nonCovidJpg)!.pCovid)).toBeLessThan(1e-4);
+    await page.close();
+  });
+
+  it('builds to static files that work from a plain static server (gallery sample, default model path)', async () => {
+    const files = readdirSync(buildDir, { recursive: true }).map(String);
+    expect(files).toContain('index.html');
+    expect(files.some((f) => /^assets\/model-worker-.+\.js$/.test(f)), files.join(', ')).toBe(true);
+    const served = await serveStatic(buildDir, { '/models/light-cnn.safetensors': model });
+    staticServer = served.server;
+    const page = await session!.browser.newPage();
+    await page.setViewport({ width: 1200, height: 900 });
+    await page.goto(`${served.origin}/`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.startsWith('Model: light-cnn'), { timeout: 60_000 });
+    const before = await finishedCount(page);
+    await page.click('[data-sample="noncovid-jpg"]');
+    await waitForFinished(page, before);
+    const result = await readResult(page);
+    await screenshot(page, 'static-build');
+    const want = cpu.get(SAMPLES.nonCovidJpg)!;
+    expect(result.error).toBeNull();
+    expect(result.label).toBe(want.label);
+    expect(Math.abs(result.pCovid - want.pCovid)).toBeLessThan(1e-4);
+    expect(await statusOf(page, 'file-name')).toBe('NonCOVID-33_0.jpg (600 × 425)');
+    await page.close();
+  });
+});
