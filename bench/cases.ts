@@ -27,6 +27,7 @@ export function benchCases(n: number): BenchCase[] {
   return [
     conv2d('conv1', [n, 1, 224, 224], [64, 1, 3, 3], { stride: 2, pad: 1 }),
     ...FIRES.flatMap((f) => fire(n, f)),
+    { label: 'head.upsample', op: 'conv_transpose2d', inputs: [[n, 512, 14, 14], [512, 64, 4, 4], [64]], attrs: { stride: 4 } },
     conv2d('head.weighted-sum', [n, 192, 56, 56], [128, 192, 1, 1], {}),
   ];
 }

@@ -10,4 +10,8 @@ export const opMacs: Record<string, MacCount> = {
     const macs = conv2dMacs(conv2dGeometry('conv2d', x, w, b, attrs));
     return { fwd: macs, bwd: 2 * macs }; // dx and dw; db is negligible
   },
+  conv_transpose2d: ([x, w]) => {
+    const macs = x[0] * x[1] * x[2] * x[3] * w[1] * w[2] * w[3]; // every input pixel stamps a Cout×KH×KW kernel
+    return { fwd: macs, bwd: 2 * macs };
+  },
 };
