@@ -54,7 +54,7 @@ export class Net {
     const aliases = new Map<string, string>();
     const resolve = (name: string) => aliases.get(name) ?? name;
     const keep = new Set([this.spec.logits, ...(keepFeatures && this.spec.cam ? [this.spec.cam.features] : [])]);
-    const lastUse = mode === 'infer' ? this.lastUses(resolve, aliases) : new Map<string, number>();
+    const lastUse = mode === 'infer' ? this.lastUses() : new Map<string, number>();
     const tape: Record[] = [];
     const owned: Tensor[] = [];
 
@@ -149,13 +149,15 @@ export class Net {
     return this.spec.params.find((p) => p.name === name)?.trainable ?? false;
   }
 
-  private lastUses(resolve: (n: string) => string, aliases: Map<string, string>): Map<string, number> {
+  /** For each activation, the index of the last node reading it in inference (train-only nodes pass their input through). */
+  private lastUses(): Map<string, number> {
+    const aliases = new Map<string, string>();
+    const resolve = (name: string) => aliases.get(name) ?? name;
     const last = new Map<string, number>();
     this.spec.nodes.forEach((node, i) => {
       if (node.trainOnly) aliases.set(node.name, resolve(node.inputs[0]));
       else for (const name of node.inputs) last.set(resolve(name), i);
     });
-    aliases.clear();
     return last;
   }
 }
