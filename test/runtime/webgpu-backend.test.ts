@@ -3,6 +3,7 @@ import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { withDeviceFallback } from '../../src/runtime/create-backend.ts';
 import { DeviceLostError } from '../../src/runtime/errors.ts';
 import type { WebGpuBackend } from '../../src/runtime/gpu/backend.ts';
+import { getOp } from '../../src/runtime/registry.ts';
 import { webgpuForTests } from '../harness/webgpu.ts';
 
 describe('webgpu backend plumbing', () => {
@@ -103,5 +104,16 @@ describe('a lost GPU device', () => {
     expect(Array.from(input)).toEqual([-2, -0.5, 0, 0.5, 2]);
     expect((result as Float32Array)[0]).toBeCloseTo(Math.exp(-2) - 1, 6);
     expect(() => gpu.tensor([1])).toThrow(DeviceLostError);
+  });
+});
+
+describe('GPU validation errors', () => {
+  it('surface as an error on the next call instead of a console line and stale data', async () => {
+    const gpu = await webgpuForTests();
+    const x = gpu.tensor([4], new Float32Array(4));
+    // A binding too small for what the shader was told: WebGPU rejects the dispatch.
+    gpu.run(getOp('relu').gpu.modules[0].source, 'relu_fwd', { x: { shape: [4], buffer: x.handle as GPUBuffer }, y: { shape: [4], buffer: gpu.device.createBuffer({ size: 4, usage: 0x80 }) } }, { n: 4 }, { threads: 4 });
+    await expect(gpu.sync()).rejects.toThrow(/WebGPU validation error/);
+    gpu.dispose();
   });
 });

@@ -35,6 +35,7 @@ export class WebGpuBackend implements Backend, GpuContext {
   private pendingUniforms: GPUBuffer[] = [];
   private opScratch: GPUBuffer[] = [];
   private lostReason: string | null = null;
+  private validationError: string | null = null;
   /** When set, every compute pass begun writes its start and end times where this says (per-layer timing, nets/profile.ts). */
   passTimestamps: (() => GPUComputePassTimestampWrites) | null = null;
 
@@ -45,6 +46,10 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.pipelines = new PipelineCache(this.device);
     this.device.lost.then((info) => {
       this.lostReason = info.message || info.reason || 'unknown reason';
+    });
+    // Validation errors (a bad binding, a shader that failed to compile) are otherwise only logged.
+    this.device.addEventListener('uncapturederror', (event) => {
+      this.validationError ??= (event as GPUUncapturedErrorEvent).error.message;
     });
   }
 
@@ -203,5 +208,10 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   private checkDevice(): void {
     if (this.lostReason !== null) throw new DeviceLostError(this.lostReason);
+    if (this.validationError !== null) {
+      const message = this.validationError;
+      this.validationError = null;
+      throw new Error(`WebGPU validation error: ${message}`);
+    }
   }
 }
