@@ -1,7 +1,7 @@
 import { Random } from '../runtime/random.ts';
 
 /** What a derived stream is for: each purpose draws its own numbers for the same epoch and step. */
-const PURPOSE = { shuffle: 1, augment: 2, dropout: 3 } as const;
+const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5 } as const;
 
 /**
  * Every random number of a training run comes from a stream whose seed is a pure function of
@@ -38,3 +38,9 @@ export const augmentRandom = (seed: number, epoch: number, step: number): Random
 
 /** The seed that picks one step's dropout masks. */
 export const dropoutSeed = (seed: number, epoch: number, step: number): number => deriveSeed(seed, PURPOSE.dropout, epoch, step);
+
+/** The generator that breaks ties when cross-validation folds are assigned. */
+export const foldsRandom = (seed: number): Random => new Random(deriveSeed(seed, PURPOSE.folds));
+
+/** The generator hyperparameter search attempt `attempt` (0-based) draws its proposal from, so a resumed search proposes what the uninterrupted one would have. */
+export const proposalRandom = (seed: number, attempt: number): Random => new Random(deriveSeed(seed, PURPOSE.proposal, attempt));
