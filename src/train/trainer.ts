@@ -19,7 +19,11 @@ export interface TrainingRun {
   sgd: Sgd;
   recipe: Recipe;
   train: ImageSet;
-  val: ImageSet;
+  /**
+   * Scored after every epoch for model selection. Without it (cross-validation, tuning: runs
+   * judged on images they must not select on) nothing is selected; the final weights are the result.
+   */
+  val?: ImageSet;
   classWeights: Float32Array;
   /** Updated after every epoch. */
   state: TrainingState;
@@ -32,13 +36,16 @@ export interface TrainingRun {
   onEpoch?: (line: EpochLog) => void;
 }
 
+/** A NaN or infinite loss stopped the run: the settings, not the program, are at fault (a search records it and goes on). */
+export class TrainingDiverged extends Error {}
+
 export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number => Math.ceil(run.train.count / run.state.settings.batch);
 
 /**
  * Trains from the epoch after state.epoch up to `epochs`. After each epoch: validation in
  * inference mode, model selection by validation accuracy (the earliest best epoch wins ties),
  * a checkpoint, and the log. A NaN or infinite loss, in a training step or in validation,
- * stops the run before anything of that epoch is written.
+ * stops the run with a TrainingDiverged error before anything of that epoch is written.
  */
 export async function trainEpochs(run: TrainingRun, epochs: number): Promise<void> {
   const { net, sgd, state } = run;
@@ -46,16 +53,16 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     const started = performance.now();
     const lr = learningRate(run.recipe, state.settings.lr, epoch);
     const { loss, accuracy } = await trainOneEpoch(run, epoch, lr);
-    const val = await predictSet(net, run.val, state.settings.batch);
-    if (!Number.isFinite(val.loss)) throw new Error(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
-    const metrics = binaryMetrics(run.val.labels, val.pCovid);
+    const val = run.val && (await predictSet(net, run.val, state.settings.batch));
+    if (val && !Number.isFinite(val.loss)) throw new TrainingDiverged(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
+    const metrics = run.val && val && binaryMetrics(run.val.labels, val.pCovid);
     const weights = await net.exportWeights();
-    if (!state.best || (metrics.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0)) {
+    if (metrics && (!state.best || (metrics.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0))) {
       state.best = { epoch, metrics };
       run.bestWeights = weights;
     }
     const seconds = (performance.now() - started) / 1000;
-    const line: EpochLog = { epoch, loss, accuracy, valAccuracy: metrics.accuracy, valLoss: val.loss, lr, seconds };
+    const line: EpochLog = { epoch, loss, accuracy, valAccuracy: metrics ? metrics.accuracy : null, valLoss: val ? val.loss : null, lr, seconds };
     state.epoch = epoch;
     state.seconds += seconds;
     state.log.push(line);
@@ -84,7 +91,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     const xT = net.backend.tensor([picked.length, channels, size, size], x);
     const { loss, probs } = await trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step));
     xT.dispose();
-    if (!Number.isFinite(loss)) throw new Error(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
+    if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * picked.length;
     labels.forEach((label, i) => {
       if (probs[i * CLASS_NAMES.length + COVID] > 0.5 === (label === COVID)) correct++;

@@ -23,9 +23,10 @@ export interface EpochLog {
   loss: number;
   /** Training accuracy of those same forward passes. */
   accuracy: number;
+  /** Null when the run has no validation images (or the score needs a class they lack). */
   valAccuracy: number | null;
-  /** Mean unweighted cross-entropy on the validation images. */
-  valLoss: number;
+  /** Mean unweighted cross-entropy on the validation images; null without them. */
+  valLoss: number | null;
   lr: number;
   seconds: number;
 }
