@@ -1,15 +1,19 @@
 /** The `covid-ct` command line: one subcommand per job. */
+import { DEMO_HELP, demoCommand } from './demo.ts';
 import { EXPORT_ONNX_HELP, exportOnnxCommand } from './export-onnx.ts';
+import { CV_HELP, cvCommand } from './cv.ts';
 import { EVAL_HELP, evalCommand } from './eval.ts';
 import { INFO_HELP, infoCommand } from './info.ts';
 import { PREDICT_HELP, predictCommand } from './predict.ts';
 import { TRAIN_HELP, trainCommand } from './train.ts';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
+  demo: { help: DEMO_HELP, run: demoCommand },
   predict: { help: PREDICT_HELP, run: predictCommand },
   info: { help: INFO_HELP, run: infoCommand },
   train: { help: TRAIN_HELP, run: trainCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
+  cv: { help: CV_HELP, run: cvCommand },
   'export-onnx': { help: EXPORT_ONNX_HELP, run: exportOnnxCommand },
 };
 
