@@ -1,6 +1,5 @@
 import { encode } from 'fast-png';
-import { upsampleBilinear } from '../nets/cam.ts';
-import { heatColour } from '../nets/cam-colours.ts';
+import { heatColour, scaledCam } from '../nets/cam-colours.ts';
 import type { GrayImage } from '../train/data/image.ts';
 
 /**
@@ -9,18 +8,11 @@ import type { GrayImage } from '../train/data/image.ts';
  */
 export function camOverlayPng(slice: GrayImage, cam: Float32Array, camSize: number, opacity = 0.45): Uint8Array {
   const { width, height } = slice;
-  const map = upsampleBilinear(cam, 1, camSize, camSize, height, width);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of map) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const range = hi > lo ? hi - lo : 1;
+  const map = scaledCam(cam, camSize, camSize, width, height);
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     const gray = slice.data[i] * 255;
-    const colour = heatColour((map[i] - lo) / range);
+    const colour = heatColour(map[i]);
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(gray * (1 - opacity) + colour[c] * opacity);
   }
   return encode({ width, height, data: rgb, channels: 3, depth: 8 });

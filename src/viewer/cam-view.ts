@@ -1,5 +1,4 @@
-import { heatColour } from '../nets/cam-colours.ts';
-import { upsampleBilinear } from '../nets/cam.ts';
+import { heatColour, scaledCam } from '../nets/cam-colours.ts';
 import type { GrayImage } from '../train/data/image.ts';
 
 /** The slice as an opaque gray picture on its own canvas, at its own resolution. */
@@ -21,17 +20,10 @@ export function drawSlice(canvas: HTMLCanvasElement, image: GrayImage): void {
  * CLI's ramp: an opaque layer to blend over the slice.
  */
 export function heatLayer(cam: { data: Float32Array; width: number; height: number }, width: number, height: number): HTMLCanvasElement {
-  const map = upsampleBilinear(cam.data, 1, cam.height, cam.width, height, width);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of map) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const range = hi > lo ? hi - lo : 1;
+  const map = scaledCam(cam.data, cam.height, cam.width, width, height);
   const pixels = new ImageData(width, height);
   for (let i = 0; i < map.length; i++) {
-    const [r, g, b] = heatColour((map[i] - lo) / range);
+    const [r, g, b] = heatColour(map[i]);
     pixels.data[i * 4] = r;
     pixels.data[i * 4 + 1] = g;
     pixels.data[i * 4 + 2] = b;
