@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildNet } from '../nets/index.ts';
+import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { crossValidate } from '../train/cross-validate.ts';
+import { listCvImages } from '../train/cv-data.ts';
+import { CV_FORMAT, cvSettingsDifferences, readCvResults, summarise, writeCvResults, type CvResults, type CvSettings } from '../train/cv-results.ts';
+import { patientStratifiedFolds } from '../train/folds.ts';
+import { loadImageSet } from '../train/image-set.ts';
+import { recipeByName } from '../train/recipe.ts';
+import { formatCvTable } from './cv-table.ts';
+import { numberFlag } from './number-flag.ts';
+import { Progress } from './progress.ts';
+import { sizeFlag } from './size-flag.ts';
+
+export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
+             [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--seed 1] [--backend auto]
+             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume]
+  Patient-grouped, stratified k-fold cross-validation over the train and validation splits
+  pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
+  keeps the class ratio; each fold is held out once while a net is trained on the others with
+  the recipe, then scored on it. Prints a table like the paper's Tables 6–8 (one row per fold,
+  then mean and SD) of accuracy, sensitivity, specificity, precision, F1 and AUC.
+  Model selection: none. Each fold's net is trained for exactly --epochs epochs and its final
+  weights are scored, so the held-out fold never chooses anything; an inner validation split
+  would take patients from training and, at ~50 slices, be too noisy a judge to select on.
+  --data      the data set folder: images/COVID, images/NonCOVID, meta.csv (path,label,patient)
+              and splits/train.txt, splits/val.txt (without splits: every image)
+  --out-dir   each fold's checkpoint (DIR/fold-NN, the fold's final weights once it is done)
+  --json      the results (default OUT-DIR/cv.json): settings, each fold's images, scores and
+              P(COVID), mean and SD; rewritten atomically after every fold
+  --resume    go on with the results file: finished folds are skipped, a fold in progress goes
+              on from its last epoch's checkpoint; the settings must be the same
+  --limit N   only the first N patients of each class, all their slices (smoke tests)`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  folds: { type: 'string' },
+  net: { type: 'string', default: 'light-cnn' },
+  recipe: { type: 'string', default: 'paper' },
+  epochs: { type: 'string' },
+  size: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  l2: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string', default: 'auto' },
+  limit: { type: 'string' },
+  'out-dir': { type: 'string', default: join('runs', 'cv') },
+  json: { type: 'string' },
+  resume: { type: 'boolean', default: false },
+} as const;
+
+const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
+
+export async function cvCommand(argv: string[]): Promise<void> {
+  const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  if (!flags.data) throw new Error(`--data DIR is required\n${CV_HELP}`);
+  const recipe = recipeByName(flags.recipe);
+  const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
+  const data = await listCvImages(flags.data, limit);
+  const settings: CvSettings = {
+    net: flags.net,
+    recipe: recipe.name,
+    size: sizeFlag(flags.size),
+    epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
+    batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
+    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
+    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
+    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
+    seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
+    folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
+    root: data.root, lists: data.lists, meta: data.meta, limit,
+  };
+  const spec = buildNet(settings.net, { size: settings.size });
+  const outDir = flags['out-dir'];
+  const resultsFile = flags.json ?? join(outDir, 'cv.json');
+  const saved = flags.resume ? await readCvResults(resultsFile) : undefined;
+  if (saved) {
+    const differences = cvSettingsDifferences(saved.settings, settings);
+    if (differences.length) throw new Error(`--resume: ${resultsFile} was made with other settings: ${differences.join('; ')}`);
+  } else if (existsSync(resultsFile)) {
+    throw new Error(`${resultsFile} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir or --json`);
+  }
+
+  const progress = new Progress(data.entries.length);
+  const { set, skipped } = await loadImageSet(data.entries, { size: settings.size, onFile: (path) => progress.tick(`loading ${basename(path)}`) });
+  for (const { path, reason } of skipped) console.error(`skipped ${path}: ${reason}`);
+  const unreadable = new Set(skipped.map((s) => s.path));
+  const entries = data.entries.filter((e) => !unreadable.has(e.path));
+  const folds = patientStratifiedFolds(entries, settings.folds, settings.seed);
+  const records = folds.map((fold) => ({ images: fold.map((i) => relative(data.root, entries[i].path)), patients: new Set(fold.map((i) => entries[i].patient)).size, result: null }));
+  if (saved && JSON.stringify(saved.folds.map((f) => f.images)) !== JSON.stringify(records.map((f) => f.images))) {
+    throw new Error(`--resume: the folds of ${resultsFile} hold other images than the same settings give now: the data set (or an unreadable file) changed`);
+  }
+  const results: CvResults = saved ?? {
+    format: CV_FORMAT, command: ['covid-ct', 'cv', ...argv].join(' '), settings, selection: SELECTION, folds: records, summary: summarise(records),
+  };
+  for (const dir of [outDir, dirname(resultsFile)]) await mkdir(dir, { recursive: true });
+  await writeCvResults(resultsFile, results);
+
+  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const finished = results.folds.filter((f) => f.result).length;
+  console.error(
+    `cross-validating ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${entries.length} images of ${new Set(entries.map((e) => e.patient)).size} patients, ` +
+      `${settings.folds} folds of ${folds.map((f) => f.length).join('/')} images, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} each${finished ? `; ${finished} of ${settings.folds} folds already done` : ''}`,
+  );
+  let training: Progress | undefined;
+  try {
+    await crossValidate({
+      spec, backend, recipe, set, folds, results, resultsFile, outDir, resume: flags.resume,
+      onStart: (steps) => (training = new Progress(steps)),
+      onStep: (label) => training?.tick(label),
+      onFold: (f, { metrics: m, seconds }) =>
+        console.error(`fold ${f + 1}/${settings.folds}: accuracy ${m.accuracy?.toFixed(4)}, sensitivity ${m.sensitivity?.toFixed(4)}, specificity ${m.specificity?.toFixed(4)}, AUC ${m.auc?.toFixed(4)}, ${seconds.toFixed(1)} s`),
+    });
+  } finally {
+    backend.dispose();
+  }
+  console.log(formatCvTable(results));
+}

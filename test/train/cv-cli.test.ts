@@ -1,0 +1,113 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CvResults } from '../../src/train/cv-results.ts';
+import { binaryMetrics } from '../../src/train/metrics.ts';
+import { COVID_CT_ROOT } from '../data/data-paths.ts';
+import { covidCt, tempDir, type CliResult } from './cli.ts';
+
+const dir = tempDir('cv-cli-');
+/** 3 patients of each class (31 slices), 2 folds, 32 × 32, batch 4, on the cpu backend. */
+const TINY_CV = ['--data', COVID_CT_ROOT, '--limit', '3', '--folds', '2', '--size', '32', '--batch', '4', '--backend', 'cpu'];
+const cv = (outDir: string, ...args: string[]) => covidCt('cv', ...TINY_CV, '--out-dir', join(dir, outDir), ...args);
+const results = (outDir: string): CvResults => JSON.parse(readFileSync(join(dir, outDir, 'cv.json'), 'utf8'));
+
+/** The first 3 patients of each class in train.txt then val.txt order, read straight from the data set's files. */
+function expectedImages(): Map<string, string> {
+  const patientOf = new Map(readFileSync(`${COVID_CT_ROOT}/meta.csv`, 'utf8').trim().split('\n').slice(1).map((line) => [line.split(',')[0], line.split(',')[2]] as const));
+  const listed = ['train', 'val'].flatMap((split) => readFileSync(`${COVID_CT_ROOT}/splits/${split}.txt`, 'utf8').trim().split('\n'));
+  const patients = { COVID: new Set<string>(), NonCOVID: new Set<string>() };
+  const images = new Map<string, string>();
+  for (const path of listed) {
+    const seen = patients[path.split('/')[0] as 'COVID' | 'NonCOVID'];
+    if (seen.size < 3) seen.add(patientOf.get(path)!);
+    if (seen.has(patientOf.get(path)!)) images.set(path, patientOf.get(path)!);
+  }
+  return images;
+}
+
+const labelsOf = (images: string[]) => images.map((path) => (path.startsWith('COVID/') ? 1 : 0));
+
+describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () => {
+  let straight: CliResult;
+  beforeAll(async () => {
+    straight = await cv('straight', '--epochs', '2');
+  });
+
+  it('holds every listed image of those patients once, no patient in both folds, and scores each fold on its own images', () => {
+    expect(straight.code, straight.stderr).toBe(0);
+    const { folds, settings, selection } = results('straight');
+    const expected = expectedImages();
+    expect(expected.size).toBe(31);
+    expect(folds.flatMap((f) => f.images).sort()).toEqual([...expected.keys()].sort());
+    const [a, b] = folds.map((f) => new Set(f.images.map((path) => expected.get(path))));
+    expect([...a].filter((patient) => b.has(patient))).toEqual([]);
+    expect(a.size + b.size).toBe(6);
+    expect(settings).toMatchObject({ folds: 2, epochs: 2, size: 32, limit: 3, lr: 0.01, momentum: 0.9, weightDecay: 1e-4, seed: 1 });
+    expect(selection).toContain('final epoch');
+    for (const fold of folds) {
+      const { result } = fold;
+      expect(result!.trainImages).toBe(31 - fold.images.length);
+      expect(result!.pCovid.length).toBe(fold.images.length);
+      expect(result!.pCovid.every((p) => p > 0 && p < 1)).toBe(true);
+      expect(result!.metrics).toEqual(binaryMetrics(labelsOf(fold.images), result!.pCovid));
+    }
+  });
+
+  it('prints the per-fold table with mean and sample SD rows, in percent, and progress with an ETA', () => {
+    const { folds, summary } = results('straight');
+    const lines = straight.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Patient-grouped 2-fold cross-validation: light-cnn, paper recipe, 2 epochs, 32×32, seed 1/);
+    expect(lines[1].split(/\s+/)).toEqual(['Fold', 'Images', 'Accuracy', 'Sensitivity', 'Specificity', 'Precision', 'F1', 'AUC']);
+    const cells = (line: string) => line.trim().split(/\s+/);
+    folds.forEach((fold, f) => {
+      const m = fold.result!.metrics;
+      const pct = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(2));
+      expect(cells(lines[2 + f])).toEqual([String(f + 1), String(fold.images.length), ...[m.accuracy, m.sensitivity, m.specificity, m.precision, m.f1, m.auc].map(pct)]);
+    });
+    const [accA, accB] = folds.map((f) => f.result!.metrics.accuracy!);
+    expect(summary.finished).toBe(2);
+    expect(summary.mean.accuracy).toBeCloseTo((accA + accB) / 2, 12);
+    expect(summary.sd.accuracy).toBeCloseTo(Math.abs(accA - accB) / Math.SQRT2, 12);
+    expect(cells(lines[5])).toEqual(['Mean', (100 * summary.mean.accuracy!).toFixed(2), ...cells(lines[5]).slice(2)]);
+    expect(cells(lines[6])[1]).toBe((100 * summary.sd.accuracy!).toFixed(2));
+    const steps = folds.reduce((sum, f) => sum + 2 * Math.ceil(f.result!.trainImages / 4), 0);
+    expect(straight.stderr).toMatch(new RegExp(`\\[${steps}/${steps}\\] fold 2/2 epoch 2 step \\d+/\\d+ loss \\d+\\.\\d+ — \\d+ s elapsed, ETA 0 s`));
+  });
+
+  it('--resume skips a finished fold and goes on with a fold cut off after epoch 1, to the same scores', async () => {
+    // What a kill during fold 2's second epoch leaves: fold 1 in the results file, fold 2's checkpoint after epoch 1.
+    const oneEpoch = await cv('one-epoch', '--epochs', '1');
+    expect(oneEpoch.code, oneEpoch.stderr).toBe(0);
+    const killed = results('straight');
+    killed.folds[1].result = null;
+    mkdirSync(join(dir, 'killed'));
+    writeFileSync(join(dir, 'killed', 'cv.json'), JSON.stringify(killed));
+    cpSync(join(dir, 'one-epoch', 'fold-02'), join(dir, 'killed', 'fold-02'), { recursive: true });
+
+    const resumed = await cv('killed', '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('1 of 2 folds already done');
+    expect(resumed.stderr).not.toMatch(/fold 1\/2 epoch|fold 2\/2 epoch 1 step/);
+    const steps = Math.ceil(killed.folds[0].images.length / 4);
+    expect(resumed.stderr).toMatch(new RegExp(`\\[${steps}/${steps}\\] fold 2/2 epoch 2 step ${steps}/${steps}`));
+    expect(existsSync(join(dir, 'killed', 'fold-01'))).toBe(false);
+    const [want, got] = [results('straight'), results('killed')];
+    expect(got.folds.map((f) => f.result?.pCovid)).toEqual(want.folds.map((f) => f.result?.pCovid));
+    expect(got.summary).toEqual(want.summary);
+    expect(resumed.stdout).toBe(straight.stdout);
+  });
+
+  it('refuses to overwrite results, to resume with other settings, and more folds than patients', async () => {
+    const again = await cv('straight', '--epochs', '2');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${join(dir, 'straight', 'cv.json')} already holds cross-validation results: add --resume`);
+    const other = await cv('straight', '--epochs', '3', '--seed', '2', '--resume');
+    expect(other.stderr).toContain('epochs 2 (results file) vs 3 (now); seed 1 (results file) vs 2 (now)');
+    const tooMany = await covidCt('cv', ...TINY_CV.map((arg, i) => (TINY_CV[i - 1] === '--folds' ? '7' : arg)), '--out-dir', join(dir, 'seven'));
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('cannot make 7 folds from 6 patients');
+    const noMeta = await covidCt('cv', '--data', join(COVID_CT_ROOT, 'images'), '--out-dir', join(dir, 'no-meta'));
+    expect(noMeta.stderr).toContain('no meta.csv there, and patient-grouped folds need its patient ids');
+  });
+});
