@@ -32,3 +32,12 @@ export function checkPositiveInt(op: string, name: string, value: number, min = 
     throw new ShapeError(op, `${name} must be an integer ≥ ${min}, got ${value}`);
   }
 }
+
+/** A stride or padding given as one number for both axes or as [vertical, horizontal], each an integer ≥ min. */
+export function spatialPair(op: string, name: string, v: unknown, min: number): [number, number] {
+  const [a, b] = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : [NaN, NaN];
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < min || b < min) {
+    throw new ShapeError(op, `${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return [a, b];
+}

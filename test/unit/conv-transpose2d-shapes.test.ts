@@ -58,10 +58,10 @@ describe('conv_transpose2d rejects bad shapes and attributes with the numbers', 
   });
 
   it('bad stride and pad', () => {
-    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { stride: 0 }, 'stride must be integers ≥ 1', '0');
+    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { stride: 0 }, 'stride must be an integer ≥ 1 or a pair of them', '0');
     expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { stride: [2, 1.5] }, 'stride', '[2,1.5]');
-    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { stride: [2, 2, 2] }, 'stride must be a number or a pair', '[2,2,2]');
-    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { pad: -1 }, 'pad must be integers ≥ 0', '-1');
+    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { stride: [2, 2, 2] }, 'stride must be an integer ≥ 1 or a pair of them', '[2,2,2]');
+    expectShapeError([[1, 2, 3, 3], [2, 2, 2, 2], [2]], { pad: -1 }, 'pad must be an integer ≥ 0 or a pair of them', '-1');
   });
 
   it('padding that leaves no output', () => {

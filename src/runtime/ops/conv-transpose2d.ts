@@ -4,7 +4,7 @@ import { convTranspose2dBwdFast, convTranspose2dFwdFast } from '../cpu/conv-tran
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
-import { ShapeError, checkDims, checkEqual, fmt, type Shape } from '../shape.ts';
+import { ShapeError, checkDims, checkEqual, fmt, spatialPair, type Shape } from '../shape.ts';
 
 const OP = 'conv_transpose2d';
 
@@ -21,18 +21,6 @@ export interface ConvTranspose2dGeometry {
   oh: number; ow: number;
 }
 
-function pair(name: string, value: number | readonly number[] | undefined, fallback: number, min: number): [number, number] {
-  const v = value ?? fallback;
-  if (typeof v !== 'number' && v.length !== 2) {
-    throw new ShapeError(OP, `${name} must be a number or a pair [h, w], got ${JSON.stringify(v)}`);
-  }
-  const [a, b] = typeof v === 'number' ? [v, v] : v;
-  if (![a, b].every((n) => Number.isInteger(n) && n >= min)) {
-    throw new ShapeError(OP, `${name} must be integers ≥ ${min}, got ${JSON.stringify(v)}`);
-  }
-  return [a, b];
-}
-
 /**
  * x [N,Cin,H,W], w [Cin,Cout,KH,KW] (PyTorch/ONNX ConvTranspose layout), b [Cout]
  * → y [N,Cout,(H-1)·sh - 2·ph + KH,(W-1)·sw - 2·pw + KW]. No output padding, groups or dilation.
@@ -45,8 +33,8 @@ export function convTranspose2dGeometry(x: Shape, w: Shape, b: Shape, attrs: Con
   const [wcin, cout, kh, kw] = w;
   checkEqual(OP, `w ${fmt(w)} input channels (dim 0)`, wcin, cin);
   checkEqual(OP, `b ${fmt(b)} length`, b[0], cout);
-  const [sh, sw] = pair('stride', attrs.stride, 1, 1);
-  const [ph, pw] = pair('pad', attrs.pad, 0, 0);
+  const [sh, sw] = spatialPair(OP, 'stride', attrs.stride ?? 1, 1);
+  const [ph, pw] = spatialPair(OP, 'pad', attrs.pad ?? 0, 0);
   const oh = (ih - 1) * sh - 2 * ph + kh;
   const ow = (iw - 1) * sw - 2 * pw + kw;
   if (oh < 1 || ow < 1) {

@@ -1,4 +1,4 @@
-import { ShapeError, checkDims, fmt, type Shape } from '../shape.ts';
+import { ShapeError, checkDims, fmt, spatialPair, type Shape } from '../shape.ts';
 
 /** stride and pad: one number for both axes, or [vertical, horizontal]. */
 export interface Conv2dAttrs {
@@ -14,14 +14,6 @@ export interface Conv2dGeometry {
   oh: number; ow: number;
 }
 
-function pair(op: string, name: string, v: unknown, min: number): [number, number] {
-  const [a, b] = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 2 ? v : [NaN, NaN];
-  if (!Number.isInteger(a) || !Number.isInteger(b) || a < min || b < min) {
-    throw new ShapeError(op, `${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
-  }
-  return [a, b];
-}
-
 /**
  * Shape inference and validation for conv2d: x [N,C,H,W], w [O,C,KH,KW], b [O];
  * the output is [N, O, floor((H + 2·ph − KH)/sh) + 1, floor((W + 2·pw − KW)/sw) + 1].
@@ -34,8 +26,8 @@ export function conv2dGeometry(op: string, x: Shape, w: Shape, b: Shape, attrs: 
   const [o, cw, kh, kw] = w;
   if (cw !== c) throw new ShapeError(op, `w ${fmt(w)} has ${cw} input channels but x ${fmt(x)} has ${c}`);
   if (b[0] !== o) throw new ShapeError(op, `b ${fmt(b)} must have one value per output channel of w ${fmt(w)} (${o})`);
-  const [sh, sw] = pair(op, 'stride', attrs.stride ?? 1, 1);
-  const [ph, pw] = pair(op, 'pad', attrs.pad ?? 0, 0);
+  const [sh, sw] = spatialPair(op, 'stride', attrs.stride ?? 1, 1);
+  const [ph, pw] = spatialPair(op, 'pad', attrs.pad ?? 0, 0);
   const oh = Math.floor((h + 2 * ph - kh) / sh) + 1;
   const ow = Math.floor((wd + 2 * pw - kw) / sw) + 1;
   if (oh <= 0 || ow <= 0) {
