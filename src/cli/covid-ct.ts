@@ -6,6 +6,7 @@ import { EVAL_HELP, evalCommand } from './eval.ts';
 import { INFO_HELP, infoCommand } from './info.ts';
 import { PREDICT_HELP, predictCommand } from './predict.ts';
 import { TRAIN_HELP, trainCommand } from './train.ts';
+import { TUNE_HELP, tuneCommand } from './tune.ts';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
   demo: { help: DEMO_HELP, run: demoCommand },
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<
   train: { help: TRAIN_HELP, run: trainCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   cv: { help: CV_HELP, run: cvCommand },
+  tune: { help: TUNE_HELP, run: tuneCommand },
   'export-onnx': { help: EXPORT_ONNX_HELP, run: exportOnnxCommand },
 };
 

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '../nets/atomic-write.ts';
+import { buildNet } from '../nets/index.ts';
+import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { listImages, resolveDataDir } from '../train/data-source.ts';
+import { recipeByName } from '../train/recipe.ts';
+import { tune } from '../train/tune.ts';
+import { bestAttempt, readTuneLog, tuneSettingsDifferences, type Attempt, type TuneSettings } from '../train/tune-log.ts';
+import { loadImagesReporting } from './load-images.ts';
+import { numberFlag } from './number-flag.ts';
+import { Progress } from './progress.ts';
+import { sizeFlag } from './size-flag.ts';
+
+export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--epochs 20] [--size 224] [--batch 16]
+               [--limit N] [--seed 1] [--backend auto] [--log runs/tune.jsonl] [--resume]
+  Bayesian search for the paper's three SGD settings: log10 learning rate in [-4, -1], momentum
+  in [0.5, 0.99], log10 L2 in [-6, -2]. The first --random attempts are seeded random points;
+  then a Gaussian process (Matérn 5/2) fitted to the validation error of the attempts so far
+  proposes the point of highest expected improvement. Each attempt trains light-cnn with the
+  paper recipe on the train split from the same initial weights and seed for exactly --epochs
+  epochs, and is scored by the validation accuracy of its final weights (the best of its
+  epochs would favour the settings whose accuracy swings most on 118 validation slices).
+  Values are rounded to 3 significant digits. Prints the best attempt and the covid-ct train
+  command with its settings (which trains the same weights, then keeps its best epoch).
+  --data      the data set folder (images/ and splits/train.txt, splits/val.txt)
+  --epochs, --size, --limit N (first N images of each class of each split): the budget of
+              one attempt, so that a search fits a laptop
+  --log       one JSON line per finished attempt: attempt, proposedBy, lr, momentum, l2,
+              valAccuracy, val (all metrics), trainLoss, diverged, seconds, settings
+  --resume    go on with the log (--attempts may grow); an attempt cut off by a kill goes on
+              from its last epoch's checkpoint (next to the log); the settings must be the same`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  attempts: { type: 'string' },
+  random: { type: 'string' },
+  epochs: { type: 'string' },
+  size: { type: 'string' },
+  batch: { type: 'string' },
+  limit: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string', default: 'auto' },
+  log: { type: 'string', default: join('runs', 'tune.jsonl') },
+  resume: { type: 'boolean', default: false },
+} as const;
+
+const NET = 'light-cnn';
+
+export async function tuneCommand(argv: string[]): Promise<void> {
+  const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  if (!flags.data) throw new Error(`--data DIR is required\n${TUNE_HELP}`);
+  const recipe = recipeByName('paper');
+  const data = resolveDataDir(flags.data);
+  if (!data.trainList || !data.valList) throw new Error(`--data ${flags.data} has no splits/train.txt and splits/val.txt: the search trains on one and scores on the other`);
+  const attempts = numberFlag('attempts', flags.attempts, 30, { integer: true, min: 1 });
+  const settings: TuneSettings = {
+    net: NET,
+    recipe: recipe.name,
+    root: data.root,
+    trainList: data.trainList,
+    valList: data.valList,
+    size: sizeFlag(flags.size),
+    epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
+    batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
+    limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),
+    seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
+    random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
+  };
+  const logFile = flags.log;
+  const history = flags.resume ? await readTuneLog(logFile) : [];
+  for (const attempt of history) {
+    const differences = tuneSettingsDifferences(attempt.settings, settings);
+    if (differences.length) throw new Error(`--resume: attempt ${attempt.attempt} of ${logFile} was made with other settings: ${differences.join('; ')}`);
+  }
+  if (!flags.resume && existsSync(logFile)) throw new Error(`${logFile} already holds a search: add --resume to go on with it, or choose another --log`);
+
+  const listed = (list: string) => listImages(settings.root, { list, limit: settings.limit ?? undefined });
+  const train = await loadImagesReporting('training images', await listed(settings.trainList), settings.size);
+  const val = await loadImagesReporting('validation images', await listed(settings.valList), settings.size);
+  await mkdir(dirname(logFile), { recursive: true });
+  if (!flags.resume) await writeFileAtomic(logFile, '');
+
+  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  console.error(
+    `searching lr, momentum and L2 for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
+      `${settings.epochs} epochs an attempt, ${attempts} attempts (${settings.random} random first)${history.length ? `; ${history.length} already done` : ''}`,
+  );
+  let progress: Progress | undefined;
+  try {
+    await tune({
+      spec: buildNet(NET, { size: settings.size }), backend, recipe, settings, train, val, attempts, history, logFile,
+      checkpointDir: join(dirname(logFile), `${basename(logFile, '.jsonl')}-checkpoint`),
+      resume: flags.resume,
+      onStart: (steps) => (progress = new Progress(steps)),
+      onStep: (label) => progress?.tick(label),
+      onAttempt: (a) => console.error(`attempt ${a.attempt}/${attempts} (${a.proposedBy}): ${describe(a)} → ${a.diverged ?? `validation accuracy ${a.valAccuracy?.toFixed(4)}`}, ${a.seconds.toFixed(1)} s`),
+    });
+  } finally {
+    backend.dispose();
+  }
+  const best = bestAttempt(history);
+  if (!best) throw new Error(`every one of the ${history.length} attempts diverged: see ${logFile}`);
+  console.log(`best: attempt ${best.attempt} of ${history.length}, validation accuracy ${best.valAccuracy!.toFixed(4)} (${describe(best)})`);
+  console.log(`train it: ${trainCommandLine(flags.data, settings, best)}`);
+}
+
+const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2 ${a.l2}`;
+
+function trainCommandLine(data: string, s: TuneSettings, best: Attempt): string {
+  const limit = s.limit === null ? [] : ['--limit', s.limit];
+  return ['covid-ct', 'train', '--data', data, '--net', s.net, '--recipe', s.recipe, '--epochs', s.epochs, '--size', s.size, '--batch', s.batch,
+    '--lr', best.lr, '--momentum', best.momentum, '--l2', best.l2, '--seed', s.seed, ...limit].join(' ');
+}

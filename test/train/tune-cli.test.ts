@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Attempt } from '../../src/train/tune-log.ts';
+import { covidCt, tempDir, TINY_RUN } from './cli.ts';
+
+const dir = tempDir('tune-cli-');
+/** 4 + 4 training and 4 + 4 validation images at 32 × 32, 1 epoch an attempt, 2 random attempts before expected improvement. */
+const tune = (log: string, ...args: string[]) => covidCt('tune', ...TINY_RUN, '--epochs', '1', '--random', '2', '--log', join(dir, log), ...args);
+const attempts = (log: string): Attempt[] => readFileSync(join(dir, log), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const withoutSeconds = (list: Attempt[]) => list.map((a) => ({ ...a, seconds: 0 }));
+
+describe('covid-ct tune at 32 × 32 (cpu)', () => {
+  it('runs 3 attempts (2 random, 1 by expected improvement), logs them, and prints the best and its train command', async () => {
+    const run = await tune('three.jsonl', '--attempts', '3');
+    expect(run.code, run.stderr).toBe(0);
+    const log = attempts('three.jsonl');
+    expect(log.map((a) => [a.attempt, a.proposedBy])).toEqual([[1, 'random'], [2, 'random'], [3, 'expected improvement']]);
+    for (const a of log) {
+      expect(Object.keys(a)).toEqual(['attempt', 'proposedBy', 'lr', 'momentum', 'l2', 'valAccuracy', 'val', 'trainLoss', 'diverged', 'seconds', 'settings']);
+      expect(Math.log10(a.lr)).toBeGreaterThanOrEqual(-4);
+      expect(Math.log10(a.lr)).toBeLessThanOrEqual(-1);
+      expect(a.momentum).toBeGreaterThanOrEqual(0.5);
+      expect(a.momentum).toBeLessThanOrEqual(0.99);
+      expect(Math.log10(a.l2)).toBeGreaterThanOrEqual(-6);
+      expect(Math.log10(a.l2)).toBeLessThanOrEqual(-2);
+      for (const v of [a.lr, a.momentum, a.l2]) expect(Number(v.toPrecision(3))).toBe(v);
+      expect(Number.isInteger(a.valAccuracy! * 8)).toBe(true);
+      expect(a.val).toMatchObject({ n: 8, accuracy: a.valAccuracy });
+      expect(a.trainLoss).toBeGreaterThan(0);
+      expect(a.diverged).toBeNull();
+      expect(a.seconds).toBeGreaterThan(0);
+      expect(a.settings).toMatchObject({ size: 32, epochs: 1, batch: 4, limit: 4, seed: 1, random: 2 });
+    }
+    expect(new Set(log.map((a) => a.lr)).size).toBe(3);
+
+    const best = log.reduce((b, a) => (a.valAccuracy! > b.valAccuracy! ? a : b));
+    expect(run.stdout).toContain(`best: attempt ${best.attempt} of 3, validation accuracy ${best.valAccuracy!.toFixed(4)} (lr ${best.lr}, momentum ${best.momentum}, l2 ${best.l2})`);
+    expect(run.stdout).toContain(
+      `train it: covid-ct train --data /work/shared/data/covid-ct --net light-cnn --recipe paper --epochs 1 --size 32 --batch 4 --lr ${best.lr} --momentum ${best.momentum} --l2 ${best.l2} --seed 1 --limit 4`,
+    );
+    expect(run.stderr).toMatch(/\[6\/6\] attempt 3\/3 epoch 1 step 2\/2 loss \d+\.\d+ — \d+ s elapsed, ETA 0 s/);
+    expect(run.stderr).toMatch(/attempt 3\/3 \(expected improvement\): lr [\d.e-]+, momentum [\d.]+, l2 [\d.e-]+ → validation accuracy 0\.\d{4}/);
+  });
+
+  it('--resume goes on to 4 attempts, as an uninterrupted 4-attempt search does', async () => {
+    const resumed = await tune('three.jsonl', '--attempts', '4', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('3 already done');
+    expect(resumed.stderr).not.toMatch(/attempt [123]\/4/);
+    const straight = await tune('four.jsonl', '--attempts', '4');
+    expect(straight.code, straight.stderr).toBe(0);
+    const log = attempts('three.jsonl');
+    expect(log.length).toBe(4);
+    expect(log[3].proposedBy).toBe('expected improvement');
+    expect(withoutSeconds(log)).toEqual(withoutSeconds(attempts('four.jsonl')));
+  });
+
+  it('refuses to overwrite a log, other settings on --resume, and a damaged log, naming them', async () => {
+    const again = await tune('four.jsonl', '--attempts', '4');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${join(dir, 'four.jsonl')} already holds a search: add --resume`);
+    const other = await tune('four.jsonl', '--attempts', '5', '--seed', '3', '--resume');
+    expect(other.stderr).toContain(`--resume: attempt 1 of ${join(dir, 'four.jsonl')} was made with other settings: seed 1 (log) vs 3 (now)`);
+    writeFileSync(join(dir, 'damaged.jsonl'), `${readFileSync(join(dir, 'four.jsonl'), 'utf8').split('\n')[0]}\n{"attempt": 2, "lr"\n`);
+    const damaged = await tune('damaged.jsonl', '--attempts', '5', '--resume');
+    expect(damaged.stderr).toContain(`${join(dir, 'damaged.jsonl')} line 2 is not JSON`);
+    const missing = await tune('nothing.jsonl', '--resume');
+    expect(missing.stderr).toContain(`--resume: there is no search log ${join(dir, 'nothing.jsonl')}`);
+  });
+});
