@@ -59,6 +59,9 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
     const { net, state } = await trainUnselected({
       spec: cv.spec, backend: cv.backend, recipe: cv.recipe, settings: runSettings, epochs: settings.epochs, train, checkpointDir, checkpoint,
       onStep: (step) => cv.onStep?.(`${label} ${step}`),
+    }).catch((err: Error) => {
+      err.message = `${label}: ${err.message}`;
+      throw err;
     });
     const started = performance.now();
     const { pCovid } = await predictSet(net, test, settings.batch).finally(() => net.dispose());
