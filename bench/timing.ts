@@ -8,7 +8,7 @@ export interface Timing {
   repsPerSample: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * Median time of one call of `run`. Each sample repeats `run` enough times to

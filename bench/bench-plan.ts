@@ -1,0 +1,96 @@
+import { NET_NAMES } from '../src/nets/index.ts';
+import type { BenchMode, Env, Impl } from './bench-schema.ts';
+import type { TimingPlan } from './latency.ts';
+
+/** Which cases a run has and how long each is timed. */
+export interface BenchPreset {
+  nets: string[];
+  /** Batch sizes of the inference cases, per environment. */
+  batches: Record<Env, number[]>;
+  /** Batch sizes for the peers whose single image takes seconds here (see SLOW_PEERS). */
+  slowPeerBatches: number[];
+  trainBatch: number;
+  trainEnvs: Env[];
+  timing: TimingPlan;
+}
+
+export const FULL: BenchPreset = {
+  nets: [...NET_NAMES],
+  batches: { node: [1, 8, 32], chromium: [1, 8, 32] },
+  slowPeerBatches: [1, 8, 32],
+  trainBatch: 16,
+  trainEnvs: ['node', 'chromium'],
+  timing: { warmup: 1, minRepeats: 3, maxRepeats: 10, budgetMs: 20_000 },
+};
+
+/**
+ * CI smoke run, under 5 minutes on the 2-core machine even when it is busy: light-cnn only;
+ * batches 1 and 8 in Node, 1 in Chromium; slow peers at batch 1; a training step of 2 images, in Node.
+ */
+export const QUICK: BenchPreset = {
+  nets: ['light-cnn'],
+  batches: { node: [1, 8], chromium: [1] },
+  slowPeerBatches: [1],
+  trainBatch: 2,
+  trainEnvs: ['node'],
+  timing: { warmup: 1, minRepeats: 2, maxRepeats: 5, budgetMs: 2_000 },
+};
+
+export interface PlannedCase {
+  impl: Impl;
+  backend: string;
+  net: string;
+  batch: number;
+  mode: BenchMode;
+  env: Env;
+  /** Set when the case is listed but not run, saying why. */
+  skip?: string;
+}
+
+type Runs = readonly (readonly [Impl, string])[];
+
+const INFER: Record<Env, Runs> = {
+  node: [['ours', 'webgpu'], ['ours', 'cpu'], ['ort-node', 'cpu'], ['tfjs', 'cpu']],
+  chromium: [['ours', 'webgpu'], ['ours', 'cpu'], ['ort-web', 'wasm'], ['ort-web', 'webgpu'], ['tfjs', 'wasm'], ['tfjs', 'webgpu']],
+};
+
+const TRAIN: Record<Env, Runs> = {
+  node: [['ours', 'webgpu'], ['ours', 'cpu'], ['tfjs', 'cpu']],
+  chromium: [['ours', 'webgpu'], ['ours', 'cpu'], ['tfjs', 'webgpu'], ['tfjs', 'wasm']],
+};
+
+/** Seconds per image on this machine (SwiftShader for WebGPU): these run at slowPeerBatches only. */
+const SLOW_PEERS = new Set(['tfjs/cpu', 'tfjs/webgpu', 'ort-web/webgpu']);
+
+/** Listed with this reason instead of being run. */
+const NOT_RUN: Readonly<Record<string, string>> = {
+  'tfjs/cpu/train':
+    "not run: tfjs-backend-cpu's Conv2DBackpropFilter alone took 4.8 s for a 32×32 light-cnn step of 2 images here; a 224×224 step of 16 would take about half an hour",
+};
+
+export function planCases(preset: BenchPreset, envs: readonly Env[], withPeers: boolean): PlannedCase[] {
+  const cases: PlannedCase[] = [];
+  for (const env of envs) {
+    for (const net of preset.nets) {
+      for (const [impl, backend] of INFER[env]) {
+        if (impl !== 'ours' && !withPeers) continue;
+        const batches = SLOW_PEERS.has(`${impl}/${backend}`) ? preset.batches[env].filter((b) => preset.slowPeerBatches.includes(b)) : preset.batches[env];
+        for (const batch of batches) cases.push({ impl, backend, net, batch, mode: 'infer', env });
+      }
+      if (!preset.trainEnvs.includes(env)) continue;
+      for (const [impl, backend] of TRAIN[env]) {
+        if (impl !== 'ours' && !withPeers) continue;
+        const skip = NOT_RUN[`${impl}/${backend}/train`];
+        cases.push({ impl, backend, net, batch: preset.trainBatch, mode: 'train', env, ...(skip ? { skip } : {}) });
+      }
+    }
+  }
+  return cases;
+}
+
+/** The largest inference batch of each net: its reference probabilities serve every smaller batch. */
+export function referenceBatches(cases: readonly PlannedCase[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of cases) if (c.mode === 'infer' && !c.skip) out.set(c.net, Math.max(out.get(c.net) ?? 0, c.batch));
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: per-image latency of our WebGPU and CPU backends against TensorFlow.js and
+ * ONNX Runtime, in Node and in headless Chromium, on the same nets, weights and inputs.
+ * Every output is checked against our CPU backend before its time counts (bench/latency.ts).
+ *
+ * Usage: npm run bench -- [--quick] [--json FILE] [--env node|chromium|both] [--nets a,b]
+ *                         [--size N] [--no-peers] [--profile [--batch N]]
+ *   --quick    CI smoke run, under 5 minutes here (bench/bench-plan.ts QUICK)
+ *   --json     write the JSON to FILE only; by default bench-results/<date>.json, .md and .svg
+ *   --profile  per-layer forward and backward times of each net on both backends, in Node
+ * Progress and ETA go to stderr.
+ */
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Progress } from '../src/cli/progress.ts';
+import { writeFileAtomic } from '../src/nets/atomic-write.ts';
+import { NET_NAMES } from '../src/nets/index.ts';
+import { createBackend } from '../src/runtime/create-backend.ts';
+import { FULL, QUICK, planCases, type BenchPreset } from './bench-plan.ts';
+import type { BenchResults, Env } from './bench-schema.ts';
+import { formatProfile, profileLayers, type LayerProfile } from './profile-layers.ts';
+import { machineWasBusy, toMarkdown } from './report-markdown.ts';
+import { toSvg } from './report-svg.ts';
+import { runBench } from './run-bench.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_DIR = join(PROJECT_ROOT, 'bench-results');
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    env: { type: 'string', default: 'both' },
+    nets: { type: 'string' },
+    size: { type: 'string', default: '224' },
+    'no-peers': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    batch: { type: 'string', default: '1' },
+  },
+});
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got ${text}`);
+  return n;
+}
+
+function chosenEnvs(text: string): Env[] {
+  if (text === 'both') return ['node', 'chromium'];
+  if (text === 'node' || text === 'chromium') return [text];
+  throw new Error(`--env must be node, chromium or both, got ${text}`);
+}
+
+function chosenNets(preset: BenchPreset): string[] {
+  if (!values.nets) return preset.nets;
+  const nets = values.nets.split(',').map((n) => n.trim());
+  const unknown = nets.find((n) => !(NET_NAMES as readonly string[]).includes(n));
+  if (unknown) throw new Error(`--nets: unknown net "${unknown}" (known: ${NET_NAMES.join(', ')})`);
+  return nets;
+}
+
+/** bench-results/2025-06-01T19-52 (local time at the start, unique to the minute) + suffix. */
+const STARTED = new Date();
+function datedPath(suffix: string): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const d = STARTED;
+  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}-${pad(d.getMinutes())}`;
+  return join(RESULTS_DIR, `${stamp}${suffix}`);
+}
+
+async function writeOut(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, text);
+  console.error(`wrote ${path}`);
+}
+
+async function profile(size: number, nets: string[]): Promise<void> {
+  const batch = positiveInt('batch', values.batch!);
+  const profiles: LayerProfile[] = [];
+  for (const name of ['webgpu', 'cpu'] as const) {
+    const backend = await createBackend(name);
+    try {
+      for (const net of nets) {
+        const p = await profileLayers(backend, net, size, batch);
+        console.log(`${formatProfile(p)}\n`);
+        profiles.push(p);
+      }
+    } finally {
+      backend.dispose();
+    }
+  }
+  const data = { date: new Date().toISOString(), command: commandLine(), loadAverage: os.loadavg(), profiles };
+  await writeOut(values.json ?? datedPath('-profile.json'), JSON.stringify(data, null, 2) + '\n');
+}
+
+const commandLine = () => `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+async function main(): Promise<void> {
+  const preset = values.quick ? QUICK : FULL;
+  const size = positiveInt('size', values.size!);
+  const nets = chosenNets(preset);
+  if (values.profile) return profile(size, nets);
+  const planned = planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']);
+  const progress = new Progress(planned.length);
+  const loadAverage = os.loadavg();
+  console.error(`bench: ${planned.length} cases, ${nets.join(', ')} at ${size}×${size}; load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+  const outcome = await runBench(planned, {
+    size,
+    timing: preset.timing,
+    onnxDir: join(RESULTS_DIR, 'tmp'),
+    onCase: (label) => progress.tick(label),
+  });
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command: commandLine(),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? 'unknown',
+      loadAverage,
+      loadAverageAtEnd: os.loadavg(),
+      node: process.version,
+      chromium: outcome.chromium,
+    },
+    adapter: outcome.adapter,
+    cases: outcome.cases,
+  };
+  const json = JSON.stringify(results, null, 2) + '\n';
+  if (values.json) await writeOut(values.json, json);
+  else {
+    await writeOut(datedPath('.json'), json);
+    await writeOut(datedPath('.md'), toMarkdown(results));
+    await writeOut(datedPath('.svg'), toSvg(results));
+  }
+  if (machineWasBusy(results)) console.error('bench: the machine was busy with other work (see the load average): compare only figures of one run');
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planCases, QUICK, type PlannedCase } from '../../bench/bench-plan.ts';
+import { measure, measureSafely, PROBABILITY_TOLERANCE, type CaseRunner } from '../../bench/latency.ts';
+import { runBench } from '../../bench/run-bench.ts';
+
+const SCHEMA_KEYS = ['impl', 'backend', 'net', 'batch', 'mode', 'env', 'msPerImage', 'imagesPerSec', 'peakGpuBytes', 'maxAbsDiffVsOurs', 'repeats'];
+const ONE_RUN = { warmup: 1, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
+
+describe('runBench', () => {
+  it('times our CPU backend on a tiny light-cnn and reports every schema field', async () => {
+    const planned: PlannedCase[] = [
+      { impl: 'ours', backend: 'cpu', net: 'light-cnn', batch: 1, mode: 'infer', env: 'node' },
+      { impl: 'ours', backend: 'cpu', net: 'light-cnn', batch: 2, mode: 'train', env: 'node' },
+    ];
+    const labels: string[] = [];
+    const out = await runBench(planned, { size: 32, timing: ONE_RUN, onnxDir: join(tmpdir(), 'unused'), onCase: (l) => labels.push(l) });
+    expect(labels).toEqual(['node ours cpu light-cnn infer batch 1', 'node ours cpu light-cnn train batch 2']);
+    expect(out.chromium).toBeNull();
+    expect(out.adapter).toEqual({ name: null, isSoftware: false, chromium: null });
+    const [infer, train] = out.cases;
+    expect(Object.keys(infer).sort()).toEqual([...SCHEMA_KEYS].sort());
+    expect(infer).toMatchObject({ impl: 'ours', backend: 'cpu', net: 'light-cnn', batch: 1, mode: 'infer', env: 'node', peakGpuBytes: null, repeats: 1 });
+    // Our CPU backend is the reference: the same code on the same input gives the same bits.
+    expect(infer.maxAbsDiffVsOurs).toBe(0);
+    const t = infer.msPerImage!;
+    expect(t.median).toBeGreaterThan(0);
+    expect(t.min).toBe(t.median);
+    expect(t.max).toBe(t.median);
+    expect(infer.imagesPerSec).toBeCloseTo(1000 / t.median, 6);
+    expect(train).toMatchObject({ mode: 'train', batch: 2, maxAbsDiffVsOurs: null, repeats: 1 });
+    expect(train.msPerImage!.median).toBeGreaterThan(0);
+  });
+});
+
+function fakeRunner(probs: Float32Array, onRun = () => {}): CaseRunner {
+  return { run: async () => (onRun(), probs), dispose: () => {} };
+}
+
+describe('measure', () => {
+  it('gives no time to a runner whose probabilities disagree with ours, and says by how much', async () => {
+    let runs = 0;
+    const m = await measure(fakeRunner(Float32Array.of(0.3, 0.7), () => runs++), ONE_RUN, 1, Float32Array.of(0.302, 0.698));
+    expect(runs).toBe(1);
+    expect(m.msPerImage).toBeNull();
+    expect(m.imagesPerSec).toBeNull();
+    expect(m.maxAbsDiffVsOurs).toBeCloseTo(0.002, 6);
+    expect(m.note).toContain(`> ${PROBABILITY_TOLERANCE}`);
+  });
+
+  it('times a runner that agrees within the tolerance, for as many repeats as the budget allows', async () => {
+    let runs = 0;
+    const plan = { warmup: 2, minRepeats: 3, maxRepeats: 4, budgetMs: 1e6 };
+    const m = await measure(fakeRunner(Float32Array.of(0.3, 0.7), () => runs++), plan, 4, Float32Array.of(0.3005, 0.6995));
+    expect(m.repeats).toBe(4);
+    expect(runs).toBe(2 + 4);
+    expect(m.maxAbsDiffVsOurs).toBeCloseTo(0.0005, 6);
+    expect(m.msPerImage!.min).toBeLessThanOrEqual(m.msPerImage!.median);
+    expect(m.msPerImage!.median).toBeLessThanOrEqual(m.msPerImage!.max);
+  });
+
+  it('reports a runner that throws as a case without a time, naming the error', async () => {
+    const broken: CaseRunner = { run: async () => { throw new Error("Kernel 'X' not registered"); }, dispose: () => {} };
+    const m = await measureSafely(() => broken, ONE_RUN, 1, null);
+    expect(m).toMatchObject({ msPerImage: null, repeats: 0, note: "failed: Kernel 'X' not registered" });
+  });
+});
+
+describe('planCases', () => {
+  it('--quick: light-cnn only, slow peers at batch 1, and the tfjs cpu training step listed as not run with the reason', () => {
+    const cases = planCases(QUICK, ['node', 'chromium'], true);
+    expect(new Set(cases.map((c) => c.net))).toEqual(new Set(['light-cnn']));
+    const slow = cases.filter((c) => c.mode === 'infer' && ['tfjs/cpu', 'tfjs/webgpu', 'ort-web/webgpu'].includes(`${c.impl}/${c.backend}`));
+    expect(slow.length).toBe(3);
+    expect(slow.every((c) => c.batch === 1)).toBe(true);
+    expect(cases.filter((c) => c.env === 'node' && c.impl === 'ours' && c.mode === 'infer').map((c) => c.batch)).toEqual([1, 8, 1, 8]);
+    const skipped = cases.filter((c) => c.skip);
+    expect(skipped.map((c) => `${c.impl}/${c.backend}/${c.mode}`)).toEqual(['tfjs/cpu/train']);
+    expect(planCases(QUICK, ['node'], false).every((c) => c.impl === 'ours')).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResults, CaseResult } from '../../bench/bench-schema.ts';
+import { machineWasBusy, toMarkdown } from '../../bench/report-markdown.ts';
+import { toSvg } from '../../bench/report-svg.ts';
+
+const timed = (over: Partial<CaseResult>): CaseResult => ({
+  impl: 'ours',
+  backend: 'webgpu',
+  net: 'light-cnn',
+  batch: 1,
+  mode: 'infer',
+  env: 'node',
+  msPerImage: { median: 1000, min: 950, max: 1234.5 },
+  imagesPerSec: 1,
+  peakGpuBytes: 3 * 2 ** 20,
+  maxAbsDiffVsOurs: 2.5e-7,
+  repeats: 3,
+  ...over,
+});
+
+const RESULTS: BenchResults = {
+  date: '2025-06-01T19:00:00.000Z',
+  command: 'npm run bench -- --quick',
+  machine: { cpus: 2, model: 'AMD EPYC', loadAverage: [1.5, 1.2, 1], loadAverageAtEnd: [0.5, 0.5, 0.5], node: 'v20.20.2', chromium: 'Chrome/156.0' },
+  adapter: { name: 'SwiftShader', isSoftware: true, chromium: { name: 'google swiftshader', isSoftware: true } },
+  cases: [
+    timed({}),
+    timed({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null }),
+    timed({ impl: 'tfjs', backend: 'wasm', env: 'chromium', msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: 0.02, repeats: 0, note: 'output disagrees <here> | twice' }),
+  ],
+};
+
+describe('toMarkdown', () => {
+  const md = toMarkdown(RESULTS);
+  const rows = md.split('\n').filter((l) => l.startsWith('| '));
+
+  it('has a header and one row per case with formatted figures', () => {
+    expect(rows.length).toBe(1 + RESULTS.cases.length);
+    expect(rows[1]).toBe('| node | ours | webgpu | light-cnn | infer | 1 | 1000 | 950–1235 | 1.00 | 3.0 | 2.5e-7 | 3 |  |');
+    expect(rows[2]).toBe('| node | ort-node | cpu | light-cnn | infer | 8 | 10.0 | 9.50–12.0 | 100.00 | — | 2.5e-7 | 3 |  |');
+    // A case without a time keeps its difference and reason; a | in the reason does not split the cell.
+    expect(rows[3]).toBe('| chromium | tfjs | wasm | light-cnn | infer | 1 | — | — | — | — | 2.0e-2 | 0 | output disagrees <here> \\| twice |');
+  });
+
+  it('states the command, the machine and the load average, and flags a busy machine', () => {
+    expect(md).toContain('Command: `npm run bench -- --quick`');
+    expect(md).toContain('1.50 / 1.20 / 1.00 at the start, 0.50 / 0.50 / 0.50 at the end.');
+    expect(machineWasBusy(RESULTS)).toBe(true);
+    expect(md).toContain('The machine was busy');
+    const idle = { ...RESULTS, machine: { ...RESULTS.machine, loadAverage: [0.2, 0.2, 0.2] } };
+    expect(machineWasBusy(idle)).toBe(false);
+    expect(toMarkdown(idle)).not.toContain('The machine was busy');
+  });
+});
+
+describe('toSvg', () => {
+  const svg = toSvg(RESULTS);
+
+  it('draws one bar per timed case, its length the log of the median over the decades spanned', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    const bars = [...svg.matchAll(/<rect x="360" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    // Medians 1000 and 10 span the decades 10..1000: 1000 ms reaches the end (520 px), 10 ms the start (1 px minimum).
+    expect(bars).toEqual([520, 1]);
+    expect(svg).toContain('>1000<');
+    expect(svg).toContain('>10<');
+  });
+
+  it('marks a case without a time and escapes its reason', () => {
+    expect(svg).toContain('no time: output disagrees &lt;here&gt; | twice');
+    expect(svg).not.toContain('<here>');
+  });
+});
