@@ -29,18 +29,20 @@ import { runBench } from './run-bench.ts';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench-results');
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    json: { type: 'string' },
-    env: { type: 'string', default: 'both' },
-    nets: { type: 'string' },
-    size: { type: 'string', default: '224' },
-    'no-peers': { type: 'boolean', default: false },
-    profile: { type: 'boolean', default: false },
-    batch: { type: 'string', default: '1' },
-  },
-});
+const parseFlags = () =>
+  parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      env: { type: 'string', default: 'both' },
+      nets: { type: 'string' },
+      size: { type: 'string', default: '224' },
+      'no-peers': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      batch: { type: 'string', default: '1' },
+    },
+  }).values;
+type Flags = ReturnType<typeof parseFlags>;
 
 function positiveInt(flag: string, text: string): number {
   const n = Number(text);
@@ -54,9 +56,9 @@ function chosenEnvs(text: string): Env[] {
   throw new Error(`--env must be node, chromium or both, got ${text}`);
 }
 
-function chosenNets(preset: BenchPreset): string[] {
-  if (!values.nets) return preset.nets;
-  const nets = values.nets.split(',').map((n) => n.trim());
+function chosenNets(preset: BenchPreset, flag: string | undefined): string[] {
+  if (!flag) return preset.nets;
+  const nets = flag.split(',').map((n) => n.trim());
   const unknown = nets.find((n) => !(NET_NAMES as readonly string[]).includes(n));
   if (unknown) throw new Error(`--nets: unknown net "${unknown}" (known: ${NET_NAMES.join(', ')})`);
   return nets;
@@ -72,12 +74,16 @@ function datedPath(suffix: string): string {
 }
 
 async function writeOut(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFileAtomic(path, text);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, text);
+  } catch (err) {
+    throw new Error(`cannot write ${path}: ${(err as Error).message}`);
+  }
   console.error(`wrote ${path}`);
 }
 
-async function profile(size: number, nets: string[]): Promise<void> {
+async function profile(values: Flags, size: number, nets: string[]): Promise<void> {
   const batch = positiveInt('batch', values.batch!);
   const profiles: LayerProfile[] = [];
   for (const name of ['webgpu', 'cpu'] as const) {
@@ -99,10 +105,11 @@ async function profile(size: number, nets: string[]): Promise<void> {
 const commandLine = () => `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
 async function main(): Promise<void> {
+  const values = parseFlags();
   const preset = values.quick ? QUICK : FULL;
   const size = positiveInt('size', values.size!);
-  const nets = chosenNets(preset);
-  if (values.profile) return profile(size, nets);
+  const nets = chosenNets(preset, values.nets);
+  if (values.profile) return profile(values, size, nets);
   const planned = planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']);
   const progress = new Progress(planned.length);
   const loadAverage = os.loadavg();
@@ -138,6 +145,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planCases, QUICK, type PlannedCase } from '../../bench/bench-plan.ts';
 import { measure, measureSafely, PROBABILITY_TOLERANCE, type CaseRunner } from '../../bench/latency.ts';
 import { runBench } from '../../bench/run-bench.ts';
+import { median } from '../../bench/timing.ts';
 
 const SCHEMA_KEYS = ['impl', 'backend', 'net', 'batch', 'mode', 'env', 'msPerImage', 'imagesPerSec', 'peakGpuBytes', 'maxAbsDiffVsOurs', 'repeats'];
 const ONE_RUN = { warmup: 1, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
@@ -64,6 +65,14 @@ describe('measure', () => {
     const broken: CaseRunner = { run: async () => { throw new Error("Kernel 'X' not registered"); }, dispose: () => {} };
     const m = await measureSafely(() => broken, ONE_RUN, 1, null);
     expect(m).toMatchObject({ msPerImage: null, repeats: 0, note: "failed: Kernel 'X' not registered" });
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, or the mean of the two middle values for an even count', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1])).toBe(2.5);
+    expect(median([7, 1, 3, 100])).toBe(5);
   });
 });
 
