@@ -25,13 +25,13 @@ export const FULL: BenchPreset = {
 
 /**
  * CI smoke run, under 5 minutes on the 2-core machine even when it is busy: light-cnn only;
- * batches 1 and 8 in Node, 1 in Chromium; slow peers at batch 1; a training step of 2 images, in Node.
+ * batches 1 and 8 in Node, 1 in Chromium; slow peers at batch 1; a training step of one image, in Node.
  */
 export const QUICK: BenchPreset = {
   nets: ['light-cnn'],
   batches: { node: [1, 8], chromium: [1] },
   slowPeerBatches: [1],
-  trainBatch: 2,
+  trainBatch: 1,
   trainEnvs: ['node'],
   timing: { warmup: 1, minRepeats: 2, maxRepeats: 5, budgetMs: 2_000 },
 };
