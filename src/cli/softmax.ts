@@ -1,12 +1,5 @@
-/** Row-wise softmax of [rows, classes] logits. */
-export function softmaxRows(logits: Float32Array, classes: number): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let r = 0; r < logits.length / classes; r++) {
-    const row = logits.subarray(r * classes, (r + 1) * classes);
-    const max = Math.max(...row);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += out[r * classes + c] = Math.exp(row[c] - max);
-    for (let c = 0; c < classes; c++) out[r * classes + c] /= sum;
-  }
-  return out;
-}
+import { softmaxRows as softmaxTwin } from '../runtime/cpu/softmax-cross-entropy.ts';
+
+/** Row-wise softmax of [rows, classes] logits read back from a backend: the probabilities. */
+export const softmaxRows = (logits: Float32Array, classes: number): Float32Array =>
+  softmaxTwin(logits, { rows: logits.length / classes, classes }) as Float32Array;
