@@ -84,5 +84,9 @@ describe('covid-ct predict', () => {
     writeFileSync(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
     await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/broken\.png/);
     await expect(predict('--backend', 'cpu', join(dir, 'missing.png'))).rejects.toThrow(/missing\.png/);
+    const wrongShape = join(dir, 'wrong.npy');
+    const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }`.padEnd(117) + '\n';
+    writeFileSync(wrongShape, Buffer.concat([Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length, 0]), Buffer.from(header), Buffer.alloc(60)]));
+    await expect(predict('--backend', 'cpu', wrongShape)).rejects.toThrow(/wrong\.npy: shape \[3,5\] is not \[224,224\], \[1,224,224\] or \[N,1,224,224\]/);
   });
 });
