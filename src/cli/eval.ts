@@ -8,7 +8,7 @@ import { predictSet } from '../train/evaluate.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { checkPreprocessing } from './inputs.ts';
 import { loadImagesReporting } from './load-images.ts';
-import { modelPath } from './load-net.ts';
+import { modelPath } from './model-path.ts';
 import { numberFlag } from './number-flag.ts';
 
 export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE] [--backend webgpu|cpu|auto] [--batch 16] [--json] [--strict]

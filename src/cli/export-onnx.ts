@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadModelFile } from '../nets/model-file.ts';
 import { exportOnnx } from '../nets/onnx-export.ts';
 import { writeOnnxFile } from '../nets/onnx-file.ts';
-import { modelPath } from './load-net.ts';
+import { modelPath } from './model-path.ts';
 
 export const EXPORT_ONNX_HELP = `covid-ct export-onnx [--model FILE] --out model.onnx
   Writes a standard ONNX model (opset 17): input "input" [N,C,H,W] float32, already

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { countParams } from '../nets/graph.ts';
 import { loadModelFile } from '../nets/model-file.ts';
-import { modelPath } from './load-net.ts';
+import { modelPath } from './model-path.ts';
 
 export const INFO_HELP = `covid-ct info [--model FILE] [--json]
   The net, its parameter count and the model file's metadata.`;

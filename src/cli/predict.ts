@@ -9,7 +9,7 @@ import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
 import { camOverlayPng } from './cam-overlay.ts';
 import { checkPreprocessing, prepareInputs, type PreparedInput } from './inputs.ts';
-import { modelPath } from './load-net.ts';
+import { modelPath } from './model-path.ts';
 import { softmaxRows } from './softmax.ts';
 
 export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE] [--backend webgpu|cpu|auto] [--json] [--cam DIR]

@@ -19,7 +19,3 @@ export function host(shape: Shape, data: Arr): HostTensor {
 export function zerosLike(like: Arr, n: number): Arr {
   return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
 }
-
-export function hostZeros(shape: Shape, like: Arr): HostTensor {
-  return { shape, data: zerosLike(like, sizeOf(shape)) };
-}

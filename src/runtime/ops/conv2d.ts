@@ -37,9 +37,7 @@ export const conv2d = defineOp<Conv2dAttrs>({
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
-  // The 1×1 and 3×3 stride-1 fast paths live in their own modules (conv2dSources):
-  // OpDef has room for one module, so only the generic one's entries are listed
-  // here; test/ops/conv2d.test.ts compiles every entry of all three.
+  // The 1×1 and 3×3 stride-1 fast paths live in modules of their own (conv2dSources).
   gpu: {
     modules: [
       { source: conv2dSources.generic, fwdEntries: ['conv2d_fwd'], bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias'] },
