@@ -110,7 +110,7 @@ export class Net {
       dInputs.forEach((g, k) => {
         if (!g) return;
         const name = node.inputs[k];
-        if (name === 'input' || (this.params.has(name) && !this.isTrainable(name))) g.dispose();
+        if (name === 'input') g.dispose();
         else accumulate(name, g);
       });
     }
@@ -143,10 +143,6 @@ export class Net {
 
   private isLeaf(name: string): boolean {
     return name === 'input' || this.params.has(name);
-  }
-
-  private isTrainable(name: string): boolean {
-    return this.spec.params.find((p) => p.name === name)?.trainable ?? false;
   }
 
   /** For each activation, the index of the last node reading it in inference (train-only nodes pass their input through). */
