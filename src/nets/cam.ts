@@ -25,7 +25,7 @@ export async function classActivationMaps(net: Net, features: Tensor): Promise<C
   const [classes, k] = net.params.get(cam.weight)!.shape;
   const [n, channels, h, w] = features.shape;
   if (channels !== k) throw new Error(`CAM: features have ${channels} channels, ${cam.weight} expects ${k}`);
-  const weight = b.tensor([classes, k, 1, 1], await net.params.get(cam.weight)!.read());
+  const weight = net.params.get(cam.weight)!.reshape([classes, k, 1, 1]);
   const zeroBias = b.tensor([classes], new Float32Array(classes));
   const [maps] = b.forward('conv2d', [features, weight, zeroBias], { stride: 1, pad: 0 });
   const raw = await maps.read();

@@ -9,7 +9,16 @@ export class Tensor {
     readonly shape: Shape,
     readonly backend: Backend,
     readonly handle: Float32Array | Float64Array | GPUBuffer,
+    /** A reshaped view shares its source's storage and leaves freeing it to the source. */
+    private readonly ownsHandle = true,
   ) {}
+
+  /** The same values under another shape of the same size, without a copy. */
+  reshape(shape: Shape): Tensor {
+    this.checkAlive();
+    if (sizeOf(shape) !== this.size) throw new Error(`cannot reshape tensor ${fmt(this.shape)} to ${fmt(shape)}: sizes differ`);
+    return new Tensor(shape, this.backend, this.handle, false);
+  }
 
   get size(): number {
     return sizeOf(this.shape);
@@ -24,7 +33,7 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.backend.release(this);
+    if (this.ownsHandle) this.backend.release(this);
   }
 
   get isDisposed(): boolean {

@@ -117,3 +117,19 @@ describe('GPU validation errors', () => {
     gpu.dispose();
   });
 });
+
+describe('reshaped views', () => {
+  it('share storage without a copy and leave freeing it to the source', async () => {
+    const gpu = await webgpuForTests();
+    const t = gpu.tensor([2, 6], Float32Array.from({ length: 12 }, (_, i) => i));
+    const view = t.reshape([2, 3, 2]);
+    expect(view.handle).toBe(t.handle);
+    expect(Array.from(await view.read())).toEqual(Array.from(await t.read()));
+    const inUse = gpu.memory().bytesInUse;
+    view.dispose();
+    expect(gpu.memory().bytesInUse).toBe(inUse);
+    expect(() => t.reshape([5])).toThrow('cannot reshape tensor [2,6] to [5]: sizes differ');
+    t.dispose();
+    gpu.dispose();
+  });
+});
