@@ -14,13 +14,13 @@ import { numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
-export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--epochs 20] [--size 224] [--batch 16]
+export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--recipe paper] [--epochs 20] [--size 224] [--batch 16]
                [--limit N] [--seed 1] [--backend auto] [--log runs/tune.jsonl] [--resume]
   Bayesian search for the paper's three SGD settings: log10 learning rate in [-4, -1], momentum
   in [0.5, 0.99], log10 L2 in [-6, -2]. The first --random attempts are seeded random points;
   then a Gaussian process (Matérn 5/2) fitted to the validation error of the attempts so far
   proposes the point of highest expected improvement. Each attempt trains light-cnn with the
-  paper recipe on the train split from the same initial weights and seed for exactly --epochs
+  recipe (--recipe, default paper) on the train split from the same initial weights and seed for exactly --epochs
   epochs, and is scored by the validation accuracy of its final weights (the best of its
   epochs would favour the settings whose accuracy swings most on 118 validation slices).
   Values are rounded to 3 significant digits. Prints the best attempt and the covid-ct train
@@ -37,6 +37,7 @@ const OPTIONS = {
   data: { type: 'string' },
   attempts: { type: 'string' },
   random: { type: 'string' },
+  recipe: { type: 'string', default: 'paper' },
   epochs: { type: 'string' },
   size: { type: 'string' },
   batch: { type: 'string' },
@@ -52,7 +53,7 @@ const NET = 'light-cnn';
 export async function tuneCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
   if (!flags.data) throw new Error(`--data DIR is required\n${TUNE_HELP}`);
-  const recipe = recipeByName('paper');
+  const recipe = recipeByName(flags.recipe);
   const data = resolveDataDir(flags.data);
   if (!data.trainList || !data.valList) throw new Error(`--data ${flags.data} has no splits/train.txt and splits/val.txt: the search trains on one and scores on the other`);
   const attempts = numberFlag('attempts', flags.attempts, 30, { integer: true, min: 1 });

@@ -8,6 +8,16 @@ export interface AugmentSettings {
   scale: readonly [number, number];
   /** σ of the additive Gaussian noise, in units of the normalised input (1 = one std of the training pixels). */
   noiseStd: number;
+  /** Adds a quarter turn (0°, 90°, 180° or 270°, equally likely) to the rotation. */
+  quarterTurns?: boolean;
+  /** Mirrors left and right half of the time. */
+  mirror?: boolean;
+  /** Shifts by up to this fraction of the image size, drawn uniformly, along each axis. */
+  shift?: number;
+  /** Contrast factor about the image's mean intensity, drawn uniformly from [min, max]. */
+  contrast?: readonly [number, number];
+  /** Gamma on the [0, 1] intensities, drawn log-uniformly from [min, max]. */
+  gamma?: readonly [number, number];
 }
 
 /** A named set of training settings; command-line flags override the SGD settings, epochs and batch. */
@@ -37,7 +47,18 @@ export const PAPER_RECIPE: Recipe = {
   batch: 16,
 };
 
-export const RECIPES: Readonly<Record<string, Recipe>> = { paper: PAPER_RECIPE };
+/**
+ * The paper's recipe with the augmentation CT slices from other sources call for: any
+ * orientation (quarter turns on top of the 0–90° rotation, and mirroring), tighter or looser
+ * crops (zoom 1.0–1.4, shifts of up to 8%), and other scanners' windows (contrast and gamma).
+ */
+export const ROBUST_RECIPE: Recipe = {
+  ...PAPER_RECIPE,
+  name: 'robust',
+  augment: { rotationDegrees: [0, 90], scale: [1.0, 1.4], noiseStd: 0.05, quarterTurns: true, mirror: true, shift: 0.08, contrast: [0.75, 1.33], gamma: [0.7, 1.4] },
+};
+
+export const RECIPES: Readonly<Record<string, Recipe>> = { paper: PAPER_RECIPE, robust: ROBUST_RECIPE };
 
 export function recipeByName(name: string): Recipe {
   const recipe = RECIPES[name];

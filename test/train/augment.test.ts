@@ -56,3 +56,61 @@ describe('augment', () => {
     expect(() => augment(new Float32Array(10), 1, 3, fixed(0, 1), new Random(1))).toThrow(/10 values, expected 1 × 3 × 3/);
   });
 });
+
+describe('augment, the extras of the robust recipe', () => {
+  const still: AugmentSettings = { rotationDegrees: [0, 0], scale: [1, 1], noiseStd: 0 };
+  const pattern = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+  /** The outputs of many draws, as strings, to see which transforms came up. */
+  const outcomes = (settings: AugmentSettings, input: Float32Array, size: number) => {
+    const rng = new Random(3);
+    return new Set(Array.from({ length: 64 }, () => Array.from(augment(input, 1, size, settings, rng), (v) => v.toFixed(4)).join(',')));
+  };
+
+  it('turns by each quarter turn and nothing else', () => {
+    const seen = outcomes({ ...still, quarterTurns: true }, pattern, 3);
+    expect([...seen].sort()).toEqual(['1.0000,2.0000,3.0000,4.0000,5.0000,6.0000,7.0000,8.0000,9.0000',
+      '3.0000,6.0000,9.0000,2.0000,5.0000,8.0000,1.0000,4.0000,7.0000',
+      '7.0000,4.0000,1.0000,8.0000,5.0000,2.0000,9.0000,6.0000,3.0000',
+      '9.0000,8.0000,7.0000,6.0000,5.0000,4.0000,3.0000,2.0000,1.0000'].sort());
+  });
+
+  it('mirrors left and right, about half of the time', () => {
+    const rng = new Random(3);
+    let mirrored = 0;
+    for (let i = 0; i < 400; i++) {
+      const out = augment(pattern, 1, 3, { ...still, mirror: true }, rng);
+      const flipped = Array.from(out).every((v, j) => Math.abs(v - [3, 2, 1, 6, 5, 4, 9, 8, 7][j]) < 1e-5);
+      if (!flipped) expect(Array.from(out).every((v, j) => Math.abs(v - pattern[j]) < 1e-5)).toBe(true);
+      mirrored += flipped ? 1 : 0;
+    }
+    expect(mirrored).toBeGreaterThan(160);
+    expect(mirrored).toBeLessThan(240);
+  });
+
+  it('shifts by at most the fraction asked', () => {
+    const ramp = Float32Array.from({ length: 100 * 100 }, (_, i) => (i % 100) / 100); // value = x / 100
+    const rng = new Random(8);
+    for (let i = 0; i < 20; i++) {
+      const out = augment(ramp, 1, 100, { ...still, shift: 0.1 }, rng);
+      const moved = out[50 * 100 + 50] - 0.5; // the centre reads x = 50 − shift
+      expect(Math.abs(moved)).toBeLessThanOrEqual(0.1 + 1e-6);
+    }
+  });
+
+  it('changes contrast about the mean and applies gamma on [0, 1] intensities', () => {
+    const normalised = (u: number) => (u - 0.5967) / 0.3198;
+    const two = Float32Array.of(normalised(0.2), normalised(0.6), normalised(0.2), normalised(0.6));
+    const stretched = augment(two, 1, 2, { ...still, contrast: [2, 2] }, new Random(1));
+    expect(stretched[0] * 0.3198 + 0.5967).toBeCloseTo(0, 5);
+    expect(stretched[1] * 0.3198 + 0.5967).toBeCloseTo(0.8, 5);
+    const gamma = augment(two, 1, 2, { ...still, gamma: [2, 2] }, new Random(1));
+    expect(gamma[1] * 0.3198 + 0.5967).toBeCloseTo(0.36, 5);
+  });
+
+  it('draws what the paper recipe draws when no extra is on', () => {
+    const input = new Random(5).normals(16 * 16);
+    const asBefore = augment(input, 1, 16, PAPER_RECIPE.augment, new Random(2));
+    const withOffExtras = augment(input, 1, 16, { ...PAPER_RECIPE.augment, quarterTurns: false, mirror: false, shift: 0 }, new Random(2));
+    expect(withOffExtras).toEqual(asBefore);
+  });
+});
