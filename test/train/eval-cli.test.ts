@@ -28,6 +28,18 @@ async function direct(paths: string[]): Promise<number[]> {
   return out;
 }
 
+/** P(COVID) of each image turned k quarter turns counter-clockwise (as displayed). */
+async function directTurned(paths: string[], k: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const path of paths) {
+    let x = preprocess(await loadImageFile(path), { size: 32 });
+    for (let t = 0; t < k; t++) x = Float32Array.from(x, (_, i) => x[(i % 32) * 32 + 31 - Math.floor(i / 32)]);
+    const pass = net.forward(net.backend.tensor([1, 1, 32, 32], x), 'infer');
+    out.push(softmaxRows(await pass.logits.read(), 2)[1]);
+  }
+  return out;
+}
+
 describe('covid-ct eval', () => {
   beforeAll(async () => {
     await saveModelFile(model, net, {
@@ -67,6 +79,25 @@ describe('covid-ct eval', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^images {7}5\n/);
     expect(run.stdout).toMatch(/specificity  n\/a\n/);
+  });
+
+  it('--robustness --json scores the images as they are, turned, cropped and both; the first row is plain eval', async () => {
+    const plain = JSON.parse((await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json')).stdout);
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--robustness');
+    expect(run.code, run.stderr).toBe(0);
+    const { views } = JSON.parse(run.stdout);
+    expect(views.map((v: { view: string }) => v.view)).toEqual(['original', 'rotated 90°', 'cropped 80%', 'rotated 90° + cropped 80%']);
+    const { view, ...first } = views[0];
+    expect(first).toEqual(plain);
+    expect(views.every((v: { n: number }) => v.n === 5)).toBe(true);
+  });
+
+  it('--tta averages P(COVID) over the four quarter turns (accuracy against a one-class folder: the share called COVID)', async () => {
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--tta');
+    expect(run.code, run.stderr).toBe(0);
+    const turned = await Promise.all([0, 1, 2, 3].map((k) => directTurned(images, k)));
+    const mean = images.map((_, i) => turned.reduce((s, p) => s + p[i], 0) / 4);
+    expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(mean.filter((p) => p > 0.5).length / images.length, 6);
   });
 
   it('says which folder is missing', async () => {
