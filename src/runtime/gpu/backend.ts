@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { GpuContext, GpuTensor } from './context.ts';
-import type { GpuDevice } from './device.ts';
+import { quietWait, type GpuDevice } from './device.ts';
 import { workgroupCounts, type Grid } from './dispatch.ts';
 import { PipelineCache } from './pipelines.ts';
 import { packUniforms } from './reflect.ts';
@@ -74,7 +74,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.commandEncoder().copyBufferToBuffer(this.buffer(t), 0, staging, 0, bytes);
     this.submit();
     try {
-      await staging.mapAsync(MAP_MODE_READ);
+      await quietWait(staging.mapAsync(MAP_MODE_READ));
     } catch (err) {
       // A failed map is how a lost device often shows first; give device.lost a moment to say so.
       await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
@@ -115,7 +115,7 @@ export class WebGpuBackend implements Backend, GpuContext {
   async sync(): Promise<void> {
     this.checkDevice();
     this.submit();
-    await this.device.queue.onSubmittedWorkDone();
+    await quietWait(this.device.queue.onSubmittedWorkDone());
     this.checkDevice();
   }
 

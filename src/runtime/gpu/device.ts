@@ -38,6 +38,28 @@ async function nodeNavigatorGpu(): Promise<GPU> {
   return dawn.create([]) as GPU;
 }
 
+let quietWaits = 0;
+let realSetImmediate: typeof setImmediate;
+
+/**
+ * Waits for a GPU promise. Dawn's Node binding polls for finished GPU work with
+ * back-to-back setImmediate calls while any of its promises is pending, which
+ * spins a CPU core that SwiftShader's workers need; while we wait, it polls
+ * once a millisecond instead. (Browsers do not poll from the page.)
+ */
+export async function quietWait<T>(promise: Promise<T>): Promise<T> {
+  if (!isNode) return promise;
+  if (quietWaits++ === 0) {
+    realSetImmediate = globalThis.setImmediate;
+    globalThis.setImmediate = ((fn: (...args: unknown[]) => void, ...args: unknown[]) => setTimeout(fn, 1, ...args)) as unknown as typeof setImmediate;
+  }
+  try {
+    return await promise;
+  } finally {
+    if (--quietWaits === 0) globalThis.setImmediate = realSetImmediate;
+  }
+}
+
 async function getGpu(): Promise<GPU> {
   if (typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu) return navigator.gpu;
   if (isNode) return (nodeGpu ??= nodeNavigatorGpu());

@@ -1,3 +1,5 @@
+import { quietWait } from './device.ts';
+
 // GPUBufferUsage / GPUMapMode values, spelled out as in backend.ts (in Node the globals appear only once Dawn loads).
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
@@ -45,7 +47,7 @@ export class PassTimer {
     encoder.copyBufferToBuffer(resolved, 0, staging, 0, count * 8);
     this.device.queue.submit([encoder.finish()]);
     try {
-      await staging.mapAsync(MAP_MODE_READ);
+      await quietWait(staging.mapAsync(MAP_MODE_READ));
       const ns = new BigInt64Array(staging.getMappedRange());
       this.owners.forEach((owner, k) => {
         ms[owner] += Math.max(0, Number(ns[2 * k + 1] - ns[2 * k]) / 1e6);
