@@ -1,12 +1,10 @@
-// conv2d fast path for 3×3 kernels with stride 1 (any padding). An invocation
-// computes 8 output channels × 16 consecutive pixels of one output row. For
-// each summed channel and kernel row it loads the 18 input values under those
-// 16 pixels once and reuses them for the three kernel columns, as matrix
-// products: [8 channels × 3 taps] · [3 taps × 16 pixels].
+// conv2d fast path for 3×3 kernels with stride 1 (any padding). An invocation computes
+// 8 output channels × 16 consecutive pixels of one output row. For each summed channel and
+// kernel row it loads the 18 input values under those 16 pixels once and reuses them for
+// the three kernel columns: [8 channels × 3 taps] · [3 taps × 16 pixels].
 //   forward     y [n, r=O] = b + Σ_q,ky,kx w[r, q, ky, kx] · x [n, q=C] shifted by (ky − ph, kx − pw)
-//   input grad  dx[n, r=C] =     Σ_q,ky,kx w[q, r, 2−ky, 2−kx] · dy[n, q=O] with padding 2 − p:
-//               the same kernel, reading the weights flipped and transposed
-//               through the strides sr, sq, sky, skx and offset base.
+//   input grad  dx[n, r=C] =     Σ_q,ky,kx w[q, r, 2−ky, 2−kx] · dy[n, q=O] with padding 2 − p: the same
+//               kernel, reading the weights flipped and transposed through sr, sq, sky, skx and base.
 // Lanes past the end of a row or channel load clamped addresses and are never stored.
 const WG: u32 = 64u;
 const LANES = vec4<i32>(0, 1, 2, 3);
@@ -75,31 +73,35 @@ fn taps(wr: vec4<i32>, k: i32) -> mat3x4<f32> {
                      vec4<f32>(wt[i2.x], wt[i2.y], wt[i2.z], wt[i2.w]));
 }
 
+// Adds kernel row ky of summed channel q to the tile: [8 channels × 3 taps] · [3 taps × 16 pixels].
+// Called once per ky with a constant: SwiftShader runs straight-line code far faster than a loop.
+fn add_row(t: Tile, q: i32, ky: i32, wr0: vec4<i32>, wr1: vec4<i32>, a: ptr<function, array<mat4x4<f32>, 8>>) {
+  let ix = t.ox0 - cv.pw;
+  let iy = t.oy - cv.ph + ky;
+  let row = ((t.n * cv.q + q) * cv.h + iy) * cv.w;
+  let ok = iy >= 0 && iy < cv.h;
+  let s0 = load4(row, ok, ix, cv.w); let s1 = load4(row, ok, ix + 4, cv.w); let s2 = load4(row, ok, ix + 8, cv.w);
+  let s3 = load4(row, ok, ix + 12, cv.w); let s4 = load4(row, ok, ix + 16, cv.w);
+  let x0 = window(s0, s1); let x1 = window(s1, s2); let x2 = window(s2, s3); let x3 = window(s3, s4);
+  let k = q * cv.sq + ky * cv.sky;
+  let w0 = taps(wr0, k);
+  let w1 = taps(wr1, k);
+  (*a)[0] += w0 * x0; (*a)[1] += w0 * x1; (*a)[2] += w0 * x2; (*a)[3] += w0 * x3;
+  (*a)[4] += w1 * x0; (*a)[5] += w1 * x1; (*a)[6] += w1 * x2; (*a)[7] += w1 * x3;
+}
+
 // The tile as [channel group g][pixel group j] = a[4·g + j]; column = pixel, row = channel.
 fn conv_tile(t: Tile) -> array<mat4x4<f32>, 8> {
   let last = vec4<i32>(cv.r - 1);
   let wr0 = cv.base + min(vec4<i32>(t.r0) + LANES, last) * cv.sr;
   let wr1 = cv.base + min(vec4<i32>(t.r0 + 4) + LANES, last) * cv.sr;
-  let ix = t.ox0 - cv.pw;
-  var a0 = mat4x4<f32>(); var a1 = mat4x4<f32>(); var a2 = mat4x4<f32>(); var a3 = mat4x4<f32>();
-  var a4 = mat4x4<f32>(); var a5 = mat4x4<f32>(); var a6 = mat4x4<f32>(); var a7 = mat4x4<f32>();
+  var a: array<mat4x4<f32>, 8>;
   for (var q = 0; q < cv.q; q++) {
-    let plane = (t.n * cv.q + q) * cv.h;
-    for (var ky = 0; ky < 3; ky++) {
-      let iy = t.oy - cv.ph + ky;
-      let row = (plane + iy) * cv.w;
-      let ok = iy >= 0 && iy < cv.h;
-      let s0 = load4(row, ok, ix, cv.w); let s1 = load4(row, ok, ix + 4, cv.w); let s2 = load4(row, ok, ix + 8, cv.w);
-      let s3 = load4(row, ok, ix + 12, cv.w); let s4 = load4(row, ok, ix + 16, cv.w);
-      let x0 = window(s0, s1); let x1 = window(s1, s2); let x2 = window(s2, s3); let x3 = window(s3, s4);
-      let k = q * cv.sq + ky * cv.sky;
-      let w0 = taps(wr0, k);
-      let w1 = taps(wr1, k);
-      a0 += w0 * x0; a1 += w0 * x1; a2 += w0 * x2; a3 += w0 * x3;
-      a4 += w1 * x0; a5 += w1 * x1; a6 += w1 * x2; a7 += w1 * x3;
-    }
+    add_row(t, q, 0, wr0, wr1, &a);
+    add_row(t, q, 1, wr0, wr1, &a);
+    add_row(t, q, 2, wr0, wr1, &a);
   }
-  return array(a0, a1, a2, a3, a4, a5, a6, a7);
+  return a;
 }
 
 fn store_tile(t: Tile, acc: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>) {
