@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
 import type { GrayImage } from '../train/data/image.ts';
+import { cropFor, type Crop } from '../train/data/body-crop.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';
 
 // Lives in a browser-safe module (the viewer checks models too); re-exported for the CLI commands.
 export { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 
-/** One net input [C·H·W] with the name it is reported under, and the gray picture for CAM overlays. */
+/** One net input [C·H·W] with the name it is reported under, and the gray picture it shows (cropped as the model crops), for CAM overlays. */
 export interface PreparedInput {
   name: string;
   input: Float32Array;
@@ -18,13 +19,13 @@ export interface PreparedInput {
  * Images are decoded and preprocessed; .npy files hold already-preprocessed
  * float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
  */
-export async function prepareInputs(paths: string[], size: number): Promise<PreparedInput[]> {
+export async function prepareInputs(paths: string[], size: number, crop: Crop): Promise<PreparedInput[]> {
   const out: PreparedInput[] = [];
   for (const path of paths) {
     if (path.toLowerCase().endsWith('.npy')) {
       out.push(...(await npyInputs(path, size)));
     } else {
-      const image = await loadImageFile(path);
+      const image = cropFor(await loadImageFile(path), crop);
       out.push({ name: path, input: preprocess(image, { size }), image });
     }
   }

@@ -32,7 +32,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
   --recipe     augmentation and SGD defaults; flags override them. paper: the paper's (above);
                robust: the paper's plus quarter turns, mirroring, zoom 1.0–1.4, shifts of up to
-               8%, contrast 0.75–1.33 and gamma 0.7–1.4
+               8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
+               to the body (the model records the crop; predict, eval and the viewer apply it)
   --size       input size (a multiple of 16), recorded in the model
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have
@@ -107,8 +108,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;
 
   const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
-  const train = await loadImagesReporting('training images', await listed(settings.trainList), settings.size);
-  const val = await loadImagesReporting('validation images', await listed(settings.valList), settings.size);
+  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop });
+  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop });
   const classWeights = inverseFrequencyWeights(train.labels);
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 
@@ -139,7 +140,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     net: settings.net,
     inChannels: spec.inputShape[0],
     inputSize: settings.size,
-    preprocessing: { ...PREPROCESSING, size: settings.size },
+    preprocessing: { ...PREPROCESSING, size: settings.size, crop: recipe.crop },
     classNames: [...CLASS_NAMES],
     training: {
       command: ['covid-ct', 'train', ...argv].join(' '),

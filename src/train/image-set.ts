@@ -1,3 +1,4 @@
+import type { Crop } from './data/body-crop.ts';
 import type { DatasetEntry } from './data/dataset.ts';
 import { loadBatch } from './data/load-batch.ts';
 
@@ -11,6 +12,7 @@ export interface ImageSet {
 
 export interface LoadImageSetOptions {
   size: number;
+  crop?: Crop;
   /** Throw on the first unreadable file instead of skipping it. */
   strict?: boolean;
   /** Called after each file, read or skipped. */
@@ -23,14 +25,14 @@ export interface LoadImageSetOptions {
  */
 export async function loadImageSet(
   entries: readonly DatasetEntry[],
-  { size, strict = false, onFile }: LoadImageSetOptions,
+  { size, crop = 'none', strict = false, onFile }: LoadImageSetOptions,
 ): Promise<{ set: ImageSet; skipped: { path: string; reason: string }[] }> {
   const plane = size * size;
   const x = new Float32Array(entries.length * plane);
   const labels: number[] = [];
   const skipped: { path: string; reason: string }[] = [];
   for (const entry of entries) {
-    const batch = await loadBatch([entry], { size, strict });
+    const batch = await loadBatch([entry], { size, crop, strict });
     if (batch.labels.length) {
       x.set(batch.x, labels.length * plane);
       labels.push(batch.labels[0]);

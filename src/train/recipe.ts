@@ -1,3 +1,4 @@
+import type { Crop } from './data/body-crop.ts';
 import type { SgdSettings } from './train-step.ts';
 
 /** Random changes made to each training image at every step (see augment.ts). */
@@ -23,6 +24,8 @@ export interface AugmentSettings {
 /** A named set of training settings; command-line flags override the SGD settings, epochs and batch. */
 export interface Recipe {
   name: string;
+  /** The preprocessing crop the model is trained with, and records for prediction. */
+  crop: Crop;
   augment: AugmentSettings;
   sgd: SgdSettings;
   /** The learning rate is multiplied by `factor` after every `everyEpochs` epochs. */
@@ -40,6 +43,7 @@ export interface Recipe {
  */
 export const PAPER_RECIPE: Recipe = {
   name: 'paper',
+  crop: 'none',
   augment: { rotationDegrees: [0, 90], scale: [1.1, 1.3], noiseStd: 0.05 },
   sgd: { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 },
   lrDecay: { factor: 0.8, everyEpochs: 5 },
@@ -58,7 +62,10 @@ export const ROBUST_RECIPE: Recipe = {
   augment: { rotationDegrees: [0, 90], scale: [1.0, 1.4], noiseStd: 0.05, quarterTurns: true, mirror: true, shift: 0.08, contrast: [0.75, 1.33], gamma: [0.7, 1.4] },
 };
 
-export const RECIPES: Readonly<Record<string, Recipe>> = { paper: PAPER_RECIPE, robust: ROBUST_RECIPE };
+/** The robust recipe on slices cropped to the body (cropToBody): no frame, no panel letters in it. */
+export const ROBUST_CROP_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-crop', crop: 'body' };
+
+export const RECIPES: Readonly<Record<string, Recipe>> = { paper: PAPER_RECIPE, robust: ROBUST_RECIPE, 'robust-crop': ROBUST_CROP_RECIPE };
 
 export function recipeByName(name: string): Recipe {
   const recipe = RECIPES[name];

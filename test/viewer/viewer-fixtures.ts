@@ -43,7 +43,7 @@ export async function writeTestModel(name: string): Promise<string> {
   const weights = initialWeights(spec, 11);
   const margin = async (file: string) => {
     const net = netFromWeights(spec, new CpuBackend(), weights);
-    const pass = net.forward(net.backend.tensor([1, 1, 224, 224], preprocess(await loadImageFile(file))), 'infer');
+    const pass = net.forward(net.backend.tensor([1, 1, 224, 224], preprocess(await loadImageFile(file), { crop: 'body' })), 'infer');
     const [nonCovid, covid] = await pass.logits.read();
     return covid - nonCovid;
   };
@@ -55,7 +55,8 @@ export async function writeTestModel(name: string): Promise<string> {
     net: 'light-cnn',
     inChannels: 1,
     inputSize: 224,
-    preprocessing: { ...PREPROCESSING },
+    // cropped to the body: the page must crop as the CLI does to give the same answers
+    preprocessing: { ...PREPROCESSING, crop: 'body' },
     classNames: ['NonCOVID', 'COVID'],
     training: 'untrained (seed 11, COVID bias moved), for the viewer tests',
   });

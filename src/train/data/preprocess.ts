@@ -1,3 +1,4 @@
+import { cropFor, type Crop } from './body-crop.ts';
 import type { GrayImage } from './image.ts';
 import { resizeGray } from './resize.ts';
 
@@ -15,14 +16,23 @@ export const PREPROCESSING = {
   std: 0.3198,
 } as const;
 
-/** One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and std. */
-export function preprocess(image: GrayImage, { size = PREPROCESSING.size }: { size?: number } = {}): Float32Array {
+/** How a model wants its images: the input size, and whether the image is first cropped to the body (cropToBody). */
+export interface PreprocessOptions {
+  size?: number;
+  crop?: Crop;
+}
+
+/**
+ * One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and
+ * std; with crop 'body', cropped to the body first.
+ */
+export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop = 'none' }: PreprocessOptions = {}): Float32Array {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`preprocess: size must be a positive integer, got ${size}`);
   const { width, height, data } = image;
   if (!(width >= 1 && height >= 1 && data.length === width * height)) {
     throw new RangeError(`preprocess: image of ${width} × ${height} pixels with ${data.length} values`);
   }
-  const input = resizeGray(image, size, size);
+  const input = resizeGray(cropFor(image, crop), size, size);
   const scale = 1 / PREPROCESSING.std;
   for (let i = 0; i < input.length; i++) input[i] = (input[i] - PREPROCESSING.mean) * scale;
   return input;
