@@ -19,12 +19,16 @@ struct Gemm {
   sr: i32, // weight of (r, q) is wt[r·sr + q·sq]
   sq: i32,
   tiles: i32,
+  // src holds channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc (fire_expand's slices); stored
+  // values pass through act: 0 none, 1 ReLU, 2 ELU (α = 1), 3 added to what dst holds
+  sc: i32, s0: i32, dc: i32, d0: i32, act: i32,
 };
 struct WeightGrad {
   o: i32, c: i32, p: i32,
   quads: i32,  // N·⌈P/4⌉ groups of 4 pixels in the sum
   chunk: i32,  // groups per split of the sum
   tiles: i32,  // invocations: ⌈O/8⌉·⌈C/8⌉·splits
+  yc: i32, y0: i32,  // dy holds channels [y0, y0 + o) of yc
 };
 
 @group(0) @binding(0) var<uniform> mm: Gemm;
@@ -75,7 +79,7 @@ fn gemm_tile(t: i32) -> array<mat4x4<f32>, 4> {
   let wr1 = min(vec4<i32>(r0 + 4) + LANES, last) * mm.sr;
   let pa = min(vec4<i32>(p0) + LANES, vec4<i32>(mm.p - 1));
   let pb = min(vec4<i32>(p0 + 4) + LANES, vec4<i32>(mm.p - 1));
-  let plane = n * mm.q * mm.p;
+  let plane = (n * mm.sc + mm.s0) * mm.p;
   var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
   for (var q = 0; q < mm.q; q += 4) {
     let w0 = weights(wr0, q);
@@ -85,6 +89,12 @@ fn gemm_tile(t: i32) -> array<mat4x4<f32>, 4> {
     a00 += w0 * xa; a01 += w0 * xb; a10 += w1 * xa; a11 += w1 * xb;
   }
   return array(a00, a01, a10, a11);
+}
+
+fn activate(v: vec4<f32>) -> vec4<f32> {
+  if (mm.act == 1) { return max(v, vec4<f32>()); }
+  if (mm.act == 2) { return select(exp(v) - 1.0, v, v > vec4<f32>()); }
+  return v;
 }
 
 fn store_tile(t: i32, tile: array<mat4x4<f32>, 4>, bias_of: array<vec4<f32>, 2>) {
@@ -97,8 +107,11 @@ fn store_tile(t: i32, tile: array<mat4x4<f32>, 4>, bias_of: array<vec4<f32>, 2>)
     let rg = r0 + (m / 2) * 4;
     let pg = p0 + (m % 2) * 4;
     for (var j = 0; j < 4 && pg + j < mm.p; j++) {
-      let v = tile[m][j] + bias_of[m / 2];
-      for (var i = 0; i < 4 && rg + i < mm.r; i++) { dst[(n * mm.r + rg + i) * mm.p + pg + j] = v[i]; }
+      let v = activate(tile[m][j] + bias_of[m / 2]);
+      for (var i = 0; i < 4 && rg + i < mm.r; i++) {
+        let k = (n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
+        dst[k] = select(v[i], v[i] + dst[k], mm.act == 3);
+      }
     }
   }
 }
@@ -152,7 +165,7 @@ fn conv2d_bwd_weight_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
   var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
   for (var k = first; k < last; k++) {
     let ok = vec4<i32>(p) + LANES < vec4<i32>(wg.p);
-    let dyn = n * wg.o * wg.p + p;
+    let dyn = (n * wg.yc + wg.y0) * wg.p + p;
     let xn = n * wg.c * wg.p + p;
     let d0 = transpose(mat4x4<f32>(dy_quad(dyn + min(o0, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 1, wg.o - 1) * wg.p, ok),
                                    dy_quad(dyn + min(o0 + 2, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 3, wg.o - 1) * wg.p, ok)));

@@ -21,7 +21,7 @@ describe('conv2d WGSL modules: every entry compiles and builds a pipeline', () =
   it.each(Object.entries(conv2dSources))('%s', async (_name, source) => {
     expect(await gpu.pipelines.compileErrors(source)).toEqual([]);
     const entries = [...reflectModule(source).keys()];
-    expect(entries.length).toBeGreaterThanOrEqual(3);
+    expect(entries.length).toBeGreaterThanOrEqual(1);
     for (const entry of entries) {
       gpu.device.pushErrorScope('validation');
       gpu.pipelines.get(source, entry);

@@ -1,21 +1,32 @@
 import generic from '../../../shaders/conv2d.wgsl?raw';
 import pointwise from '../../../shaders/conv2d-1x1.wgsl?raw';
 import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
+import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import type { Conv2dGeometry } from './conv2d-shapes.ts';
 
 // Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no
 // padding are GEMMs (shaders/conv2d-1x1.wgsl), 3×3 ones with stride 1 reuse
-// each input row for three taps (shaders/conv2d-3x3.wgsl); everything else runs the
-// generic implicit-GEMM kernels of shaders/conv2d.wgsl.
+// each input row for three taps (shaders/conv2d-3x3.wgsl, its weight gradient in
+// conv2d-3x3-weight.wgsl); everything else runs the generic implicit-GEMM kernels of
+// shaders/conv2d.wgsl.
 
-export const conv2dSources = { generic, pointwise, threeByThree };
+export const conv2dSources = { generic, pointwise, threeByThree, threeByThreeWeight };
+
+/**
+ * Where the 1×1 and 3×3 kernels read and write in bigger tensors (fire_expand): y or dy is
+ * channels [first, first + O) of a tensor with `channels` channels, and `act` is applied to
+ * what is stored (0 none, 1 ReLU, 2 ELU with α = 1; 3 adds it to what the buffer holds).
+ */
+export interface Slice { channels: number; first: number; act: number }
+
+const whole = (channels: number): Slice => ({ channels, first: 0, act: 0 });
 
 const quads = (n: number) => Math.ceil(n / 4);
 const octets = (n: number) => Math.ceil(n / 8);
 
-const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
-const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
+export const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 
 /** The `Conv` uniform block of shaders/conv2d.wgsl. */
 function convUniforms(g: Conv2dGeometry, tiles: number, chunk = 0): Record<string, number> {
@@ -52,30 +63,37 @@ function splitWeightGrad(g: GpuContext, source: string, entry: string, bindings:
   g.run(generic, 'conv2d_reduce_splits', { part, dw }, { count, splits }, { threads: count });
 }
 
-export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: Conv2dGeometry): void {
+/** The slice uniforms of the 1×1 and 3×3 kernels: src channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc. */
+const sliceUniforms = (src: Slice, dst: Slice) => ({ sc: src.channels, s0: src.first, dc: dst.channels, d0: dst.first, act: dst.act });
+
+export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: Conv2dGeometry,
+  out: Slice = whole(geo.o)): void {
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
     const tiles = geo.n * octets(geo.o) * octets(p);
-    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles };
+    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out) };
     g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
   if (is3x3Stride1(geo)) {
     const tiles = geo.n * octets(geo.o) * geo.oh * Math.ceil(geo.ow / 16);
     const u = { n: geo.n, q: geo.c, h: geo.h, w: geo.w, r: geo.o, oh: geo.oh, ow: geo.ow, ph: geo.ph, pw: geo.pw,
-      sr: geo.c * 9, sq: 9, sky: 3, skx: 1, base: 0, tiles };
+      sr: geo.c * 9, sq: 9, sky: 3, skx: 1, base: 0, tiles, ...sliceUniforms(whole(geo.c), out) };
     g.run(threeByThree, 'conv2d_fwd_3x3', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
+  if (out.channels !== geo.o || out.act !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels write slices');
   const tiles = geo.n * quads(geo.o) * quads(geo.oh * geo.ow);
   g.run(generic, 'conv2d_fwd', { x, w, b, y }, convUniforms(geo, tiles), { threads: tiles });
 }
 
-export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry): void {
+export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
+  dySlice: Slice = whole(geo.o), dxAct = 0): void {
+  const slices = sliceUniforms(dySlice, { ...whole(geo.c), act: dxAct });
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
     const tiles = geo.n * octets(geo.c) * octets(p);
-    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles };
+    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices };
     g.run(pointwise, 'conv2d_bwd_input_1x1', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
   }
@@ -83,31 +101,36 @@ export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: 
     // dx is the 3×3 convolution of dy with the flipped, transposed kernel and padding 2 − p.
     const tiles = geo.n * octets(geo.c) * geo.h * Math.ceil(geo.w / 16);
     const u = { n: geo.n, q: geo.o, h: geo.oh, w: geo.ow, r: geo.c, oh: geo.h, ow: geo.w, ph: 2 - geo.ph, pw: 2 - geo.pw,
-      sr: 9, sq: geo.c * 9, sky: -3, skx: -1, base: 8, tiles };
+      sr: 9, sq: geo.c * 9, sky: -3, skx: -1, base: 8, tiles, ...slices };
     g.run(threeByThree, 'conv2d_bwd_input_3x3', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
   }
+  if (dySlice.channels !== geo.o || dxAct !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels read slices');
   // a tile is 4 channels × 4 columns of one phase (ix + pw) mod sw in one input row
   const tiles = geo.n * quads(geo.c) * geo.h * geo.sw * quads(Math.ceil(geo.w / geo.sw));
   g.run(generic, 'conv2d_bwd_input', { w, dy, dx }, convUniforms(geo, tiles), { threads: tiles });
 }
 
-export function conv2dWeightGrad(g: GpuContext, x: GpuTensor, dy: GpuTensor, dw: GpuTensor, geo: Conv2dGeometry): void {
+export function conv2dWeightGrad(g: GpuContext, x: GpuTensor, dy: GpuTensor, dw: GpuTensor, geo: Conv2dGeometry,
+  dySlice: Slice = whole(geo.o)): void {
   const { n, c, h, w, o, oh, ow, ph, pw } = geo;
+  const yc = dySlice.channels;
+  const y0 = dySlice.first;
   if (isPointwise(geo)) {
     const p = h * w;
     const tiles = octets(o) * octets(c);
     const quadsPerImage = quads(p);
     const { chunk, splits } = splitSum(tiles, n * quadsPerImage, 4);
-    const u = { o, c, p, quads: n * quadsPerImage, chunk, tiles: tiles * splits };
+    const u = { o, c, p, quads: n * quadsPerImage, chunk, tiles: tiles * splits, yc, y0 };
     splitWeightGrad(g, pointwise, 'conv2d_bwd_weight_1x1', { x, dy }, dw, splits, u);
   } else if (is3x3Stride1(geo)) {
     const tiles = octets(o) * c;
     const rowQuads = n * oh * quads(ow);
     const { chunk, splits } = splitSum(tiles, rowQuads, 4);
-    const u = { n, c, h, w, o, oh, ow, ph, pw, quads: rowQuads, chunk, tiles: tiles * splits };
-    splitWeightGrad(g, threeByThree, 'conv2d_bwd_weight_3x3', { src: x, dy }, dw, splits, u);
+    const u = { n, c, h, w, o, oh, ow, ph, pw, quads: rowQuads, chunk, tiles: tiles * splits, yc, y0 };
+    splitWeightGrad(g, threeByThreeWeight, 'conv2d_bwd_weight_3x3', { src: x, dy }, dw, splits, u);
   } else {
+    if (yc !== o) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels read slices');
     const tiles = quads(o) * quads(c * geo.kh * geo.kw);
     const { chunk, splits } = splitSum(tiles, n * oh * ow, 1);
     splitWeightGrad(g, generic, 'conv2d_bwd_weight', { x, dy }, dw, splits, convUniforms(geo, tiles * splits, chunk));
