@@ -4,7 +4,8 @@
  * the CPU twin; a kernel that disagrees is reported as FAIL and not timed.
  *
  * Usage: bench:kernels [--backend webgpu|cpu|both] [--filter TEXT] [--batch N]
- *                      [--samples N] [--json FILE]
+ *                      [--samples N] [--json FILE] [--threads 1,2]
+ * --threads times the cpu backend once per listed thread count (default: every core).
  * The table goes to stdout, progress and ETA to stderr; --json writes the rows
  * atomically (a temp file renamed into place).
  *
@@ -21,6 +22,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Progress } from '../src/cli/progress.ts';
 import type { Backend } from '../src/runtime/backend.ts';
+import { CpuBackend } from '../src/runtime/cpu/backend.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
 import { getOp } from '../src/runtime/registry.ts';
 import { benchCases, type BenchCase } from './cases.ts';
@@ -53,12 +55,25 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1' },
     samples: { type: 'string', default: '5' },
     json: { type: 'string' },
+    threads: { type: 'string' },
   },
 });
 
+function cpuBackends(): Backend[] {
+  if (!values.threads) return [new CpuBackend()];
+  return values.threads.split(',').map((t) => {
+    const threads = Number(t);
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must list positive integers, got ${values.threads}`);
+    return new CpuBackend({ threads });
+  });
+}
+
+const backendLabel = (b: Backend) => (b instanceof CpuBackend && values.threads ? `cpu×${b.threads}` : b.name);
+
 async function backends(choice: string): Promise<Backend[]> {
-  if (choice === 'both') return [await createBackend('webgpu'), await createBackend('cpu')];
-  if (choice === 'webgpu' || choice === 'cpu') return [await createBackend(choice)];
+  if (choice === 'both') return [await createBackend('webgpu'), ...cpuBackends()];
+  if (choice === 'webgpu') return [await createBackend(choice)];
+  if (choice === 'cpu') return cpuBackends();
   throw new Error(`--backend must be webgpu, cpu or both, got ${choice}`);
 }
 
@@ -67,7 +82,7 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
   const op = getOp(c.op);
   const attrs = c.attrs ?? {};
   const macs = opMacs[c.op]?.(c.inputs, attrs);
-  const base = { label: c.label, op: c.op, inputs: c.inputs.map((s) => [...s]), attrs, backend: backend.name, device: backend.description };
+  const base = { label: c.label, op: c.op, inputs: c.inputs.map((s) => [...s]), attrs, backend: backendLabel(backend), device: backend.description };
   const inputs = c.inputs.map((s, i) => backend.tensor(s, ref.inputs[i]));
   const outputs = backend.forward(c.op, inputs, attrs);
   const rows: Row[] = [];

@@ -4,27 +4,46 @@ import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
+import { sharedF32, useThreads } from './parallel.ts';
+import { defaultThreads, helpers } from './worker-pool.ts';
+
+export interface CpuBackendOptions {
+  /** Every tensor a Float64Array, reference twins only. */
+  float64?: boolean;
+  /** Threads for the heavy ops; default COVID_CT_CPU_THREADS or every core, 1 where memory cannot be shared. */
+  threads?: number;
+}
 
 /**
  * Runs every op on the CPU: an op's optimised code where it has one, else its
  * reference twin. With `float64` every tensor is a Float64Array and only the
- * reference twins run: whole-net finite-difference checks use that.
+ * reference twins run: whole-net finite-difference checks use that. The
+ * optimised convolutions spread over `threads` threads (parallel.ts); their
+ * results do not depend on the thread count.
  */
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly description: string;
   private bytesInUse = 0;
   private peak = 0;
+  readonly threads: number;
 
-  constructor(private readonly options: { float64?: boolean } = {}) {
-    this.description = options.float64 ? 'CPU (JavaScript, float64 reference)' : 'CPU (JavaScript)';
+  constructor(private readonly options: CpuBackendOptions = {}) {
+    this.threads = options.float64 ? 1 : Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+    const threads = this.threads > 1 ? `, ${this.threads} threads` : '';
+    this.description = options.float64 ? 'CPU (JavaScript, float64 reference)' : `CPU (JavaScript${threads})`;
+    // Start the helpers now: they load in the background while the first ops run without them.
+    helpers(this.threads - 1);
   }
 
   tensor(shape: Shape, data?: Float32Array | Float64Array): Tensor {
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
-    const Type = this.options.float64 ? Float64Array : Float32Array;
-    return this.wrap(shape, data ? Type.from(data) : new Type(n));
+    if (this.options.float64) return this.wrap(shape, data ? Float64Array.from(data) : new Float64Array(n));
+    useThreads(this.threads);
+    const t = sharedF32(n);
+    if (data) t.set(data);
+    return this.wrap(shape, t);
   }
 
   async read(t: Tensor): Promise<Float32Array> {
@@ -43,6 +62,7 @@ export class CpuBackend implements Backend {
   forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
     const op = getOp(opName);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
+    useThreads(this.threads);
     const outs = ((!this.options.float64 && op.cpuFast?.fwd) || op.cpu.fwd)(inputs.map((t) => this.host(t)), attrs);
     return outs.map((o) => this.wrap(o.shape, o.data));
   }
@@ -52,6 +72,7 @@ export class CpuBackend implements Backend {
     const bwd = (!this.options.float64 && op.cpuFast?.bwd) || op.cpu.bwd;
     if (!bwd) throw new Error(`${opName} has no backward pass`);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
+    useThreads(this.threads);
     const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs);
     return grads.map((g) => (g ? this.wrap(g.shape, g.data) : null));
   }

@@ -1,17 +1,25 @@
-import { zerosLike, type Arr } from '../host-tensor.ts';
+import type { Arr } from '../host-tensor.ts';
 import type { ConvTranspose2dGeometry } from '../ops/conv-transpose2d.ts';
+import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
+import { parallelFor, sharedF32, sharedF64, toShared, type Task } from './parallel.ts';
+import { scratch32, scratch64 } from './scratch.ts';
+import { sumParts } from './sum-parts.ts';
 
-// The cpu backend's conv_transpose2d, as matrix products per image. Seen as a
-// matrix, w is [Cin, R] with R = Cout·KH·KW rows "r = (co, ky, kx)", and one image
-// of x is [Cin, P] with P = H·W pixels. Forward is col = wᵀ·x ([R, P]) followed by
-// col2im (each col[r, p] lands on one output pixel, or outside it); backward
-// gathers dy into the same [R, P] layout (im2col) and then dx = w·dcol,
-// dw += x·dcolᵀ. Inner loops run over contiguous rows of P.
+// The cpu backend's conv_transpose2d, as GEMMs per image. Seen as a matrix, w is
+// [Cin, R] with R = Cout·KH·KW rows "r = (co, ky, kx)", and one image of x is
+// [Cin, P] with P = H·W pixels. Forward is col = wᵀ·x ([R, P]) followed by col2im
+// (each col[r, p] lands on one output pixel, or outside it); backward gathers dy
+// into the same [R, P] layout (dcol) and then dx = w·dcol, dw = Σₙ x·dcolᵀ.
+// Forward work items are (image, group of output channels), which own their
+// output rows; backward items are images, each with its own part of dw and db.
 
-/** Calls visit(r, p, o) for every (kernel row, input pixel) pair whose output pixel o = (co, oy, ox) exists. */
-function forEachTap(g: ConvTranspose2dGeometry, visit: (r: number, p: number, o: number) => void): void {
-  const { ih, iw, cout, kh, kw, sh, sw, ph, pw, oh, ow } = g;
-  for (let co = 0; co < cout; co++) {
+/** Output channels per forward item: at least 64 rows of col, a multiple of 4 so items start on a panel. */
+const channelGroup = (g: ConvTranspose2dGeometry) => 4 * Math.ceil(16 / (g.kh * g.kw));
+
+/** Calls visit(r, p, o) for every (kernel row, input pixel) pair of channels [co0, co1) whose output pixel o = (co, oy, ox) exists. */
+function forEachTap(g: ConvTranspose2dGeometry, co0: number, co1: number, visit: (r: number, p: number, o: number) => void): void {
+  const { ih, iw, kh, kw, sh, sw, ph, pw, oh, ow } = g;
+  for (let co = co0; co < co1; co++) {
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
         const r = (co * kh + ky) * kw + kx;
@@ -28,96 +36,80 @@ function forEachTap(g: ConvTranspose2dGeometry, visit: (r: number, p: number, o:
   }
 }
 
-export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2dGeometry): Arr {
-  const { batch, cin, ih, iw, cout, kh, kw, oh, ow } = g;
-  const R = cout * kh * kw;
-  const P = ih * iw;
-  const O = cout * oh * ow;
-  const col = new Float64Array(R * P);
-  const y = zerosLike(x, batch * O);
-  const sums = new Float64Array(O);
-  for (let n = 0; n < batch; n++) {
-    col.fill(0);
-    // Four input channels per pass over col: a quarter of the loads and stores of col.
-    for (let ci = 0; ci < cin; ci += 4) {
-      // Channels past cin get weight 0 and read channel ci.
-      const x0 = (n * cin + ci) * P;
-      const x1 = ci + 1 < cin ? x0 + P : x0;
-      const x2 = ci + 2 < cin ? x0 + 2 * P : x0;
-      const x3 = ci + 3 < cin ? x0 + 3 * P : x0;
-      for (let r = 0; r < R; r++) {
-        const w0 = w[ci * R + r];
-        const w1 = ci + 1 < cin ? w[(ci + 1) * R + r] : 0;
-        const w2 = ci + 2 < cin ? w[(ci + 2) * R + r] : 0;
-        const w3 = ci + 3 < cin ? w[(ci + 3) * R + r] : 0;
-        const ro = r * P;
-        for (let p = 0; p < P; p++) col[ro + p] += w0 * x[x0 + p] + w1 * x[x1 + p] + w2 * x[x2 + p] + w3 * x[x3 + p];
-      }
-    }
-    for (let co = 0; co < cout; co++) sums.fill(b[co], co * oh * ow, (co + 1) * oh * ow);
-    forEachTap(g, (r, p, o) => {
-      sums[o] += col[r * P + p];
+interface FwdArgs { x: Float32Array; wtPanels: Float64Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
+
+export const convTranspose2dFwdTask: Task<FwdArgs> = {
+  name: 'conv_transpose2d.fwd',
+  run({ x, wtPanels, b, y, g }, item) {
+    const { cin, cout, kh, kw, oh, ow } = g;
+    const P = g.ih * g.iw;
+    const groups = Math.ceil(cout / channelGroup(g));
+    const n = Math.floor(item / groups);
+    const co0 = (item % groups) * channelGroup(g);
+    const co1 = Math.min(cout, co0 + channelGroup(g));
+    const r0 = co0 * kh * kw;
+    const rows = (co1 - co0) * kh * kw;
+    const xByPixel = packPanels(x, n * cin * P, P, cin, 1, P, scratch64('convT.xByPixel', panelSize(P, cin)));
+    const col = scratch32('convT.col', rows * P);
+    col.fill(0, 0, rows * P);
+    gemmPanels(wtPanels.subarray(r0 * cin), xByPixel, rows, P, cin, col, 0, P);
+    const yn = n * cout * oh * ow;
+    for (let co = co0; co < co1; co++) y.fill(b[co], yn + co * oh * ow, yn + (co + 1) * oh * ow);
+    forEachTap(g, co0, co1, (r, p, o) => {
+      y[yn + o] += col[(r - r0) * P + p];
     });
-    y.set(sums, n * O);
-  }
-  return y;
+  },
+};
+
+export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2dGeometry): Float32Array {
+  const R = g.cout * g.kh * g.kw;
+  const wtPanels = packPanels(toShared(w), 0, R, g.cin, 1, R, sharedF64(panelSize(R, g.cin)));
+  const args = { x: toShared(x), wtPanels, b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
+  parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
+  return args.y;
 }
 
-export function convTranspose2dBwdFast(x: Arr, w: Arr, dy: Arr, g: ConvTranspose2dGeometry): { dx: Arr; dw: Arr; db: Arr } {
-  const { batch, cin, ih, iw, cout, kh, kw, oh, ow } = g;
-  const R = cout * kh * kw;
-  const P = ih * iw;
-  const O = cout * oh * ow;
-  const dcol = new Float64Array(R * P);
-  const acc = new Float64Array(P);
-  const dwSums = new Float64Array(cin * R);
-  const dbSums = new Float64Array(cout);
-  const dx = zerosLike(x, x.length);
-  for (let n = 0; n < batch; n++) {
-    const dyo = n * O;
+/** dcol of image n packed into GEMM panels, rows r (byTap) or rows p: element (r, p) = dy[n, o] for the tap's output pixel o, else 0. */
+function packDcol(dy: Float32Array, n: number, g: ConvTranspose2dGeometry, out: Float64Array, byTap: boolean): Float64Array {
+  const R = g.cout * g.kh * g.kw;
+  const P = g.ih * g.iw;
+  const at = (r: number, p: number) => (byTap ? (r >> 2) * 4 * P + 4 * p + (r & 3) : (p >> 2) * 4 * R + 4 * r + (p & 3));
+  out.fill(0, 0, panelSize(byTap ? R : P, byTap ? P : R));
+  const dyn = n * g.cout * g.oh * g.ow;
+  forEachTap(g, 0, g.cout, (r, p, o) => {
+    out[at(r, p)] = dy[dyn + o];
+  });
+  return out;
+}
+
+interface BwdArgs { x: Float32Array; dy: Float32Array; wPanels: Float64Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: ConvTranspose2dGeometry }
+
+export const convTranspose2dBwdTask: Task<BwdArgs> = {
+  name: 'conv_transpose2d.bwd',
+  run({ x, dy, wPanels, dx, dwParts, dbParts, g }, n) {
+    const { cin, cout, oh, ow } = g;
+    const R = cout * g.kh * g.kw;
+    const P = g.ih * g.iw;
     for (let co = 0; co < cout; co++) {
-      for (let q = 0; q < oh * ow; q++) dbSums[co] += dy[dyo + co * oh * ow + q];
+      let s = 0;
+      for (let q = (n * cout + co) * oh * ow; q < (n * cout + co + 1) * oh * ow; q++) s += dy[q];
+      dbParts[n * cout + co] = s;
     }
-    dcol.fill(0);
-    forEachTap(g, (r, p, o) => {
-      dcol[r * P + p] = dy[dyo + o];
-    });
-    for (let ci = 0; ci < cin; ci++) {
-      const xo = (n * cin + ci) * P;
-      const wo = ci * R;
-      acc.fill(0);
-      // Four rows of dcol per pass: dx takes their weighted sum, dw their dot products with x.
-      for (let r = 0; r < R; r += 4) {
-        // Rows past R get weight 0 and read row r; their dot products are dropped.
-        const r0 = r * P;
-        const r1 = r + 1 < R ? r0 + P : r0;
-        const r2 = r + 2 < R ? r0 + 2 * P : r0;
-        const r3 = r + 3 < R ? r0 + 3 * P : r0;
-        const w0 = w[wo + r];
-        const w1 = r + 1 < R ? w[wo + r + 1] : 0;
-        const w2 = r + 2 < R ? w[wo + r + 2] : 0;
-        const w3 = r + 3 < R ? w[wo + r + 3] : 0;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (let p = 0; p < P; p++) {
-          const d0 = dcol[r0 + p], d1 = dcol[r1 + p], d2 = dcol[r2 + p], d3 = dcol[r3 + p];
-          const xv = x[xo + p];
-          acc[p] += w0 * d0 + w1 * d1 + w2 * d2 + w3 * d3;
-          s0 += xv * d0;
-          s1 += xv * d1;
-          s2 += xv * d2;
-          s3 += xv * d3;
-        }
-        dwSums[wo + r] += s0;
-        if (r + 1 < R) dwSums[wo + r + 1] += s1;
-        if (r + 2 < R) dwSums[wo + r + 2] += s2;
-        if (r + 3 < R) dwSums[wo + r + 3] += s3;
-      }
-      dx.set(acc, xo);
-    }
-  }
-  const dw = zerosLike(x, w.length);
-  dw.set(dwSums);
-  const db = zerosLike(x, cout);
-  db.set(dbSums);
-  return { dx, dw, db };
+    const dcolByPixel = packDcol(dy, n, g, scratch64('convT.dcolByPixel', panelSize(P, R)), false);
+    gemmPanels(wPanels, dcolByPixel, cin, P, R, dx, n * cin * P, P);
+    const xByChannel = packPanels(x, n * cin * P, cin, P, P, 1, scratch64('convT.xByChannel', panelSize(cin, P)));
+    const dcolByTap = packDcol(dy, n, g, scratch64('convT.dcolByTap', panelSize(R, P)), true);
+    gemmPanels(xByChannel, dcolByTap, cin, R, P, dwParts, n * cin * R, R);
+  },
+};
+
+export function convTranspose2dBwdFast(x: Arr, w: Arr, dy: Arr, g: ConvTranspose2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+  const R = g.cout * g.kh * g.kw;
+  const wPanels = packPanels(toShared(w), 0, g.cin, R, R, 1, sharedF64(panelSize(g.cin, R)));
+  const args = {
+    x: toShared(x), dy: toShared(dy), wPanels, g,
+    dx: sharedF32(x.length), dwParts: sharedF32(g.batch * g.cin * R), dbParts: sharedF32(g.batch * g.cout),
+  };
+  parallelFor(convTranspose2dBwdTask, args, g.batch);
+  return { dx: args.dx, dw: sumParts(args.dwParts, g.batch), db: sumParts(args.dbParts, g.batch) };
 }

@@ -1,151 +1,92 @@
 import type { Arr } from '../host-tensor.ts';
 import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
+import { col2imBlock, im2colBlock } from './im2col.ts';
+import { parallelFor, sharedF32, sharedF64, toShared, type Task } from './parallel.ts';
+import { scratch32, scratch64 } from './scratch.ts';
+import { sumParts } from './sum-parts.ts';
 
-// conv2d on the CPU as im2col + a register-blocked GEMM, one image at a time:
+// conv2d on the CPU as im2col + a register-blocked GEMM, a block of output pixels at a time:
 //   y[n]   [O, P]   = W [O, K] · col [K, P]         (K = C·KH·KW taps, P = OH·OW pixels)
 //   dcol   [K, P]   = Wᵀ · dy[n], scattered back into dx[n] (col2im)
-//   dW     [O, K]  += dy[n] · colᵀ
-// A 1×1 convolution with stride 1 and no padding needs no col: col is x[n] itself.
+//   dW     [O, K]   = Σₙ dy[n] · colᵀ
+// Forward work items are (image, pixel block); backward items are images, each writing
+// its own dx and its own part of dW and db, summed in image order afterwards.
+
+/** Pixels per block: the block's columns stay in L2 while every GEMM panel passes over them. */
+const BLOCK = 128;
 
 const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+const taps = (g: Conv2dGeometry) => g.c * g.kh * g.kw;
 
-/**
- * im2col straight into GEMM panels whose rows are taps: col[k, p] = x[n, c, oy·sh − ph + ky,
- * ox·sw − pw + kx] for tap k = (c, ky, kx) and pixel p = (oy, ox), 0 in the padding.
- */
-export function im2colByTap(x: Float32Array, n: number, g: Conv2dGeometry, out: Float64Array): Float64Array {
-  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
-  const P = OH * OW;
-  out.fill(0, panelSize(C * KH * KW, P) - 4 * P);
-  let k = 0;
-  for (let c = 0; c < C; c++) {
-    const xc = (n * C + c) * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++, k++) {
-        let i = (k >> 2) * 4 * P + (k & 3); // element (k, p) is at i + 4p
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * sh - ph + ky;
-          const rowOk = iy >= 0 && iy < H;
-          const xrow = xc + iy * W;
-          for (let ox = 0; ox < OW; ox++, i += 4) {
-            const ix = ox * sw - pw + kx;
-            out[i] = rowOk && ix >= 0 && ix < W ? x[xrow + ix] : 0;
-          }
-        }
-      }
-    }
-  }
-  return out;
+interface FwdArgs { x: Float32Array; wPanels: Float64Array; b: Float32Array; y: Float32Array; g: Conv2dGeometry }
+
+export const conv2dFwdTask: Task<FwdArgs> = {
+  name: 'conv2d.fwd',
+  run({ x, wPanels, b, y, g }, item) {
+    const P = g.oh * g.ow;
+    const K = taps(g);
+    const blocks = Math.ceil(P / BLOCK);
+    const n = Math.floor(item / blocks);
+    const p0 = (item % blocks) * BLOCK;
+    const count = Math.min(BLOCK, P - p0);
+    const col = scratch64('conv2d.col', panelSize(count, K));
+    im2colBlock(x, n * g.c * g.h * g.w, g, p0, count, col, false);
+    const yn = n * g.o * P + p0;
+    for (let o = 0; o < g.o; o++) y.fill(b[o], yn + o * P, yn + o * P + count);
+    gemmPanels(wPanels, col, g.o, count, K, y, yn, P);
+  },
+};
+
+export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float32Array {
+  const K = taps(g);
+  const P = g.oh * g.ow;
+  const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedF64(panelSize(g.o, K)));
+  const args = { x: toShared(x), wPanels, b: toShared(b), y: sharedF32(g.n * g.o * P), g };
+  parallelFor(conv2dFwdTask, args, g.n * Math.ceil(P / BLOCK));
+  return args.y;
 }
 
-/** dx[n] += the taps of dcol added back to the input positions they were read from. */
-function col2imAdd(dcol: Float32Array, dx: Float32Array, n: number, g: Conv2dGeometry): void {
-  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
-  let i = 0;
-  for (let c = 0; c < C; c++) {
-    const xc = (n * C + c) * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * sh - ph + ky;
-          if (iy < 0 || iy >= H) {
-            i += OW;
-            continue;
-          }
-          const xrow = xc + iy * W;
-          for (let ox = 0; ox < OW; ox++, i++) {
-            const ix = ox * sw - pw + kx;
-            if (ix >= 0 && ix < W) dx[xrow + ix] += dcol[i];
-          }
-        }
-      }
-    }
-  }
-}
+interface BwdArgs { x: Float32Array; dy: Float32Array; wtPanels: Float64Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: Conv2dGeometry }
 
-const f32 = (a: Arr): Float32Array => (a instanceof Float32Array ? a : Float32Array.from(a));
-
-/** The 4 pixels p0 .. p0+3 of image n as one GEMM panel: panel[k·4 + j] = col[k, p0 + j]. */
-function im2colPanel(x: Float32Array, n: number, g: Conv2dGeometry, p0: number, panel: Float64Array): void {
-  const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, oh: OH, ow: OW } = g;
-  panel.fill(0);
-  for (let j = 0; j < 4 && p0 + j < OH * OW; j++) {
-    const iy0 = Math.floor((p0 + j) / OW) * sh - ph;
-    const ix0 = ((p0 + j) % OW) * sw - pw;
-    let i = j;
-    for (let c = 0; c < C; c++) {
-      const xc = (n * C + c) * H * W;
-      for (let ky = 0; ky < KH; ky++) {
-        const iy = iy0 + ky;
-        if (iy < 0 || iy >= H) {
-          i += 4 * KW;
-          continue;
-        }
-        const xrow = xc + iy * W;
-        for (let kx = 0; kx < KW; kx++, i += 4) {
-          const ix = ix0 + kx;
-          if (ix >= 0 && ix < W) panel[i] = x[xrow + ix];
-        }
-      }
-    }
-  }
-}
-
-export function conv2dFwdFast(xa: Arr, wa: Arr, ba: Arr, g: Conv2dGeometry): Float32Array {
-  const x = f32(xa);
-  const { n: N, c: C, o: O, h: H, w: W, oh: OH, ow: OW } = g;
-  const K = C * g.kh * g.kw;
-  const P = OH * OW;
-  const y = new Float32Array(N * O * P);
-  const wPanels = packPanels(f32(wa), 0, O, K, K, 1);
-  // The pixels' panels are built one at a time, used against every weight panel while in L1.
-  const panel = new Float64Array(4 * K);
-  for (let n = 0; n < N; n++) {
-    const yn = n * O * P;
-    for (let o = 0; o < O; o++) y.fill(ba[o], yn + o * P, yn + (o + 1) * P);
-    for (let p0 = 0; p0 < P; p0 += 4) {
-      if (isPointwise(g)) packPanels(x, n * C * H * W + p0, Math.min(4, P - p0), K, 1, P, panel);
-      else im2colPanel(x, n, g, p0, panel);
-      gemmPanels(wPanels, panel, O, Math.min(4, P - p0), K, y, yn + p0, P);
-    }
-  }
-  return y;
-}
-
-export function conv2dBwdFast(xa: Arr, wa: Arr, dya: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
-  const x = f32(xa);
-  const dy = f32(dya);
-  const { n: N, c: C, o: O, h: H, w: W, oh: OH, ow: OW } = g;
-  const K = C * g.kh * g.kw;
-  const P = OH * OW;
-  const dx = new Float32Array(N * C * H * W);
-  const dw = new Float32Array(O * K);
-  const db = new Float32Array(O);
-  const pointwise = isPointwise(g);
-  const wtPanels = packPanels(f32(wa), 0, K, O, 1, K);
-  const dyByPixel = new Float64Array(panelSize(P, O));
-  const dyByChannel = new Float64Array(panelSize(O, P));
-  const colByTap = new Float64Array(panelSize(K, P));
-  const dcol = pointwise ? null : new Float32Array(K * P);
-  for (let n = 0; n < N; n++) {
+export const conv2dBwdTask: Task<BwdArgs> = {
+  name: 'conv2d.bwd',
+  run({ x, dy, wtPanels, dx, dwParts, dbParts, g }, n) {
+    const { o: O } = g;
+    const K = taps(g);
+    const P = g.oh * g.ow;
+    const xn = n * g.c * g.h * g.w;
     const dyn = n * O * P;
     for (let o = 0; o < O; o++) {
       let s = 0;
       for (let p = dyn + o * P; p < dyn + (o + 1) * P; p++) s += dy[p];
-      db[o] += s;
+      dbParts[n * O + o] = s;
     }
-    packPanels(dy, dyn, P, O, 1, P, dyByPixel);
-    if (dcol) {
-      dcol.fill(0);
-      gemmPanels(wtPanels, dyByPixel, K, P, O, dcol, 0, P);
-      col2imAdd(dcol, dx, n, g);
-    } else {
-      gemmPanels(wtPanels, dyByPixel, K, P, O, dx, n * C * H * W, P);
+    for (let p0 = 0; p0 < P; p0 += BLOCK) {
+      const count = Math.min(BLOCK, P - p0);
+      const dyByPixel = packPanels(dy, dyn + p0, count, O, 1, P, scratch64('conv2d.dyByPixel', panelSize(count, O)));
+      if (isPointwise(g)) gemmPanels(wtPanels, dyByPixel, K, count, O, dx, xn + p0, P);
+      else {
+        const dcol = scratch32('conv2d.dcol', K * count);
+        dcol.fill(0, 0, K * count);
+        gemmPanels(wtPanels, dyByPixel, K, count, O, dcol, 0, count);
+        col2imBlock(dcol, dx, xn, g, p0, count);
+      }
+      const dyByChannel = packPanels(dy, dyn + p0, O, count, P, 1, scratch64('conv2d.dyByChannel', panelSize(O, count)));
+      const colByTap = scratch64('conv2d.colByTap', panelSize(K, count));
+      im2colBlock(x, xn, g, p0, count, colByTap, true);
+      gemmPanels(dyByChannel, colByTap, O, K, count, dwParts, n * O * K, K);
     }
-    if (pointwise) packPanels(x, n * C * H * W, K, P, P, 1, colByTap);
-    else im2colByTap(x, n, g, colByTap);
-    gemmPanels(packPanels(dy, dyn, O, P, P, 1, dyByChannel), colByTap, O, K, P, dw, 0, K);
-  }
-  return { dx, dw, db };
+  },
+};
+
+export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+  const K = taps(g);
+  const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedF64(panelSize(K, g.o)));
+  const args = {
+    x: toShared(x), dy: toShared(dy), wtPanels, g,
+    dx: sharedF32(g.n * g.c * g.h * g.w), dwParts: sharedF32(g.n * g.o * K), dbParts: sharedF32(g.n * g.o),
+  };
+  parallelFor(conv2dBwdTask, args, g.n);
+  return { dx: args.dx, dw: sumParts(args.dwParts, g.n), db: sumParts(args.dbParts, g.n) };
 }

@@ -10,7 +10,7 @@ export const panelSize = (rows: number, cols: number): number => Math.ceil(rows 
  * Packs rows [0, rows) × columns [0, cols) of a strided matrix, element (r, k)
  * at src[offset + r·rowStride + k·colStride], into ⌈rows/4⌉ panels in `out`.
  */
-export function packPanels(src: Float32Array, offset: number, rows: number, cols: number, rowStride: number, colStride: number, out = new Float64Array(panelSize(rows, cols))): Float64Array {
+export function packPanels(src: Float32Array, offset: number, rows: number, cols: number, rowStride: number, colStride: number, out: Float64Array = new Float64Array(panelSize(rows, cols))): Float64Array {
   for (let r = 0; r < rows; r++) {
     const base = (r >> 2) * cols * 4 + (r & 3);
     let s = offset + r * rowStride;

@@ -1,0 +1,66 @@
+import type { Arr } from '../host-tensor.ts';
+import { helpers } from './worker-pool.ts';
+
+// Data-parallel loops of the fast CPU paths. A task's items are independent and
+// each writes its own part of the output, so any thread may run any item and the
+// result does not depend on the thread count. With helpers, the calling thread
+// posts the job (typed arrays over SharedArrayBuffer travel shared, not copied),
+// takes items from a shared counter like every helper, then blocks with
+// Atomics.wait until the helpers that joined have finished.
+
+/** A named loop body; workers find it by name in tasks.ts. */
+export interface Task<A> {
+  readonly name: string;
+  run(args: A, item: number): void;
+}
+
+/** A job as posted to a helper; sync = [next item, helpers running, failed]. */
+export interface Job {
+  task: string;
+  args: unknown;
+  count: number;
+  sync: Int32Array;
+}
+
+let threads = 1;
+
+/** How many threads the next loops may use; the cpu backend sets its own before each op. */
+export function useThreads(n: number): void {
+  threads = n;
+}
+
+export function sharedF32(n: number): Float32Array {
+  return threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+}
+
+export function sharedF64(n: number): Float64Array {
+  return threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
+}
+
+/** `a` as a Float32Array that helpers can read: itself when it already is one. */
+export function toShared(a: Arr): Float32Array {
+  const shared = typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
+  if (a instanceof Float32Array && (shared || threads === 1)) return a;
+  const out = sharedF32(a.length);
+  out.set(a);
+  return out;
+}
+
+export function runItems<A>(task: Task<A>, args: A, count: number, sync: Int32Array): void {
+  for (let i = Atomics.add(sync, 0, 1); i < count; i = Atomics.add(sync, 0, 1)) task.run(args, i);
+}
+
+/** Runs task.run(args, i) for every i < count, on up to the current number of threads. */
+export function parallelFor<A>(task: Task<A>, args: A, count: number): void {
+  const pool = threads > 1 && count > 1 ? helpers(Math.min(threads, count) - 1) : [];
+  const sync = new Int32Array(pool.length ? new SharedArrayBuffer(12) : new ArrayBuffer(12));
+  const job: Job = { task: task.name, args, count, sync };
+  for (const h of pool) h.postMessage(job);
+  try {
+    runItems(task, args, count, sync);
+  } finally {
+    // A helper that joins after this sees no items left and touches nothing.
+    for (let running = Atomics.load(sync, 1); running !== 0; running = Atomics.load(sync, 1)) Atomics.wait(sync, 1, running);
+  }
+  if (Atomics.load(sync, 2)) throw new Error(`a CPU worker thread failed in ${task.name} (its error is on stderr)`);
+}
