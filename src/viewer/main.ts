@@ -77,7 +77,9 @@ function showPrediction(p: Prediction): void {
   drawSlice(ui.sliceCanvas, p.image);
   heat = heatLayer(p.cam, p.image.width, p.image.height);
   drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
-  ui.fileName.textContent = `${p.fileName} (${p.image.width} × ${p.image.height})`;
+  const { width, height } = p.fileSize;
+  const cropped = p.image.width !== width || p.image.height !== height;
+  ui.fileName.textContent = `${p.fileName} (${width} × ${height}${cropped ? `, cropped to the body: ${p.image.width} × ${p.image.height}` : ''})`;
   ui.camClass.textContent = p.cam.className;
   ui.prediction.textContent = p.label;
   ui.pCovid.textContent = p.pCovid.toFixed(6);

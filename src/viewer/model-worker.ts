@@ -85,7 +85,8 @@ async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
 }
 
 async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction> {
-  const image = cropFor(decodeImage(bytes, fileName), crop);
+  const decoded = decodeImage(bytes, fileName);
+  const image = cropFor(decoded, crop);
   const { net, warmUpMs } = await currentNet();
   const { spec, meta } = model!;
   const input = preprocess(image, { size: spec.inputShape[1] });
@@ -109,6 +110,7 @@ async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction>
   return {
     fileName,
     image,
+    fileSize: { width: decoded.width, height: decoded.height },
     label: meta.classNames[best],
     pCovid: probs[meta.classNames.indexOf('COVID')],
     backend: backendInfo(),

@@ -30,8 +30,10 @@ export interface BackendInfo {
 
 export interface Prediction {
   fileName: string;
-  /** The decoded slice, gray in [0, 1]. */
+  /** The decoded slice, gray in [0, 1], cropped as the model crops its input: the picture under the CAM. */
   image: GrayImage;
+  /** The size of the slice as decoded, before any crop. */
+  fileSize: { width: number; height: number };
   label: string;
   pCovid: number;
   backend: BackendInfo;
