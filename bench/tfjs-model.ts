@@ -70,6 +70,17 @@ function toLayer(spec: GraphSpec, node: NodeSpec, weights: ReadonlyMap<string, F
       const padding = tfl.layers.zeroPadding2d({ name: `${name}/pad`, padding: pad });
       return { apply: (x) => conv.apply(padding.apply(x) as tfl.SymbolicTensor) };
     }
+    case 'fire_expand': {
+      // Conv 1×1 and Conv 3×3 'same' on the squeezed input, concatenated along channels, then the activation.
+      const conv = (k: number, at: number) => {
+        const kernel = tf.transpose(weight(at), [2, 3, 1, 0]) as tf.Tensor4D;
+        return tfl.layers.conv2d({ name: `${name}/expand${k}x${k}`, filters: kernel.shape[3], kernelSize: k, padding: 'same', weights: [kernel, weight(at + 1)] });
+      };
+      const [one, three] = [conv(1, 1), conv(3, 3)];
+      const concat = tfl.layers.concatenate({ name: `${name}/concat`, axis: -1 });
+      const act = String(a.activation) === 'elu' ? tfl.layers.elu({ name, alpha: 1 }) : tfl.layers.reLU({ name });
+      return { apply: (x) => act.apply(concat.apply([one.apply(x), three.apply(x)] as tfl.SymbolicTensor[])) };
+    }
     case 'conv_transpose2d': {
       if (Number(a.pad ?? 0) !== 0) throw new Error(`tfjs model of ${spec.name}: ${name} has padding, which conv2dTranspose 'valid' cannot express`);
       const kernel = tf.transpose(weight(1), [2, 3, 1, 0]) as tf.Tensor4D;

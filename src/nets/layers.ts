@@ -11,12 +11,27 @@ export class GraphBuilder {
     return name;
   }
 
-  conv(name: string, x: string, cin: number, cout: number, k: number, stride = 1, pad = 0): string {
+  /** The weight and bias of a convolution named `name`; returns their names. */
+  private convParams(name: string, cin: number, cout: number, k: number): string[] {
     this.params.push(
       { name: `${name}.weight`, shape: [cout, cin, k, k], init: { kind: 'he', fanIn: cin * k * k }, trainable: true },
       { name: `${name}.bias`, shape: [cout], init: { kind: 'const', value: 0 }, trainable: true },
     );
-    return this.node(name, 'conv2d', [x, `${name}.weight`, `${name}.bias`], { stride, pad });
+    return [`${name}.weight`, `${name}.bias`];
+  }
+
+  conv(name: string, x: string, cin: number, cout: number, k: number, stride = 1, pad = 0): string {
+    return this.node(name, 'conv2d', [x, ...this.convParams(name, cin, cout, k)], { stride, pad });
+  }
+
+  /**
+   * A fire module's expand layer, act(concat[expand1x1(x), expand3x3 pad 1(x)]), as one
+   * fire_expand node; its parameters keep the names of the two convolutions.
+   */
+  fireExpand(name: string, x: string, cin: number, e: number, activation: 'elu' | 'relu'): string {
+    const one = this.convParams(`${name}.expand1x1`, cin, e, 1);
+    const three = this.convParams(`${name}.expand3x3`, cin, e, 3);
+    return this.node(`${name}.expand`, 'fire_expand', [x, ...one, ...three], { activation });
   }
 
   convTranspose(name: string, x: string, cin: number, cout: number, k: number, stride: number): string {

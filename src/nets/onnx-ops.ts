@@ -53,6 +53,17 @@ export const ONNX_MAPPINGS: Readonly<Record<string, (op: OpToOnnx) => OnnxNode[]
     node(name, 'Flatten', [`${name}/pool`], [intAttr('axis', 1)]),
   ],
   concat: (op) => [node(op.name, 'Concat', op.inputs, [intAttr('axis', 1)])],
+  // Standard nodes for the fused fire expand: Conv 1×1 and Conv 3×3 pad 1 on s, Concat, then Elu or Relu.
+  fire_expand: ({ name, inputs: [s, w1, b1, w3, b3], attrs }) => {
+    const conv = (k: number) => [intsAttr('kernel_shape', [k, k]), intsAttr('strides', [1, 1]), intsAttr('pads', Array(4).fill((k - 1) / 2))];
+    const concat = `${name}/concat`;
+    return [
+      node(`${name}/expand1x1`, 'Conv', [s, w1, b1], conv(1)),
+      node(`${name}/expand3x3`, 'Conv', [s, w3, b3], conv(3)),
+      node(concat, 'Concat', [`${name}/expand1x1`, `${name}/expand3x3`], [intAttr('axis', 1)]),
+      attrs.activation === 'elu' ? node(name, 'Elu', [concat], [floatAttr('alpha', 1)]) : node(name, 'Relu', [concat]),
+    ];
+  },
   add: (op) => [node(op.name, 'Add', op.inputs)],
   // y = x·wᵀ + b with w [out, in].
   dense: (op) => [node(op.name, 'Gemm', op.inputs, [intAttr('transB', 1)])],

@@ -5,16 +5,14 @@ export type FireKind = 'classic' | 'custom';
 /**
  * A fire module. classic (SqueezeNet 1.1): squeeze 1×1 → ReLU → [expand 1×1 ; expand 3×3] → ReLU.
  * custom (the paper's Fig. 2b): squeeze 1×1 → BatchNorm → ELU → [expand 1×1 ; expand 3×3] → ELU.
- * The activation of both expand branches is applied once, after their concat: the same values.
+ * The expand branches, their concat and its activation are one fire_expand node.
  */
 export function fire(b: GraphBuilder, name: string, x: string, cin: number, s: number, e: number, kind: FireKind): string {
-  const act = (n: string, v: string) => (kind === 'custom' ? b.elu(n, v) : b.relu(n, v));
+  const activation = kind === 'custom' ? 'elu' : 'relu';
   let squeeze = b.conv(`${name}.squeeze`, x, cin, s, 1);
   if (kind === 'custom') squeeze = b.batchNorm(`${name}.bn`, squeeze, s);
-  squeeze = act(`${name}.squeeze_act`, squeeze);
-  const e1 = b.conv(`${name}.expand1x1`, squeeze, s, e, 1);
-  const e3 = b.conv(`${name}.expand3x3`, squeeze, s, e, 3, 1, 1);
-  return act(`${name}.expand_act`, b.concat(`${name}.concat`, [e1, e3]));
+  squeeze = activation === 'elu' ? b.elu(`${name}.squeeze_act`, squeeze) : b.relu(`${name}.squeeze_act`, squeeze);
+  return b.fireExpand(name, squeeze, s, e, activation);
 }
 
 const FIRES: readonly [name: string, cin: number, s: number, e: number][] = [

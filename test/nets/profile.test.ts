@@ -58,8 +58,8 @@ describe('profileForward times every layer and computes what Net.forward compute
     expect(profiled.method).toBe(method);
     for (let i = 0; i < 2; i++) expect(Math.abs(got.logits[i] - want.logits[i])).toBeLessThan(1e-4);
     expect(profiled.layers).toHaveLength(inferNodes.length);
-    const convs = profiled.layers.filter((l) => l.op === 'conv2d' || l.op === 'conv_transpose2d');
-    expect(convs).toHaveLength(27);
+    const convs = profiled.layers.filter((l) => l.op === 'conv2d' || l.op === 'conv_transpose2d' || l.op === 'fire_expand');
+    expect(convs).toHaveLength(19);
     for (const l of convs) expect(l.ms, l.name).toBeGreaterThan(0);
     const total = profiled.layers.reduce((s, l) => s + l.ms, 0);
     expect(total).toBeGreaterThan(0);
