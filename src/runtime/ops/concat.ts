@@ -1,5 +1,6 @@
 import source from '../../../shaders/concat.wgsl?raw';
 import { concatBwd, concatFwd } from '../cpu/concat.ts';
+import { concatBwdFast, concatFwdFast } from '../cpu/concat-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, fmt, type Shape } from '../shape.ts';
@@ -43,6 +44,16 @@ export const concat = defineOp<object>({
     bwd: (xs, _outputs, dy) => {
       const g = concatGeometry(xs.map((x) => x.shape));
       return concatBwd(dy.data, g.channels, g.n, g.h * g.w).map((d, k) => host(xs[k].shape, d));
+    },
+  },
+  cpuFast: {
+    fwd: (xs) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      return [host([g.n, g.total, g.h, g.w], concatFwdFast(xs.map((x) => x.data), g.channels, g.n, g.h * g.w))];
+    },
+    bwd: (xs, _outputs, dy) => {
+      const g = concatGeometry(xs.map((x) => x.shape));
+      return concatBwdFast(dy.data, g.channels, g.n, g.h * g.w).map((d, k) => host(xs[k].shape, d));
     },
   },
   gpu: {

@@ -1,5 +1,6 @@
 import source from '../../../shaders/pointwise.wgsl?raw';
 import { eluBwd, eluFwd } from '../cpu/elu.ts';
+import { eluBwdFast, eluFwdFast } from '../cpu/elu-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { sizeOf } from '../shape.ts';
@@ -16,6 +17,10 @@ export const elu = defineOp<EluAttrs>({
   cpu: {
     fwd: ([x], { alpha = 1 }) => [host(x.shape, eluFwd(x.data, alpha))],
     bwd: ([x], _outputs, dy, { alpha = 1 }) => [host(x.shape, eluBwd(x.data, dy.data, alpha))],
+  },
+  cpuFast: {
+    fwd: ([x], { alpha = 1 }) => [host(x.shape, eluFwdFast(x.data as Float32Array, alpha))],
+    bwd: ([x], [y], dy, { alpha = 1 }) => [host(x.shape, eluBwdFast(x.data as Float32Array, y.data as Float32Array, dy.data as Float32Array, alpha))],
   },
   gpu: {
     modules: [{ source, fwdEntries: ['elu_fwd'], bwdEntries: ['elu_bwd'] }],

@@ -1,5 +1,6 @@
 import source from '../../../shaders/pool.wgsl?raw';
 import { maxpoolBwd, maxpoolFwd, type MaxPoolGeometry } from '../cpu/maxpool.ts';
+import { maxpoolBwdFast, maxpoolFwdFast } from '../cpu/maxpool-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, checkPositiveInt, fmt, type Shape } from '../shape.ts';
@@ -58,6 +59,13 @@ export const maxpool = defineOp<MaxPoolAttrs>({
       return [host([g.n, g.c, g.oh, g.ow], maxpoolFwd(x.data, g))];
     },
     bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwd(x.data, dy.data, maxpoolGeometry(x.shape, attrs)))],
+  },
+  cpuFast: {
+    fwd: ([x], attrs) => {
+      const g = maxpoolGeometry(x.shape, attrs);
+      return [host([g.n, g.c, g.oh, g.ow], maxpoolFwdFast(x.data as Float32Array, g))];
+    },
+    bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwdFast(x.data as Float32Array, dy.data as Float32Array, maxpoolGeometry(x.shape, attrs)))],
   },
   gpu: {
     modules: [{ source, fwdEntries: ['maxpool_fwd'], bwdEntries: ['maxpool_bwd'] }],
