@@ -36,11 +36,11 @@ function forEachTap(g: ConvTranspose2dGeometry, co0: number, co1: number, visit:
   }
 }
 
-interface FwdArgs { x: Float32Array; wtPanels: Float64Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
+interface FwdArgs { xPanels: Float64Array; wtPanels: Float64Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
 
 export const convTranspose2dFwdTask: Task<FwdArgs> = {
   name: 'conv_transpose2d.fwd',
-  run({ x, wtPanels, b, y, g }, item) {
+  run({ xPanels, wtPanels, b, y, g }, item) {
     const { cin, cout, kh, kw, oh, ow } = g;
     const P = g.ih * g.iw;
     const groups = Math.ceil(cout / channelGroup(g));
@@ -49,7 +49,7 @@ export const convTranspose2dFwdTask: Task<FwdArgs> = {
     const co1 = Math.min(cout, co0 + channelGroup(g));
     const r0 = co0 * kh * kw;
     const rows = (co1 - co0) * kh * kw;
-    const xByPixel = packPanels(x, n * cin * P, P, cin, 1, P, scratch64('convT.xByPixel', panelSize(P, cin)));
+    const xByPixel = xPanels.subarray(n * panelSize(P, cin));
     const col = scratch32('convT.col', rows * P);
     col.fill(0, 0, rows * P);
     gemmPanels(wtPanels.subarray(r0 * cin), xByPixel, rows, P, cin, col, 0, P);
@@ -63,8 +63,13 @@ export const convTranspose2dFwdTask: Task<FwdArgs> = {
 
 export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2dGeometry): Float32Array {
   const R = g.cout * g.kh * g.kw;
+  const P = g.ih * g.iw;
   const wtPanels = packPanels(toShared(w), 0, R, g.cin, 1, R, sharedF64(panelSize(R, g.cin)));
-  const args = { x: toShared(x), wtPanels, b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
+  // Every item of an image reads all of it, packed once: rows are pixels.
+  const xs = toShared(x);
+  const xPanels = sharedF64(g.batch * panelSize(P, g.cin));
+  for (let n = 0; n < g.batch; n++) packPanels(xs, n * g.cin * P, P, g.cin, 1, P, xPanels.subarray(n * panelSize(P, g.cin)));
+  const args = { xPanels, wtPanels, b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
   parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
   return args.y;
 }
