@@ -3,9 +3,9 @@
 //   forward     y [r=O][p] = b + Σ_q w[r, q] · x [q=C][p]
 //   input grad  dx[r=C][p] =     Σ_q w[q, r] · dy[q=O][p]   (same kernel, transposed weights)
 //   weight grad dw[o][c]   = Σ_(n,p) dy[n][o][p] · x[n][c][p]
-// Each invocation keeps an 8×8 tile in four mat4x4 accumulators and takes 4
-// steps of the sum per matrix product, so every accumulator update carries 4
-// multiply-adds. Lanes past the end load clamped addresses, are zeroed where
+// Each invocation keeps an 8 channels × 16 pixels tile in eight mat4x4
+// accumulators and takes 4 steps of the sum per matrix product, so every
+// accumulator update carries 4 multiply-adds. Lanes past the end load clamped addresses, are zeroed where
 // they would enter a sum, and are never stored.
 
 const WG: u32 = 64u;
@@ -67,28 +67,31 @@ fn pixels(plane: i32, p: vec4<i32>, q: i32) -> mat4x4<f32> {
   return transpose(mat4x4<f32>(pixel_row(plane, p, q), pixel_row(plane, p, q + 1), pixel_row(plane, p, q + 2), pixel_row(plane, p, q + 3)));
 }
 
-// The 8 channels × 8 pixels tile of invocation t, as [r group][pixel group] = a[2·rg + pg].
-fn gemm_tile(t: i32) -> array<mat4x4<f32>, 4> {
-  let p_tiles = (mm.p + 7) / 8;
-  let r_tiles = (mm.r + 7) / 8;
-  let p0 = (t % p_tiles) * 8;
-  let r0 = (t / p_tiles) % r_tiles * 8;
-  let n = t / (p_tiles * r_tiles);
+// The tile (8 channels × 16 pixels) of invocation t.
+struct Tile { n: i32, r0: i32, p0: i32 };
+
+fn tile_of(t: i32) -> Tile {
+  let p_tiles = (mm.p + 15) / 16;
+  return Tile(t / (p_tiles * ((mm.r + 7) / 8)), (t / p_tiles) % ((mm.r + 7) / 8) * 8, (t % p_tiles) * 16);
+}
+
+// The tile's sums as [channel group g][pixel group j] = a[4·g + j]; column = pixel, row = channel.
+fn gemm_tile(t: Tile) -> array<mat4x4<f32>, 8> {
   let last = vec4<i32>(mm.r - 1);
-  let wr0 = min(vec4<i32>(r0) + LANES, last) * mm.sr;
-  let wr1 = min(vec4<i32>(r0 + 4) + LANES, last) * mm.sr;
-  let pa = min(vec4<i32>(p0) + LANES, vec4<i32>(mm.p - 1));
-  let pb = min(vec4<i32>(p0 + 4) + LANES, vec4<i32>(mm.p - 1));
-  let plane = (n * mm.sc + mm.s0) * mm.p;
-  var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
+  let wr0 = min(vec4<i32>(t.r0) + LANES, last) * mm.sr;
+  let wr1 = min(vec4<i32>(t.r0 + 4) + LANES, last) * mm.sr;
+  let lp = vec4<i32>(mm.p - 1);
+  let p0 = min(vec4<i32>(t.p0) + LANES, lp); let p1 = min(vec4<i32>(t.p0 + 4) + LANES, lp);
+  let p2 = min(vec4<i32>(t.p0 + 8) + LANES, lp); let p3 = min(vec4<i32>(t.p0 + 12) + LANES, lp);
+  let plane = (t.n * mm.sc + mm.s0) * mm.p;
+  var a: array<mat4x4<f32>, 8>;
   for (var q = 0; q < mm.q; q += 4) {
-    let w0 = weights(wr0, q);
-    let w1 = weights(wr1, q);
-    let xa = pixels(plane, pa, q);
-    let xb = pixels(plane, pb, q);
-    a00 += w0 * xa; a01 += w0 * xb; a10 += w1 * xa; a11 += w1 * xb;
+    let w0 = weights(wr0, q); let w1 = weights(wr1, q);
+    let x0 = pixels(plane, p0, q); let x1 = pixels(plane, p1, q); let x2 = pixels(plane, p2, q); let x3 = pixels(plane, p3, q);
+    a[0] += w0 * x0; a[1] += w0 * x1; a[2] += w0 * x2; a[3] += w0 * x3;
+    a[4] += w1 * x0; a[5] += w1 * x1; a[6] += w1 * x2; a[7] += w1 * x3;
   }
-  return array(a00, a01, a10, a11);
+  return a;
 }
 
 fn activate(v: vec4<f32>) -> vec4<f32> {
@@ -97,41 +100,38 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
   return v;
 }
 
-fn store_tile(t: i32, tile: array<mat4x4<f32>, 4>, bias_of: array<vec4<f32>, 2>) {
-  let p_tiles = (mm.p + 7) / 8;
-  let r_tiles = (mm.r + 7) / 8;
-  let p0 = (t % p_tiles) * 8;
-  let r0 = (t / p_tiles) % r_tiles * 8;
-  let n = t / (p_tiles * r_tiles);
-  for (var m = 0; m < 4; m++) {
-    let rg = r0 + (m / 2) * 4;
-    let pg = p0 + (m % 2) * 4;
+fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>) {
+  for (var m = 0; m < 8; m++) {
+    let rg = t.r0 + (m / 4) * 4;
+    let pg = t.p0 + (m % 4) * 4;
     for (var j = 0; j < 4 && pg + j < mm.p; j++) {
-      let v = activate(tile[m][j] + bias_of[m / 2]);
+      let v = activate(tile[m][j] + bias_of[m / 4]);
       for (var i = 0; i < 4 && rg + i < mm.r; i++) {
-        let k = (n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
+        let k = (t.n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
         dst[k] = select(v[i], v[i] + dst[k], mm.act == 3);
       }
     }
   }
 }
 
+fn bias4(r0: i32) -> vec4<f32> {
+  let r = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1));
+  return vec4<f32>(bias[r.x], bias[r.y], bias[r.z], bias[r.w]);
+}
+
 @compute @workgroup_size(WG)
 fn conv2d_fwd_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear(gid, nwg);
-  if (t >= mm.tiles) { return; }
-  let r0 = (t / ((mm.p + 7) / 8)) % ((mm.r + 7) / 8) * 8;
-  let ra = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1));
-  let rb = min(vec4<i32>(r0 + 4) + LANES, vec4<i32>(mm.r - 1));
-  let b0 = vec4<f32>(bias[ra.x], bias[ra.y], bias[ra.z], bias[ra.w]);
-  let b1 = vec4<f32>(bias[rb.x], bias[rb.y], bias[rb.z], bias[rb.w]);
-  store_tile(t, gemm_tile(t), array(b0, b1));
+  let i = linear(gid, nwg);
+  if (i >= mm.tiles) { return; }
+  let t = tile_of(i);
+  store_tile(t, gemm_tile(t), array(bias4(t.r0), bias4(t.r0 + 4)));
 }
 
 @compute @workgroup_size(WG)
 fn conv2d_bwd_input_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear(gid, nwg);
-  if (t >= mm.tiles) { return; }
+  let i = linear(gid, nwg);
+  if (i >= mm.tiles) { return; }
+  let t = tile_of(i);
   store_tile(t, gemm_tile(t), array(vec4<f32>(), vec4<f32>()));
 }
 

@@ -70,7 +70,7 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
   out: Slice = whole(geo.o)): void {
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = geo.n * octets(geo.o) * octets(p);
+    const tiles = geo.n * octets(geo.o) * Math.ceil(p / 16);
     const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out) };
     g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
@@ -92,7 +92,7 @@ export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: 
   const slices = sliceUniforms(dySlice, { ...whole(geo.c), act: dxAct });
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = geo.n * octets(geo.c) * octets(p);
+    const tiles = geo.n * octets(geo.c) * Math.ceil(p / 16);
     const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices };
     g.run(pointwise, 'conv2d_bwd_input_1x1', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
