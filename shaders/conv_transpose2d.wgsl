@@ -25,8 +25,7 @@ struct Geometry {
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dw: array<f32>;
 @group(0) @binding(8) var<storage, read_write> db: array<f32>;
-@group(0) @binding(9) var<storage, read> x4: array<vec4<f32>>; // x and w again, as vec4 (GEMM path)
-@group(0) @binding(10) var<storage, read> w4: array<vec4<f32>>;
+@group(0) @binding(9) var<storage, read> gemm: array<f32>; // conv_transpose2d_scatter: wᵀ·x, [N, R, P]
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 { return g.x + g.y * nwg.x * WG; }
 
@@ -75,35 +74,19 @@ fn conv_transpose2d_fwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(nu
   }
 }
 
-// Row r = (co, ky, kx) of the GEMM at input pixels q0..q0+3: output pixels (co, iy·sh + ky, ix·sw + kx).
-fn store_row(n: i32, r: i32, q0: i32, v: vec4<f32>) {
-  let co = r / (p.kh * p.kw);
-  let ky = r / p.kw % p.kh;
-  let kx = r % p.kw;
-  for (var q = q0; q < q0 + T; q++) {
-    y[((n * p.cout + co) * p.oh + (q / p.iw) * p.sh + ky) * p.ow + (q % p.iw) * p.sw + kx] = v[q - q0] + b[co];
-  }
-}
-
-// Kernel == stride, pad 0: y = wᵀ·x for w as [Cin, R] (R = Cout·KH·KW rows r = (co, ky, kx)) and one image
-// of x as [Cin, P] (P = H·W); needs R % 8 == 0, P % 4 == 0. Rows 8·r8.. × pixels 4·q4.. per invocation.
+// Kernel == stride, pad 0: each output pixel meets one input pixel, so y is the GEMM g = wᵀ·x
+// (w as [Cin, R], R = Cout·KH·KW rows r = (co, ky, kx); one image of x as [Cin, P], P = H·W),
+// which the conv2d 1×1 input-gradient kernel computes, scattered: one invocation per output.
 @compute @workgroup_size(WG)
-fn conv_transpose2d_fwd_gemm(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn conv_transpose2d_scatter(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
   if (i >= p.total) { return; }
-  let rows4 = p.cout * p.kh * p.kw / 4;
-  let q4 = i32(i) % p.tiles;
-  let r8 = i32(i) / p.tiles % (rows4 / 2);
-  let n = i32(i) / p.tiles / (rows4 / 2);
-  var a: array<vec4<f32>, 8>; // a[k]: row 8·r8 + k, 4 input pixels
-  for (var ci = 0; ci < p.cin; ci++) {
-    let lo = w4[ci * rows4 + 2 * r8];
-    let hi = w4[ci * rows4 + 2 * r8 + 1];
-    let xv = x4[(n * p.cin + ci) * p.tiles + q4];
-    a[0] += lo.x * xv; a[1] += lo.y * xv; a[2] += lo.z * xv; a[3] += lo.w * xv;
-    a[4] += hi.x * xv; a[5] += hi.y * xv; a[6] += hi.z * xv; a[7] += hi.w * xv;
-  }
-  for (var k = 0; k < 8; k++) { store_row(n, 8 * r8 + k, 4 * q4, a[k]); }
+  let ox = i32(i) % p.ow;
+  let oy = i32(i) / p.ow % p.oh;
+  let co = i32(i) / (p.ow * p.oh) % p.cout;
+  let n = i32(i) / (p.ow * p.oh * p.cout);
+  let r = (co * p.kh + oy % p.sh) * p.kw + ox % p.sw;
+  y[i] = gemm[((n * p.cout * p.kh * p.kw + r) * p.ih + oy / p.sh) * p.iw + ox / p.sw] + b[co];
 }
 
 // dx[n,ci,iy,ix] = Σ dy[n,co,iy·sh - ph + ky, ix·sw - pw + kx] · w[ci,co,ky,kx]: 4 channels × 4 columns.

@@ -36,12 +36,14 @@ describe('conv_transpose2d output shapes', () => {
 
 describe('conv_transpose2d picks the GEMM forward only where its kernel applies', () => {
   const gemm = (x: Shape, w: Shape, attrs: object) => usesGemmForward(convTranspose2dGeometry(x, w, [w[1]], attrs));
-  it('the T layer (Cout·K² = 1024, H·W = 196) takes it', () => expect(gemm([1, 512, 14, 14], [512, 64, 4, 4], { stride: 4 })).toBe(true));
-  it('overlap, padding or sizes it cannot tile take the general kernel', () => {
+  it('kernel equal to stride without padding takes it, at any size', () => {
+    expect(gemm([1, 512, 14, 14], [512, 64, 4, 4], { stride: 4 })).toBe(true); // the T layer
+    expect(gemm([3, 7, 3, 5], [7, 5, 2, 3], { stride: [2, 3] })).toBe(true); // Cout·KH·KW = 30
+    expect(gemm([1, 8, 3, 5], [8, 8, 2, 2], { stride: 2 })).toBe(true); // H·W = 15
+  });
+  it('overlap or padding take the general kernel', () => {
     expect(gemm([1, 512, 14, 14], [512, 64, 4, 4], { stride: 2 })).toBe(false);
     expect(gemm([1, 512, 14, 14], [512, 64, 4, 4], { stride: 4, pad: 1 })).toBe(false);
-    expect(gemm([3, 7, 3, 5], [7, 5, 2, 3], { stride: [2, 3] })).toBe(false); // Cout·KH·KW = 30
-    expect(gemm([1, 8, 3, 5], [8, 8, 2, 2], { stride: 2 })).toBe(false); // H·W = 15
   });
 });
 

@@ -5,6 +5,7 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, checkEqual, fmt, spatialPair, type Shape } from '../shape.ts';
+import { conv2dInputGrad, conv2dSources } from './conv2d-gpu.ts';
 
 const OP = 'conv_transpose2d';
 
@@ -44,12 +45,20 @@ export function convTranspose2dGeometry(x: Shape, w: Shape, b: Shape, attrs: Con
 }
 
 /**
- * Kernel equal to stride and no padding: each output pixel meets exactly one input pixel and
- * forward is a plain GEMM. Its kernel loads vec4s and keeps 8 rows × 4 pixels of sums, so it
- * needs Cout·KH·KW % 8 == 0 and H·W % 4 == 0 (the light-cnn's T layer: 1024 and 196).
+ * Kernel equal to stride and no padding (the light-cnn's upsample): each output pixel meets
+ * exactly one input pixel and forward is a plain GEMM, wᵀ·x with w as [Cin, Cout·KH·KW] and x
+ * as [Cin, H·W] per image, scattered into y. The GEMM is the input gradient of a 1×1 conv2d with
+ * Cin output and Cout·KH·KW input channels, whose weight layout [O, C] is w's [Cin, Cout·KH·KW].
  */
-export const usesGemmForward = (g: ConvTranspose2dGeometry): boolean =>
-  g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0 && (g.cout * g.kh * g.kw) % 8 === 0 && (g.ih * g.iw) % 4 === 0;
+export const usesGemmForward = (g: ConvTranspose2dGeometry): boolean => g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0;
+
+function gemmForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: ConvTranspose2dGeometry): void {
+  const rows = geo.cout * geo.kh * geo.kw;
+  const gemm = g.scratch([geo.batch, rows, geo.ih, geo.iw]);
+  const pointwise = { n: geo.batch, c: rows, h: geo.ih, w: geo.iw, o: geo.cin, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, oh: geo.ih, ow: geo.iw };
+  conv2dInputGrad(g, w, x, gemm, pointwise);
+  launch(g, 'conv_transpose2d_scatter', { gemm, b, y }, geo, 0, geo.batch * geo.cout * geo.oh * geo.ow);
+}
 
 const TILE = 4;
 const blocks = (n: number) => Math.ceil(n / TILE);
@@ -93,14 +102,14 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     },
   },
   gpu: {
-    modules: [{ source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_fwd_gemm'], bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] }],
+    modules: [
+      { source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_scatter'], bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
+      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_bwd_input_1x1'], bwdEntries: [] },
+    ],
     fwd: (g, [x, w, b], [y], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      if (usesGemmForward(geo)) {
-        const tiles = (geo.ih * geo.iw) / 4;
-        const total = geo.batch * ((geo.cout * geo.kh * geo.kw) / 8) * tiles;
-        launch(g, 'conv_transpose2d_fwd_gemm', { x4: x, w4: w, b, y }, geo, tiles, total);
-      } else {
+      if (usesGemmForward(geo)) gemmForward(g, x, w, b, y, geo);
+      else {
         // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row
         const tiles = blocks(Math.ceil(geo.ow / geo.sw));
         launch(g, 'conv_transpose2d_fwd', { x, w, b, y }, geo, tiles, geo.batch * blocks(geo.cout) * geo.oh * geo.sw * tiles);
