@@ -1,4 +1,4 @@
-// conv2d fast path for 3×3 kernels with stride 1 (any padding). An invocation computes
+// conv2d fast path for 3×3 kernels with stride 1 (any padding; forward also stride 2). An invocation computes
 // 8 output channels × 16 consecutive pixels of one output row. For each summed channel and
 // kernel row it loads the 18 input values under those 16 pixels once and reuses them for
 // the three kernel columns: [8 channels × 3 taps] · [3 taps × 16 pixels].
@@ -66,33 +66,66 @@ fn taps(wr: vec4<i32>, k: i32) -> mat3x4<f32> {
                      vec4<f32>(wt[i2.x], wt[i2.y], wt[i2.z], wt[i2.w]));
 }
 
-// Adds kernel row ky of summed channel q to the tile: [8 channels × 3 taps] · [3 taps × 16 pixels].
-// Called once per ky with a constant: SwiftShader runs straight-line code far faster than a loop.
-fn add_row(t: Tile, q: i32, ky: i32, wr0: vec4<i32>, wr1: vec4<i32>, a: ptr<function, array<mat4x4<f32>, 8>>) {
+// Windows of summed channel q, kernel row ky under the tile's 16 pixels (4 groups of 4): 18 inputs.
+fn windows(t: Tile, q: i32, ky: i32) -> array<mat4x3<f32>, 4> {
   let ix = t.ox0 - cv.pw;
   let iy = t.oy - cv.ph + ky;
   let row = ((t.n * cv.sc + cv.s0 + q) * cv.h + iy) * cv.w;
   let ok = iy >= 0 && iy < cv.h;
   let s0 = load4(row, ok, ix, cv.w); let s1 = load4(row, ok, ix + 4, cv.w); let s2 = load4(row, ok, ix + 8, cv.w);
   let s3 = load4(row, ok, ix + 12, cv.w); let s4 = load4(row, ok, ix + 16, cv.w);
-  let x0 = window(s0, s1); let x1 = window(s1, s2); let x2 = window(s2, s3); let x3 = window(s3, s4);
+  return array(window(s0, s1), window(s1, s2), window(s2, s3), window(s3, s4));
+}
+
+// The same with stride 2 (conv1): pixel j of a group takes inputs 2j + kx of the window a ++ b ++ c.
+fn window_s2(a: vec4<f32>, b: vec4<f32>, c: vec4<f32>) -> mat4x3<f32> {
+  return mat4x3<f32>(a.xyz, vec3<f32>(a.zw, b.x), b.xyz, vec3<f32>(b.zw, c.x));
+}
+fn windows_s2(t: Tile, q: i32, ky: i32) -> array<mat4x3<f32>, 4> {
+  let ix = 2 * t.ox0 - cv.pw;
+  let iy = 2 * t.oy - cv.ph + ky;
+  let row = ((t.n * cv.sc + cv.s0 + q) * cv.h + iy) * cv.w;
+  let ok = iy >= 0 && iy < cv.h;
+  let s0 = load4(row, ok, ix, cv.w); let s1 = load4(row, ok, ix + 4, cv.w); let s2 = load4(row, ok, ix + 8, cv.w);
+  let s3 = load4(row, ok, ix + 12, cv.w); let s4 = load4(row, ok, ix + 16, cv.w); let s5 = load4(row, ok, ix + 20, cv.w);
+  let s6 = load4(row, ok, ix + 24, cv.w); let s7 = load4(row, ok, ix + 28, cv.w); let s8 = load4(row, ok, ix + 32, cv.w);
+  return array(window_s2(s0, s1, s2), window_s2(s2, s3, s4), window_s2(s4, s5, s6), window_s2(s6, s7, s8));
+}
+
+// Adds the windows x of kernel row ky of summed channel q to the tile: [8 channels × 3 taps] · [3 taps × 16 pixels].
+// Called once per ky with a constant: SwiftShader runs straight-line code far faster than a loop.
+fn add_row(q: i32, ky: i32, x: array<mat4x3<f32>, 4>, wr0: vec4<i32>, wr1: vec4<i32>, a: ptr<function, array<mat4x4<f32>, 8>>) {
   let k = q * cv.sq + ky * cv.sky;
   let w0 = taps(wr0, k);
   let w1 = taps(wr1, k);
-  (*a)[0] += w0 * x0; (*a)[1] += w0 * x1; (*a)[2] += w0 * x2; (*a)[3] += w0 * x3;
-  (*a)[4] += w1 * x0; (*a)[5] += w1 * x1; (*a)[6] += w1 * x2; (*a)[7] += w1 * x3;
+  (*a)[0] += w0 * x[0]; (*a)[1] += w0 * x[1]; (*a)[2] += w0 * x[2]; (*a)[3] += w0 * x[3];
+  (*a)[4] += w1 * x[0]; (*a)[5] += w1 * x[1]; (*a)[6] += w1 * x[2]; (*a)[7] += w1 * x[3];
+}
+
+// Weight offsets of the tile's 8 channels, 4 at a time.
+fn channel_rows(t: Tile) -> array<vec4<i32>, 2> {
+  let last = vec4<i32>(cv.r - 1);
+  return array(cv.base + min(vec4<i32>(t.r0) + LANES, last) * cv.sr, cv.base + min(vec4<i32>(t.r0 + 4) + LANES, last) * cv.sr);
 }
 
 // The tile as [channel group g][pixel group j] = a[4·g + j]; column = pixel, row = channel.
 fn conv_tile(t: Tile) -> array<mat4x4<f32>, 8> {
-  let last = vec4<i32>(cv.r - 1);
-  let wr0 = cv.base + min(vec4<i32>(t.r0) + LANES, last) * cv.sr;
-  let wr1 = cv.base + min(vec4<i32>(t.r0 + 4) + LANES, last) * cv.sr;
+  let wr = channel_rows(t);
   var a: array<mat4x4<f32>, 8>;
   for (var q = 0; q < cv.q; q++) {
-    add_row(t, q, 0, wr0, wr1, &a);
-    add_row(t, q, 1, wr0, wr1, &a);
-    add_row(t, q, 2, wr0, wr1, &a);
+    add_row(q, 0, windows(t, q, 0), wr[0], wr[1], &a);
+    add_row(q, 1, windows(t, q, 1), wr[0], wr[1], &a);
+    add_row(q, 2, windows(t, q, 2), wr[0], wr[1], &a);
+  }
+  return a;
+}
+fn conv_tile_s2(t: Tile) -> array<mat4x4<f32>, 8> {
+  let wr = channel_rows(t);
+  var a: array<mat4x4<f32>, 8>;
+  for (var q = 0; q < cv.q; q++) {
+    add_row(q, 0, windows_s2(t, q, 0), wr[0], wr[1], &a);
+    add_row(q, 1, windows_s2(t, q, 1), wr[0], wr[1], &a);
+    add_row(q, 2, windows_s2(t, q, 2), wr[0], wr[1], &a);
   }
   return a;
 }
@@ -125,6 +158,15 @@ fn conv2d_fwd_3x3(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   if (i >= cv.tiles) { return; }
   let t = tile_of(i);
   store_tile(t, conv_tile(t), array(bias4(t.r0), bias4(t.r0 + 4)));
+}
+
+// Forward with stride 2 in both directions (conv1); the uniforms are those of conv2d_fwd_3x3.
+@compute @workgroup_size(WG)
+fn conv2d_fwd_3x3_s2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(gid, nwg);
+  if (i >= cv.tiles) { return; }
+  let t = tile_of(i);
+  store_tile(t, conv_tile_s2(t), array(bias4(t.r0), bias4(t.r0 + 4)));
 }
 
 @compute @workgroup_size(WG)

@@ -6,8 +6,8 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import type { Conv2dGeometry } from './conv2d-shapes.ts';
 
 // Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no
-// padding are GEMMs (shaders/conv2d-1x1.wgsl), 3×3 ones with stride 1 reuse
-// each input row for three taps (shaders/conv2d-3x3.wgsl, its weight gradient in
+// padding are GEMMs (shaders/conv2d-1x1.wgsl), 3×3 ones with stride 1 (forward also
+// stride 2) reuse each input row for three taps (shaders/conv2d-3x3.wgsl, its weight gradient in
 // conv2d-3x3-weight.wgsl); everything else runs the generic implicit-GEMM kernels of
 // shaders/conv2d.wgsl.
 
@@ -26,6 +26,7 @@ const quads = (n: number) => Math.ceil(n / 4);
 const octets = (n: number) => Math.ceil(n / 8);
 
 export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
+const is3x3Stride2 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 2 && g.sw === 2;
 export const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 
 /** The `Conv` uniform block of shaders/conv2d.wgsl. */
@@ -75,11 +76,12 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
     g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
-  if (is3x3Stride1(geo)) {
+  if (is3x3Stride1(geo) || is3x3Stride2(geo)) {
     const tiles = geo.n * octets(geo.o) * geo.oh * Math.ceil(geo.ow / 16);
     const u = { n: geo.n, q: geo.c, h: geo.h, w: geo.w, r: geo.o, oh: geo.oh, ow: geo.ow, ph: geo.ph, pw: geo.pw,
       sr: geo.c * 9, sq: 9, sky: 3, skx: 1, base: 0, tiles, ...sliceUniforms(whole(geo.c), out) };
-    g.run(threeByThree, 'conv2d_fwd_3x3', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+    const entry = geo.sh === 1 ? 'conv2d_fwd_3x3' : 'conv2d_fwd_3x3_s2';
+    g.run(threeByThree, entry, { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
   if (out.channels !== geo.o || out.act !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels write slices');
