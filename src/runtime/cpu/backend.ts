@@ -30,8 +30,7 @@ export class CpuBackend implements Backend {
 
   constructor(private readonly options: CpuBackendOptions = {}) {
     this.threads = options.float64 ? 1 : Math.max(1, Math.floor(options.threads ?? defaultThreads()));
-    const threads = this.threads > 1 ? `, ${this.threads} threads` : '';
-    this.description = options.float64 ? 'CPU (JavaScript, float64 reference)' : `CPU (JavaScript${threads})`;
+    this.description = options.float64 ? 'CPU (JavaScript, float64 reference)' : 'CPU (JavaScript)';
     // Start the helpers now: they load in the background while the first ops run without them.
     helpers(this.threads - 1);
   }

@@ -12,7 +12,8 @@ const WORKER_FILE = './pool-worker.ts';
 const LOADER_FILE = '../../../scripts/register-loader.mjs';
 
 type NodeProcess = { versions?: { node?: string }; env: Record<string, string | undefined>; getBuiltinModule(id: string): unknown };
-const nodeProcess = (globalThis as { process?: NodeProcess }).process?.versions?.node ? (globalThis as unknown as { process: NodeProcess }).process : undefined;
+const maybeProcess = (globalThis as { process?: NodeProcess }).process;
+const nodeProcess = maybeProcess?.versions?.node ? maybeProcess : undefined;
 
 const started: Helper[] = [];
 let broken = false;
