@@ -26,6 +26,7 @@ struct Geometry {
 @group(0) @binding(7) var<storage, read_write> dw: array<f32>;
 @group(0) @binding(8) var<storage, read_write> db: array<f32>;
 @group(0) @binding(9) var<storage, read> gemm: array<f32>; // conv_transpose2d_scatter: wᵀ·x, [N, R, P]
+@group(0) @binding(10) var<storage, read_write> dy_rows: array<f32>; // conv_transpose2d_gather: dy as [N, R, P]
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 { return g.x + g.y * nwg.x * WG; }
 
@@ -87,6 +88,19 @@ fn conv_transpose2d_scatter(@builtin(global_invocation_id) g: vec3<u32>, @builti
   let n = i32(i) / (p.ow * p.oh * p.cout);
   let r = (co * p.kh + oy % p.sh) * p.kw + ox % p.sw;
   y[i] = gemm[((n * p.cout * p.kh * p.kw + r) * p.ih + oy / p.sh) * p.iw + ox / p.sw] + b[co];
+}
+
+// The backward of that path: dy as [N, R, P], dy_rows[n, r, iy·W + ix] = dy[n, co, iy·sh + ky, ix·sw + kx].
+@compute @workgroup_size(WG)
+fn conv_transpose2d_gather(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(g, nwg);
+  if (i >= p.total) { return; }
+  let ix = i32(i) % p.iw;
+  let iy = i32(i) / p.iw % p.ih;
+  let r = i32(i) / (p.iw * p.ih) % (p.cout * p.kh * p.kw);
+  let n = i32(i) / (p.iw * p.ih * p.cout * p.kh * p.kw);
+  let co = r / (p.kh * p.kw);
+  dy_rows[i] = dy[((n * p.cout + co) * p.oh + iy * p.sh + r / p.kw % p.kh) * p.ow + ix * p.sw + r % p.kw];
 }
 
 // dx[n,ci,iy,ix] = Σ dy[n,co,iy·sh - ph + ky, ix·sw - pw + kx] · w[ci,co,ky,kx]: 4 channels × 4 columns.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { host } from '../../src/runtime/host-tensor.ts';
 import { getOp } from '../../src/runtime/registry.ts';
 import { ShapeError, type Shape } from '../../src/runtime/shape.ts';
-import { convTranspose2dGeometry, usesGemmForward } from '../../src/runtime/ops/conv-transpose2d.ts';
+import { convTranspose2dGeometry, usesGemm } from '../../src/runtime/ops/conv-transpose2d.ts';
 import { outputShapes } from '../../src/runtime/validate.ts';
 
 const op = getOp('conv_transpose2d');
@@ -34,8 +34,8 @@ describe('conv_transpose2d output shapes', () => {
   });
 });
 
-describe('conv_transpose2d picks the GEMM forward only where its kernel applies', () => {
-  const gemm = (x: Shape, w: Shape, attrs: object) => usesGemmForward(convTranspose2dGeometry(x, w, [w[1]], attrs));
+describe('conv_transpose2d picks the GEMM path only where it applies', () => {
+  const gemm = (x: Shape, w: Shape, attrs: object) => usesGemm(convTranspose2dGeometry(x, w, [w[1]], attrs));
   it('kernel equal to stride without padding takes it, at any size', () => {
     expect(gemm([1, 512, 14, 14], [512, 64, 4, 4], { stride: 4 })).toBe(true); // the T layer
     expect(gemm([3, 7, 3, 5], [7, 5, 2, 3], { stride: [2, 3] })).toBe(true); // Cout·KH·KW = 30

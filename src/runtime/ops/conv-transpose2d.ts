@@ -5,7 +5,7 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, checkEqual, fmt, spatialPair, type Shape } from '../shape.ts';
-import { conv2dInputGrad, conv2dSources } from './conv2d-gpu.ts';
+import { conv2dSources, conv2dWeightGrad, gemm1x1 } from './conv2d-gpu.ts';
 
 const OP = 'conv_transpose2d';
 
@@ -46,18 +46,30 @@ export function convTranspose2dGeometry(x: Shape, w: Shape, b: Shape, attrs: Con
 
 /**
  * Kernel equal to stride and no padding (the light-cnn's upsample): each output pixel meets
- * exactly one input pixel and forward is a plain GEMM, wᵀ·x with w as [Cin, Cout·KH·KW] and x
- * as [Cin, H·W] per image, scattered into y. The GEMM is the input gradient of a 1×1 conv2d with
- * Cin output and Cout·KH·KW input channels, whose weight layout [O, C] is w's [Cin, Cout·KH·KW].
+ * exactly one input pixel, so with w as [Cin, R] (R = Cout·KH·KW rows (co, ky, kx)) and an image
+ * as [Cin, P] (P = H·W) every pass is a GEMM on the conv2d 1×1 kernels:
+ *   forward  y  = scatter(wᵀ·x)       backward  dx = w·dyR,  dw = Σ_n x·dyRᵀ
+ * where dyR = gather(dy) is dy as [R, P] per image.
  */
-export const usesGemmForward = (g: ConvTranspose2dGeometry): boolean => g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0;
+export const usesGemm = (g: ConvTranspose2dGeometry): boolean => g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0;
+
+const rowsOf = (geo: ConvTranspose2dGeometry) => geo.cout * geo.kh * geo.kw;
 
 function gemmForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: ConvTranspose2dGeometry): void {
-  const rows = geo.cout * geo.kh * geo.kw;
+  const rows = rowsOf(geo);
   const gemm = g.scratch([geo.batch, rows, geo.ih, geo.iw]);
-  const pointwise = { n: geo.batch, c: rows, h: geo.ih, w: geo.iw, o: geo.cin, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, oh: geo.ih, ow: geo.iw };
-  conv2dInputGrad(g, w, x, gemm, pointwise);
+  gemm1x1(g, w, x, gemm, { n: geo.batch, q: geo.cin, r: rows, p: geo.ih * geo.iw, sr: 1, sq: rows });
   launch(g, 'conv_transpose2d_scatter', { gemm, b, y }, geo, 0, geo.batch * geo.cout * geo.oh * geo.ow);
+}
+
+function gemmBackward(g: GpuContext, x: GpuTensor, w: GpuTensor, dy: GpuTensor, dx: GpuTensor | null, dw: GpuTensor | null,
+  geo: ConvTranspose2dGeometry): void {
+  const rows = rowsOf(geo);
+  const dyRows = g.scratch([geo.batch, rows, geo.ih, geo.iw]);
+  launch(g, 'conv_transpose2d_gather', { dy, dy_rows: dyRows }, geo, 0, geo.batch * rows * geo.ih * geo.iw);
+  if (dx) gemm1x1(g, w, dyRows, dx, { n: geo.batch, q: rows, r: geo.cin, p: geo.ih * geo.iw, sr: rows, sq: 1 });
+  // dw[ci, r] is the weight gradient of a 1×1 conv2d from dyR (R channels) to x (Cin channels)
+  if (dw) conv2dWeightGrad(g, dyRows, x, dw, { n: geo.batch, c: rows, h: geo.ih, w: geo.iw, o: geo.cin, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0, oh: geo.ih, ow: geo.iw });
 }
 
 const TILE = 4;
@@ -103,12 +115,13 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
   },
   gpu: {
     modules: [
-      { source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_scatter'], bwdEntries: ['conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
-      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_bwd_input_1x1'], bwdEntries: [] },
+      { source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_scatter'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
+      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_bwd_input_1x1'], bwdEntries: ['conv2d_bwd_weight_1x1'] },
+      { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
     ],
     fwd: (g, [x, w, b], [y], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      if (usesGemmForward(geo)) gemmForward(g, x, w, b, y, geo);
+      if (usesGemm(geo)) gemmForward(g, x, w, b, y, geo);
       else {
         // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row
         const tiles = blocks(Math.ceil(geo.ow / geo.sw));
@@ -117,12 +130,13 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     },
     bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      if (dx) {
-        const tiles = blocks(geo.iw);
-        launch(g, 'conv_transpose2d_bwd_input', { w, dy, dx }, geo, tiles, geo.batch * blocks(geo.cin) * geo.ih * tiles);
-      }
-      if (dw) {
-        launch(g, 'conv_transpose2d_bwd_weight', { x, dy, dw }, geo, 0, blocks(geo.cin) * blocks(geo.cout) * geo.kh * geo.kw);
+      if (usesGemm(geo)) gemmBackward(g, x, w, dy, dx, dw, geo);
+      else {
+        if (dx) {
+          const tiles = blocks(geo.iw);
+          launch(g, 'conv_transpose2d_bwd_input', { w, dy, dx }, geo, tiles, geo.batch * blocks(geo.cin) * geo.ih * tiles);
+        }
+        if (dw) launch(g, 'conv_transpose2d_bwd_weight', { x, dy, dw }, geo, 0, blocks(geo.cin) * blocks(geo.cout) * geo.kh * geo.kw);
       }
       if (db) launch(g, 'conv_transpose2d_bwd_bias', { dy, db }, geo, 0, geo.cout);
     },

@@ -89,6 +89,17 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
   g.run(generic, 'conv2d_fwd', { x, w, b, y }, convUniforms(geo, tiles), { threads: tiles });
 }
 
+/**
+ * out[n, r, p] = Σ_q a[r·sr + q·sq] · src[n, q, p] for r < R, q < Q, p < P, on the 1×1 kernel
+ * without a bias: the GEMMs of conv_transpose2d's kernel = stride path.
+ */
+export function gemm1x1(g: GpuContext, a: GpuTensor, src: GpuTensor, out: GpuTensor,
+  { n, q, r, p, sr, sq }: { n: number; q: number; r: number; p: number; sr: number; sq: number }): void {
+  const tiles = n * octets(r) * Math.ceil(p / 16);
+  const u = { n, q, r, p, sr, sq, tiles, ...sliceUniforms(whole(q), whole(r)) };
+  g.run(pointwise, 'conv2d_bwd_input_1x1', { src, wt: a, dst: out }, u, { threads: tiles });
+}
+
 export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
   dySlice: Slice = whole(geo.o), dxAct = 0): void {
   const slices = sliceUniforms(dySlice, { ...whole(geo.c), act: dxAct });
