@@ -20,6 +20,8 @@ const fire = (n: number, [name, cin, s, e, hw]: (typeof FIRES)[number]): BenchCa
   conv2d(`${name}.squeeze`, [n, cin, hw, hw], [s, cin, 1, 1], {}),
   conv2d(`${name}.expand1`, [n, s, hw, hw], [e, s, 1, 1], {}),
   conv2d(`${name}.expand3`, [n, s, hw, hw], [e, s, 3, 3], { pad: 1 }),
+  // both branches, the concat and the ELU as the net runs them
+  { label: `${name}.expand`, op: 'fire_expand', inputs: [[n, s, hw, hw], [e, s, 1, 1], [e], [e, s, 3, 3], [e]], attrs: { activation: 'elu' } },
 ];
 
 /** Every layer of the light CNN worth timing, at batch n. Adding a kernel to the bench is one line here. */

@@ -10,6 +10,10 @@ export const opMacs: Record<string, MacCount> = {
     const macs = conv2dMacs(conv2dGeometry('conv2d', x, w, b, attrs));
     return { fwd: macs, bwd: 2 * macs }; // dx and dw; db is negligible
   },
+  fire_expand: ([s, w1, , w3]) => {
+    const macs = s[0] * s[2] * s[3] * s[1] * (w1[0] + 9 * w3[0]); // conv 1×1 and conv 3×3 pad 1 over the same pixels
+    return { fwd: macs, bwd: 2 * macs };
+  },
   conv_transpose2d: ([x, w]) => {
     const macs = x[0] * x[1] * x[2] * x[3] * w[1] * w[2] * w[3]; // every input pixel stamps a Cout×KH×KW kernel
     return { fwd: macs, bwd: 2 * macs };
