@@ -38,9 +38,9 @@ export function nchwToNhwc(data: Float32Array, [n, c, h, w]: readonly number[]):
   return out;
 }
 
-function attrsOf(node: NodeSpec, mode: 'infer' | 'train'): Record<string, number | boolean> {
+function attrsOf(node: NodeSpec, mode: 'infer' | 'train'): Record<string, number | boolean | string> {
   const attrs = typeof node.attrs === 'function' ? node.attrs(mode, 0) : (node.attrs ?? {});
-  return attrs as Record<string, number | boolean>;
+  return attrs as Record<string, number | boolean | string>;
 }
 
 function param(spec: GraphSpec, weights: ReadonlyMap<string, Float32Array>, name: string): tf.Tensor {
@@ -48,6 +48,14 @@ function param(spec: GraphSpec, weights: ReadonlyMap<string, Float32Array>, name
   const data = weights.get(name);
   if (!p || !data) throw new Error(`tfjs model of ${spec.name}: no weights for ${name}`);
   return tf.tensor(data, [...p.shape]);
+}
+
+/** A convolution's fused activation as a TensorFlow.js activation ('elu' is α = 1, as ours); 'linear' for none. */
+function activationOf(a: Record<string, unknown>): 'elu' | 'relu' | 'linear' {
+  const act = a.activation;
+  if (act === undefined) return 'linear';
+  if (act === 'elu' || act === 'relu') return act;
+  throw new Error(`tfjs model: activation ${JSON.stringify(act)} has no TensorFlow.js equivalent here`);
 }
 
 /** A layer, or a zero-padding layer and the convolution after it. */
@@ -65,7 +73,7 @@ function toLayer(spec: GraphSpec, node: NodeSpec, weights: ReadonlyMap<string, F
       const kernel = tf.transpose(weight(1), [2, 3, 1, 0]) as tf.Tensor4D;
       const [k, stride, pad] = [kernel.shape[0], Number(a.stride ?? 1), Number(a.pad ?? 0)];
       const same = stride === 1 && 2 * pad === k - 1;
-      const conv = tfl.layers.conv2d({ name, filters: kernel.shape[3], kernelSize: k, strides: stride, padding: same ? 'same' : 'valid', weights: [kernel, weight(2)] });
+      const conv = tfl.layers.conv2d({ name, filters: kernel.shape[3], kernelSize: k, strides: stride, padding: same ? 'same' : 'valid', weights: [kernel, weight(2)], activation: activationOf(a) });
       if (same || pad === 0) return conv;
       const padding = tfl.layers.zeroPadding2d({ name: `${name}/pad`, padding: pad });
       return { apply: (x) => conv.apply(padding.apply(x) as tfl.SymbolicTensor) };
@@ -84,7 +92,7 @@ function toLayer(spec: GraphSpec, node: NodeSpec, weights: ReadonlyMap<string, F
     case 'conv_transpose2d': {
       if (Number(a.pad ?? 0) !== 0) throw new Error(`tfjs model of ${spec.name}: ${name} has padding, which conv2dTranspose 'valid' cannot express`);
       const kernel = tf.transpose(weight(1), [2, 3, 1, 0]) as tf.Tensor4D;
-      return tfl.layers.conv2dTranspose({ name, filters: kernel.shape[2], kernelSize: kernel.shape[0], strides: Number(a.stride), padding: 'valid', weights: [kernel, weight(2)] });
+      return tfl.layers.conv2dTranspose({ name, filters: kernel.shape[2], kernelSize: kernel.shape[0], strides: Number(a.stride), padding: 'valid', weights: [kernel, weight(2)], activation: activationOf(a) });
     }
     case 'batchnorm':
       return tfl.layers.batchNormalization({ name, axis: -1, epsilon: Number(a.eps), momentum: 1 - Number(a.momentum), weights: [1, 2, 3, 4].map(weight) });

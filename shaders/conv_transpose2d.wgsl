@@ -14,6 +14,7 @@ struct Geometry {
   batch: i32, cin: i32, ih: i32, iw: i32,
   cout: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
+  act: i32, // what conv_transpose2d_scatter stores: 0 the sum, 1 ReLU of it, 2 ELU (α = 1)
 };
 
 @group(0) @binding(0) var<uniform> p: Geometry;
@@ -77,7 +78,7 @@ fn conv_transpose2d_fwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(nu
 
 // Kernel == stride, pad 0: each output pixel meets one input pixel, so y is the GEMM g = wᵀ·x
 // (w as [Cin, R], R = Cout·KH·KW rows r = (co, ky, kx); one image of x as [Cin, P], P = H·W),
-// which the conv2d 1×1 input-gradient kernel computes, scattered: one invocation per output.
+// which the conv2d 1×1 input-gradient kernel computes, scattered (plus bias, activated): one invocation per output.
 @compute @workgroup_size(WG)
 fn conv_transpose2d_scatter(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
@@ -87,7 +88,8 @@ fn conv_transpose2d_scatter(@builtin(global_invocation_id) g: vec3<u32>, @builti
   let co = i32(i) / (p.ow * p.oh) % p.cout;
   let n = i32(i) / (p.ow * p.oh * p.cout);
   let r = (co * p.kh + oy % p.sh) * p.kw + ox % p.sw;
-  y[i] = gemm[((n * p.cout * p.kh * p.kw + r) * p.ih + oy / p.sh) * p.iw + ox / p.sw] + b[co];
+  let v = gemm[((n * p.cout * p.kh * p.kw + r) * p.ih + oy / p.sh) * p.iw + ox / p.sw] + b[co];
+  y[i] = select(select(v, max(v, 0.0), p.act == 1), exp(v) - 1.0, p.act == 2 && v <= 0.0);
 }
 
 // The backward of that path: dy as [N, R, P], dy_rows[n, r, iy·W + ix] = dy[n, co, iy·sh + ky, ix·sw + kx].

@@ -20,8 +20,9 @@ export class GraphBuilder {
     return [`${name}.weight`, `${name}.bias`];
   }
 
-  conv(name: string, x: string, cin: number, cout: number, k: number, stride = 1, pad = 0): string {
-    return this.node(name, 'conv2d', [x, ...this.convParams(name, cin, cout, k)], { stride, pad });
+  /** A convolution, with the activation that follows it (if any) fused into the node. */
+  conv(name: string, x: string, cin: number, cout: number, k: number, stride = 1, pad = 0, activation?: 'elu' | 'relu'): string {
+    return this.node(name, 'conv2d', [x, ...this.convParams(name, cin, cout, k)], { stride, pad, ...(activation ? { activation } : {}) });
   }
 
   /**
@@ -34,14 +35,14 @@ export class GraphBuilder {
     return this.node(`${name}.expand`, 'fire_expand', [x, ...one, ...three], { activation });
   }
 
-  convTranspose(name: string, x: string, cin: number, cout: number, k: number, stride: number): string {
+  convTranspose(name: string, x: string, cin: number, cout: number, k: number, stride: number, activation?: 'elu' | 'relu'): string {
     // Each output pixel sums cin·(k/stride)² products, the fan-in that keeps the variance.
     const fanIn = cin * Math.max(1, Math.ceil(k / stride)) ** 2;
     this.params.push(
       { name: `${name}.weight`, shape: [cin, cout, k, k], init: { kind: 'he', fanIn }, trainable: true },
       { name: `${name}.bias`, shape: [cout], init: { kind: 'const', value: 0 }, trainable: true },
     );
-    return this.node(name, 'conv_transpose2d', [x, `${name}.weight`, `${name}.bias`], { stride, pad: 0 });
+    return this.node(name, 'conv_transpose2d', [x, `${name}.weight`, `${name}.bias`], { stride, pad: 0, ...(activation ? { activation } : {}) });
   }
 
   batchNorm(name: string, x: string, channels: number): string {

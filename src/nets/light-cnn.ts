@@ -11,9 +11,10 @@ export function lightCnn(options: { inChannels?: number; size?: number } = {}): 
   const { inChannels = 1, size = 224 } = options;
   const b = new GraphBuilder();
   const { fire3, fire9 } = trunk(b, inChannels, 'custom', false);
-  const t = b.elu('upsample_act', b.convTranspose('upsample', fire9, 512, 64, 4, 4));
+  // T and W: each convolution and its ELU are one node
+  const t = b.convTranspose('upsample', fire9, 512, 64, 4, 4, 'elu');
   const x = b.concat('skip_concat', [fire3, t]);
-  const w = b.elu('weighted_sum_act', b.conv('weighted_sum', x, 192, 128, 1));
+  const w = b.conv('weighted_sum', x, 192, 128, 1, 1, 0, 'elu');
   const features = b.concat('features', [x, w]);
   const pooled = b.dropout('dropout', b.globalAvgPool('gap', features), 0.5);
   const logits = b.dense('fc', pooled, 320, 2);

@@ -27,11 +27,23 @@ function convAttrs({ name, inputs, attrs, paramShape }: OpToOnnx): OnnxAttribute
   return [intsAttr('kernel_shape', [weight[2], weight[3]]), intsAttr('strides', [stride, stride]), intsAttr('pads', [pad, pad, pad, pad])];
 }
 
+/** A convolution node, followed by a standard Elu (α = 1) or Relu node when the op has an activation attribute. */
+function activated(op: OpToOnnx, opType: 'Conv' | 'ConvTranspose'): OnnxNode[] {
+  const act = op.attrs.activation;
+  if (act === undefined) return [node(op.name, opType, op.inputs, convAttrs(op))];
+  if (act !== 'elu' && act !== 'relu') throw new Error(`node "${op.name}": activation ${JSON.stringify(act)} has no ONNX mapping`);
+  const conv = `${op.name}/${opType === 'Conv' ? 'conv' : 'conv_transpose'}`;
+  return [
+    node(conv, opType, op.inputs, convAttrs(op)),
+    act === 'elu' ? node(op.name, 'Elu', [conv], [floatAttr('alpha', 1)]) : node(op.name, 'Relu', [conv]),
+  ];
+}
+
 /** Each of our ops as the ONNX (opset 17) nodes that compute the same values in inference. */
 export const ONNX_MAPPINGS: Readonly<Record<string, (op: OpToOnnx) => OnnxNode[]>> = {
-  conv2d: (op) => [node(op.name, 'Conv', op.inputs, convAttrs(op))],
+  conv2d: (op) => activated(op, 'Conv'),
   // Our weight is [Cin, Cout, kh, kw], which is ONNX's ConvTranspose layout too.
-  conv_transpose2d: (op) => [node(op.name, 'ConvTranspose', op.inputs, convAttrs(op))],
+  conv_transpose2d: (op) => activated(op, 'ConvTranspose'),
   // Inputs x, gamma, beta, running mean, running variance: ONNX's order; inference uses the running statistics.
   batchnorm: (op) => [node(op.name, 'BatchNormalization', op.inputs, [floatAttr('epsilon', Number(op.attrs.eps ?? 1e-5))])],
   elu: (op) => [node(op.name, 'Elu', op.inputs, [floatAttr('alpha', Number(op.attrs.alpha ?? 1))])],

@@ -31,8 +31,9 @@ const BYPASSED = new Set(['fire3', 'fire5', 'fire7', 'fire9']);
 
 /** conv1 → pool1 → fire2..fire9 with pools after fire3 and fire5 (light-cnn.md, "Trunk"). */
 export function trunk(b: GraphBuilder, inChannels: number, kind: FireKind, bypass: boolean): { fire3: string; fire9: string } {
-  const conv1 = b.conv('conv1', 'input', inChannels, 64, 3, 2, 1);
-  let x = b.maxPool('pool1', kind === 'custom' ? b.elu('conv1_act', conv1) : b.relu('conv1_act', conv1));
+  // conv1 and its activation are one node
+  const conv1 = b.conv('conv1', 'input', inChannels, 64, 3, 2, 1, kind === 'custom' ? 'elu' : 'relu');
+  let x = b.maxPool('pool1', conv1);
   let fire3 = '';
   for (const [name, cin, s, e] of FIRES) {
     const out = fire(b, name, x, cin, s, e, kind);

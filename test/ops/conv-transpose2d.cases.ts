@@ -29,6 +29,12 @@ export const convTranspose2dCases: OpCase[] = [
   { op: 'conv_transpose2d', inputs: [[2, 3, 5, 7], [3, 4, 3, 3], [4]], attrs: { stride: [1, 2], pad: [2, 1] } },
   // Pad large enough that whole kernel rows fall outside.
   { op: 'conv_transpose2d', inputs: [[1, 4, 6, 6], [4, 3, 5, 5], [3]], attrs: { stride: 2, pad: 3 } },
+  // The activation attribute: the light-cnn's upsample → ELU (batch 2), the GEMM path at odd sizes, the general path.
+  { op: 'conv_transpose2d', inputs: [[2, 512, 14, 14], [512, 64, 4, 4], [64]], attrs: { stride: 4, activation: 'elu' } },
+  { op: 'conv_transpose2d', inputs: [[3, 7, 3, 5], [7, 5, 2, 3], [5]], attrs: { stride: [2, 3], activation: 'elu' } },
+  { op: 'conv_transpose2d', inputs: [[2, 3, 4, 6], [3, 4, 2, 2], [4]], attrs: { stride: 2, activation: 'relu' } },
+  { op: 'conv_transpose2d', inputs: [[3, 5, 7, 6], [5, 7, 3, 2], [7]], attrs: { stride: [2, 3], pad: [1, 0], activation: 'elu' } },
+  { op: 'conv_transpose2d', inputs: [[2, 6, 5, 9], [6, 3, 3, 3], [3]], attrs: { stride: 1, pad: 1, activation: 'relu' } },
 ];
 
 /** Small shapes for float64 finite differences of every backward (dx, dw, db). */
@@ -37,4 +43,7 @@ export const convTranspose2dGradCases: OpCase[] = [
   { op: 'conv_transpose2d', inputs: [[1, 2, 3, 3], [2, 3, 3, 3], [3]], attrs: { stride: 1, pad: 1 } },
   { op: 'conv_transpose2d', inputs: [[2, 2, 3, 2], [2, 2, 2, 2], [2]], attrs: { stride: 3 } },
   { op: 'conv_transpose2d', inputs: [[2, 4, 2, 3], [4, 3, 4, 4], [3]], attrs: { stride: 4 } },
+  { op: 'conv_transpose2d', inputs: [[2, 4, 2, 3], [4, 3, 4, 4], [3]], attrs: { stride: 4, activation: 'elu' } },
+  { op: 'conv_transpose2d', inputs: [[2, 3, 4, 3], [3, 2, 3, 2], [2]], attrs: { stride: [2, 3], pad: [1, 0], activation: 'elu' } },
+  { op: 'conv_transpose2d', inputs: [[1, 2, 3, 3], [2, 3, 3, 3], [3]], attrs: { stride: 1, pad: 1, activation: 'relu' } },
 ];

@@ -45,6 +45,17 @@ export const conv2dCases: OpCase[] = [
   conv([1, 48, 14, 14], [192, 48, 3, 3], { pad: 1 }, long),
   // the 1×1 "weighted sum" head conv
   conv([1, 192, 56, 56], [128, 192, 1, 1], {}, veryLong),
+  // the activation attribute on every kernel: generic, 1×1, 3×3 stride 1 and 2 (odd sizes, batch > 1), then the net's fused convs
+  conv([3, 5, 9, 7], [7, 5, 3, 2], { stride: [2, 1], pad: [1, 0], activation: 'elu' }),
+  conv([2, 3, 11, 13], [5, 3, 5, 5], { stride: 3, pad: 2, activation: 'relu' }),
+  conv([3, 9, 3, 7], [5, 9, 1, 1], { activation: 'elu' }),
+  conv([2, 6, 5, 9], [9, 6, 1, 1], { activation: 'relu' }),
+  conv([2, 5, 7, 19], [11, 5, 3, 3], { pad: 1, activation: 'elu' }),
+  conv([1, 3, 6, 5], [4, 3, 3, 3], { pad: 0, activation: 'relu' }),
+  conv([2, 3, 33, 31], [13, 3, 3, 3], { stride: 2, pad: 1, activation: 'elu' }),
+  conv([2, 1, 37, 41], [8, 1, 3, 3], { stride: 2, pad: 1, activation: 'relu' }),
+  conv([1, 1, 224, 224], [64, 1, 3, 3], { stride: 2, pad: 1, activation: 'elu' }),
+  conv([2, 192, 56, 56], [128, 192, 1, 1], { activation: 'elu' }, veryLong),
 ];
 
 /** Small shapes for float64 finite differences of dx, dw and db. */
@@ -55,4 +66,8 @@ export const conv2dGradCases: OpCase[] = [
   conv([1, 2, 6, 6], [3, 2, 3, 3], { stride: 1, pad: 1 }),
   conv([1, 1, 6, 6], [2, 1, 3, 3], { stride: 2, pad: 1 }),
   conv([1, 2, 3, 4], [2, 2, 3, 3], { pad: 3 }),
+  conv([2, 3, 5, 4], [4, 3, 3, 2], { stride: [2, 1], pad: [1, 0], activation: 'elu' }),
+  conv([2, 3, 4, 5], [3, 3, 1, 1], { activation: 'elu' }),
+  conv([1, 2, 6, 6], [3, 2, 3, 3], { stride: 1, pad: 1, activation: 'relu' }),
+  conv([2, 1, 6, 7], [2, 1, 3, 3], { stride: 2, pad: 1, activation: 'elu' }),
 ];

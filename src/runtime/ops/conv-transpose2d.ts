@@ -5,6 +5,10 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, checkEqual, fmt, spatialPair, type Shape } from '../shape.ts';
+import {
+  ACT_CODE, activateGpu, activateInPlace, activateTwin, activationGradFromOutput, activationGradGpu, activationGradTwin,
+  activationModules, activationOf, type Activation,
+} from './activation.ts';
 import { conv2dSources, conv2dWeightGrad, gemm1x1 } from './conv2d-gpu.ts';
 
 const OP = 'conv_transpose2d';
@@ -12,7 +16,11 @@ const OP = 'conv_transpose2d';
 export interface ConvTranspose2dAttrs {
   stride?: number | readonly [number, number];
   pad?: number | readonly [number, number];
+  /** Applied to the output: ELU (α = 1) or ReLU; none when absent. */
+  activation?: Activation;
 }
+
+const act = (attrs: ConvTranspose2dAttrs) => activationOf(OP, attrs.activation);
 
 /** Every size the loops of conv_transpose2d need, checked. */
 export interface ConvTranspose2dGeometry {
@@ -55,11 +63,12 @@ export const usesGemm = (g: ConvTranspose2dGeometry): boolean => g.kh === g.sh &
 
 const rowsOf = (geo: ConvTranspose2dGeometry) => geo.cout * geo.kh * geo.kw;
 
-function gemmForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: ConvTranspose2dGeometry): void {
+function gemmForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: ConvTranspose2dGeometry,
+  activation: Activation | undefined): void {
   const rows = rowsOf(geo);
   const gemm = g.scratch([geo.batch, rows, geo.ih, geo.iw]);
   gemm1x1(g, w, x, gemm, { n: geo.batch, q: geo.cin, r: rows, p: geo.ih * geo.iw, sr: 1, sq: rows });
-  launch(g, 'conv_transpose2d_scatter', { gemm, b, y }, geo, 0, geo.batch * geo.cout * geo.oh * geo.ow);
+  launch(g, 'conv_transpose2d_scatter', { gemm, b, y }, geo, 0, geo.batch * geo.cout * geo.oh * geo.ow, activation ? ACT_CODE[activation] : 0);
 }
 
 function gemmBackward(g: GpuContext, x: GpuTensor, w: GpuTensor, dy: GpuTensor, dx: GpuTensor | null, dw: GpuTensor | null,
@@ -76,9 +85,10 @@ const TILE = 4;
 const blocks = (n: number) => Math.ceil(n / TILE);
 
 /** Dispatches one entry; `tiles` is how many 4-wide tiles the entry's fastest axis has. */
-function launch(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, geo: ConvTranspose2dGeometry, tiles: number, total: number): void {
+function launch(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, geo: ConvTranspose2dGeometry, tiles: number, total: number,
+  actCode = 0): void {
   const { batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw } = geo;
-  const uniforms = { total, tiles, batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw };
+  const uniforms = { total, tiles, batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw, act: actCode };
   g.run(source, entry, bindings, uniforms, { threads: total });
 }
 
@@ -94,22 +104,25 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
   cpu: {
     fwd: ([x, w, b], attrs) => {
       const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      return [host([g.batch, g.cout, g.oh, g.ow], convTranspose2dFwd(x.data, w.data, b.data, g))];
+      return [host([g.batch, g.cout, g.oh, g.ow], activateTwin(convTranspose2dFwd(x.data, w.data, b.data, g), act(attrs)))];
     },
     bwd: ([x, w, b], _outputs, dy, attrs) => {
       const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      const { dx, dw, db } = convTranspose2dBwd(x.data, w.data, dy.data, g);
+      // dz = dy · act′(z), with z recomputed
+      const dz = act(attrs) ? activationGradTwin(convTranspose2dFwd(x.data, w.data, b.data, g), dy.data, act(attrs)) : dy.data;
+      const { dx, dw, db } = convTranspose2dBwd(x.data, w.data, dz, g);
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
   cpuFast: {
     fwd: ([x, w, b], attrs) => {
       const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      return [host([g.batch, g.cout, g.oh, g.ow], convTranspose2dFwdFast(x.data, w.data, b.data, g))];
+      return [host([g.batch, g.cout, g.oh, g.ow], activateInPlace(convTranspose2dFwdFast(x.data, w.data, b.data, g), act(attrs)))];
     },
-    bwd: ([x, w, b], _outputs, dy, attrs) => {
+    bwd: ([x, w, b], [y], dy, attrs) => {
       const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      const { dx, dw, db } = convTranspose2dBwdFast(x.data, w.data, dy.data, g);
+      const dz = activationGradFromOutput(y.data as Float32Array, dy.data as Float32Array, act(attrs));
+      const { dx, dw, db } = convTranspose2dBwdFast(x.data, w.data, dz, g);
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
@@ -118,18 +131,22 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
       { source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_scatter'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
       { source: conv2dSources.pointwise, fwdEntries: ['conv2d_bwd_input_1x1'], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
+      ...activationModules,
     ],
     fwd: (g, [x, w, b], [y], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      if (usesGemm(geo)) gemmForward(g, x, w, b, y, geo);
+      if (usesGemm(geo)) gemmForward(g, x, w, b, y, geo, act(attrs));
       else {
-        // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row
+        // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row; the activation as a pass after
+        const z = act(attrs) ? g.scratch(y.shape) : y;
         const tiles = blocks(Math.ceil(geo.ow / geo.sw));
-        launch(g, 'conv_transpose2d_fwd', { x, w, b, y }, geo, tiles, geo.batch * blocks(geo.cout) * geo.oh * geo.sw * tiles);
+        launch(g, 'conv_transpose2d_fwd', { x, w, b, y: z }, geo, tiles, geo.batch * blocks(geo.cout) * geo.oh * geo.sw * tiles);
+        if (z !== y) activateGpu(g, z, y, act(attrs)!);
       }
     },
-    bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
+    bwd: (g, [x, w, b], [y], dOut, [dx, dw, db], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
+      const dy = activationGradGpu(g, y, dOut, act(attrs));
       if (usesGemm(geo)) gemmBackward(g, x, w, dy, dx, dw, geo);
       else {
         if (dx) {

@@ -3,6 +3,7 @@ import pointwise from '../../../shaders/conv2d-1x1.wgsl?raw';
 import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
 import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
+import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
 import type { Conv2dGeometry } from './conv2d-shapes.ts';
 
 // Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no
@@ -87,6 +88,16 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
   if (out.channels !== geo.o || out.act !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels write slices');
   const tiles = geo.n * quads(geo.o) * quads(geo.oh * geo.ow);
   g.run(generic, 'conv2d_fwd', { x, w, b, y }, convUniforms(geo, tiles), { threads: tiles });
+}
+
+/** The conv2d op's forward: the 1×1 and 3×3 kernels apply `act` as they store; the generic one is followed by a pass. */
+export function conv2dForwardActivated(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: Conv2dGeometry,
+  act: Activation | undefined): void {
+  if (!act) return conv2dForward(g, x, w, b, y, geo);
+  if (isPointwise(geo) || is3x3Stride1(geo) || is3x3Stride2(geo)) return conv2dForward(g, x, w, b, y, geo, { ...whole(geo.o), act: ACT_CODE[act] });
+  const z = g.scratch(y.shape);
+  conv2dForward(g, x, w, b, z, geo);
+  activateGpu(g, z, y, act);
 }
 
 /**

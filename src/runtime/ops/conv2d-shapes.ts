@@ -1,9 +1,13 @@
 import { ShapeError, checkDims, fmt, spatialPair, type Shape } from '../shape.ts';
 
-/** stride and pad: one number for both axes, or [vertical, horizontal]. */
+/**
+ * stride and pad: one number for both axes, or [vertical, horizontal]; activation: applied to
+ * the output (ELU with α = 1, or ReLU; none when absent), so conv → ELU is one op.
+ */
 export interface Conv2dAttrs {
   stride?: number | readonly [number, number];
   pad?: number | readonly [number, number];
+  activation?: 'elu' | 'relu';
 }
 
 /** Every size a conv2d kernel needs, derived once from the input shapes and attributes. */

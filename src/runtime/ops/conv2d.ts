@@ -3,14 +3,21 @@ import { conv2dBwdFast, conv2dFwdFast } from '../cpu/conv2d-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import type { Shape } from '../shape.ts';
-import { conv2dBiasGrad, conv2dForward, conv2dInputGrad, conv2dSources, conv2dWeightGrad } from './conv2d-gpu.ts';
+import {
+  activateInPlace, activateTwin, activationGradFromOutput, activationGradGpu, activationGradTwin, activationModules, activationOf,
+} from './activation.ts';
+import { conv2dBiasGrad, conv2dForwardActivated, conv2dInputGrad, conv2dSources, conv2dWeightGrad } from './conv2d-gpu.ts';
 import { conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from './conv2d-shapes.ts';
 
 export type { Conv2dAttrs } from './conv2d-shapes.ts';
 
 const geometry = (x: Shape, w: Shape, b: Shape, attrs: Conv2dAttrs) => conv2dGeometry('conv2d', x, w, b, attrs);
+const act = (attrs: Conv2dAttrs) => activationOf('conv2d', attrs.activation);
 
-/** 2-D convolution, NCHW: inputs x [N,C,H,W], w [O,C,KH,KW], b [O]; output [N,O,OH,OW]. */
+/**
+ * 2-D convolution, NCHW: inputs x [N,C,H,W], w [O,C,KH,KW], b [O]; output [N,O,OH,OW], through
+ * the optional activation (ELU α = 1 or ReLU), which the GPU kernels apply as they store.
+ */
 export const conv2d = defineOp<Conv2dAttrs>({
   name: 'conv2d',
   kind: 'layer',
@@ -20,20 +27,24 @@ export const conv2d = defineOp<Conv2dAttrs>({
   cpu: {
     fwd: ([x, w, b], attrs) => {
       const g = geometry(x.shape, w.shape, b.shape, attrs);
-      return [host(conv2dOutputShape(g), conv2dFwd(x.data, w.data, b.data, g))];
+      return [host(conv2dOutputShape(g), activateTwin(conv2dFwd(x.data, w.data, b.data, g), act(attrs)))];
     },
     bwd: ([x, w, b], _outputs, dy, attrs) => {
-      const { dx, dw, db } = conv2dBwd(x.data, w.data, dy.data, geometry(x.shape, w.shape, b.shape, attrs));
+      const g = geometry(x.shape, w.shape, b.shape, attrs);
+      // dz = dy · act′(z), with z = conv(x) recomputed
+      const dz = act(attrs) ? activationGradTwin(conv2dFwd(x.data, w.data, b.data, g), dy.data, act(attrs)) : dy.data;
+      const { dx, dw, db } = conv2dBwd(x.data, w.data, dz, g);
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
   cpuFast: {
     fwd: ([x, w, b], attrs) => {
       const g = geometry(x.shape, w.shape, b.shape, attrs);
-      return [host(conv2dOutputShape(g), conv2dFwdFast(x.data, w.data, b.data, g))];
+      return [host(conv2dOutputShape(g), activateInPlace(conv2dFwdFast(x.data, w.data, b.data, g), act(attrs)))];
     },
-    bwd: ([x, w, b], _outputs, dy, attrs) => {
-      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dy.data, geometry(x.shape, w.shape, b.shape, attrs));
+    bwd: ([x, w, b], [y], dy, attrs) => {
+      const dz = activationGradFromOutput(y.data as Float32Array, dy.data as Float32Array, act(attrs));
+      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dz, geometry(x.shape, w.shape, b.shape, attrs));
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
@@ -44,10 +55,12 @@ export const conv2d = defineOp<Conv2dAttrs>({
       { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.threeByThree, fwdEntries: ['conv2d_fwd_3x3', 'conv2d_fwd_3x3_s2'], bwdEntries: ['conv2d_bwd_input_3x3'] },
       { source: conv2dSources.threeByThreeWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_3x3'] },
+      ...activationModules,
     ],
-    fwd: (g, [x, w, b], [y], attrs) => conv2dForward(g, x, w, b, y, geometry(x.shape, w.shape, b.shape, attrs)),
-    bwd: (g, [x, w, b], _outputs, dy, [dx, dw, db], attrs) => {
+    fwd: (g, [x, w, b], [y], attrs) => conv2dForwardActivated(g, x, w, b, y, geometry(x.shape, w.shape, b.shape, attrs), act(attrs)),
+    bwd: (g, [x, w, b], [y], dOut, [dx, dw, db], attrs) => {
       const geo = geometry(x.shape, w.shape, b.shape, attrs);
+      const dy = activationGradGpu(g, y, dOut, act(attrs));
       conv2dInputGrad(g, w, dy, dx!, geo);
       conv2dWeightGrad(g, x, dy, dw!, geo);
       conv2dBiasGrad(g, dy, db!, geo);
