@@ -68,6 +68,53 @@ fn maxpool_fwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgro
   y[i] = x[plane + u32(window_argmax(plane, oy, ox))];
 }
 
+// 3×3 windows with stride 2 (the nets' pools): 2 output rows × 4 output columns per invocation
+// from the 5 input rows × 9 input columns under them, straight-line. A window position off the
+// image reads the nearest in-image pixel, which lies in the same window (a window always starts
+// inside the image or its padding and reaches into the image), so the maxima are unchanged;
+// outputs past the edge are not stored. The first NaN in a window wins, as in window_argmax.
+fn max_nan(a: f32, b: f32) -> f32 { return select(a, b, b > a || is_nan(b)); }
+fn max3(a: f32, b: f32, c: f32) -> f32 { return max_nan(max_nan(a, b), c); }
+
+// The maxima of the 4 three-column windows of input row iy (clamped) starting at column x0.
+fn row_max4(plane: u32, iy: i32, x0: i32) -> vec4<f32> {
+  let r = u32(clamp(iy, 0, mp.h - 1) * mp.w) + plane;
+  let v2 = at(r, x0 + 2);
+  let v4 = at(r, x0 + 4);
+  let v6 = at(r, x0 + 6);
+  return vec4<f32>(max3(at(r, x0), at(r, x0 + 1), v2), max3(v2, at(r, x0 + 3), v4),
+                   max3(v4, at(r, x0 + 5), v6), max3(v6, at(r, x0 + 7), at(r, x0 + 8)));
+}
+
+fn at(row: u32, ix: i32) -> f32 { return x[row + u32(clamp(ix, 0, mp.w - 1))]; }
+
+fn max3v(a: vec4<f32>, b: vec4<f32>, c: vec4<f32>) -> vec4<f32> {
+  return vec4<f32>(max3(a.x, b.x, c.x), max3(a.y, b.y, c.y), max3(a.z, b.z, c.z), max3(a.w, b.w, c.w));
+}
+
+@compute @workgroup_size(WG)
+fn maxpool_fwd_3x3s2(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(g, nwg);
+  if (i >= mp.total) { return; }
+  let col_tiles = u32(mp.ow + 3) / 4u;
+  let row_tiles = u32(mp.oh + 1) / 2u;
+  let ox0 = i32(i % col_tiles) * 4;
+  let oy0 = i32((i / col_tiles) % row_tiles) * 2;
+  let nc = i / (col_tiles * row_tiles);
+  let plane = nc * u32(mp.h * mp.w);
+  let y0 = oy0 * 2 - mp.pad;
+  let x0 = ox0 * 2 - mp.pad;
+  let r2 = row_max4(plane, y0 + 2, x0);
+  let top = max3v(row_max4(plane, y0, x0), row_max4(plane, y0 + 1, x0), r2);
+  let bottom = max3v(r2, row_max4(plane, y0 + 3, x0), row_max4(plane, y0 + 4, x0));
+  let out = nc * u32(mp.oh * mp.ow);
+  for (var j = 0; j < 4; j++) {
+    if (ox0 + j >= mp.ow) { break; }
+    y[out + u32(oy0 * mp.ow + ox0 + j)] = top[j];
+    if (oy0 + 1 < mp.oh) { y[out + u32((oy0 + 1) * mp.ow + ox0 + j)] = bottom[j]; }
+  }
+}
+
 // Gather form: each input element sums dy over the windows that contain it and
 // whose (recomputed) argmax it is. Window oy covers rows oy*s-p .. oy*s-p+k-1.
 @compute @workgroup_size(WG)

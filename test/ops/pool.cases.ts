@@ -11,6 +11,12 @@ export const poolCases: OpCase[] = [
   // W = 5: ceil((5 + 2 - 2) / 2) + 1 = 4, but the 4th window would start in the right padding, so 3.
   { op: 'maxpool', inputs: [[3, 2, 4, 5]], attrs: { kernel: 2, stride: 2, pad: 1, ceilMode: true } },
   { op: 'maxpool', inputs: [[2, 3, 9, 8]], attrs: { kernel: 3, stride: 2, pad: 1, ceilMode: false } },
+  // The 3×3 stride-2 kernel's tiles (2 rows × 4 columns): sizes leaving partial tiles, padding, ceil and floor, tiny images.
+  { op: 'maxpool', inputs: [[3, 2, 13, 19]], attrs: { kernel: 3, stride: 2, pad: 1, ceilMode: true } },
+  { op: 'maxpool', inputs: [[2, 3, 12, 17]], attrs: net },
+  { op: 'maxpool', inputs: [[1, 2, 3, 3]], attrs: net },
+  { op: 'maxpool', inputs: [[2, 1, 4, 3]], attrs: { kernel: 3, stride: 2, pad: 1, ceilMode: false } },
+  { op: 'maxpool', inputs: [[2, 2, 11, 10]], attrs: { kernel: 3, stride: 2, ceilMode: false } },
   { op: 'maxpool', inputs: [[1, 4, 7, 7]], attrs: { kernel: 3, stride: 1, pad: 1, ceilMode: true } },
   { op: 'maxpool', inputs: [[1, 3, 10, 11]], attrs: { kernel: 5, stride: 2, pad: 2, ceilMode: true } },
   // Stride past the kernel: some inputs lie in no window and must get a zero gradient.

@@ -62,6 +62,7 @@ describe('maxpool on webgpu agrees with the twin on ties and NaN', () => {
 
   const nanCases: [Shape, MaxPoolAttrs][] = [
     [[2, 3, 7, 9], { kernel: 3, stride: 2, ceilMode: true }],
+    [[2, 2, 13, 10], { kernel: 3, stride: 2, pad: 1, ceilMode: true }],
     [[1, 2, 6, 5], { kernel: 3, stride: 1, pad: 1, ceilMode: false }],
   ];
   it.each(nanCases)('a window holding NaN outputs NaN: x=%j %j', async (shape, attrs) => {

@@ -68,9 +68,15 @@ export const maxpool = defineOp<MaxPoolAttrs>({
     bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwdFast(x.data as Float32Array, dy.data as Float32Array, maxpoolGeometry(x.shape, attrs)))],
   },
   gpu: {
-    modules: [{ source, fwdEntries: ['maxpool_fwd'], bwdEntries: ['maxpool_bwd'] }],
+    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_bwd'] }],
     fwd: (gpu, [x], [y], attrs) => {
       const g = maxpoolGeometry(x.shape, attrs);
+      if (g.kernel === 3 && g.stride === 2) {
+        // 2 output rows × 4 columns per invocation
+        const total = g.n * g.c * Math.ceil(g.oh / 2) * Math.ceil(g.ow / 4);
+        gpu.run(source, 'maxpool_fwd_3x3s2', { x, y }, uniforms(g, total), { threads: total });
+        return;
+      }
       const total = g.n * g.c * g.oh * g.ow;
       gpu.run(source, 'maxpool_fwd', { x, y }, uniforms(g, total), { threads: total });
     },
