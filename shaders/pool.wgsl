@@ -20,6 +20,7 @@ struct AvgPoolParams { total: u32, hw: u32, inv_hw: f32 };
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(5) var<storage, read_write> arg: array<i32>; // window argmaxes (within the plane), [N, C, OH, OW]
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return g.x + g.y * nwg.x * WG;
@@ -115,8 +116,18 @@ fn maxpool_fwd_3x3s2(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_w
   }
 }
 
-// Gather form: each input element sums dy over the windows that contain it and
-// whose (recomputed) argmax it is. Window oy covers rows oy*s-p .. oy*s-p+k-1.
+// Backward, first pass: each window's argmax, once (as maxpool_fwd scans).
+@compute @workgroup_size(WG)
+fn maxpool_argmax(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(g, nwg);
+  if (i >= mp.total) { return; }
+  let ox = i32(i % u32(mp.ow));
+  let oy = i32((i / u32(mp.ow)) % u32(mp.oh));
+  arg[i] = window_argmax(i / u32(mp.ow * mp.oh) * u32(mp.h * mp.w), oy, ox);
+}
+
+// Second pass, gather form: each input element sums dy over the windows that contain it and
+// whose argmax it is. Window oy covers rows oy*s-p .. oy*s-p+k-1.
 @compute @workgroup_size(WG)
 fn maxpool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
@@ -126,7 +137,6 @@ fn maxpool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgro
   let ix = i32(i % w);
   let iy = i32((i / w) % h);
   let nc = i / (w * h);
-  let plane = nc * (w * h);
   let out_plane = nc * u32(mp.oh * mp.ow);
   let at = iy * mp.w + ix;
   // Windows oy with oy*s-p <= iy < oy*s-p+k, i.e. (iy+p-k+1)/s <= oy <= (iy+p)/s.
@@ -137,9 +147,8 @@ fn maxpool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgro
   var sum = 0.0;
   for (var oy = oy_lo; oy <= oy_hi; oy++) {
     for (var ox = ox_lo; ox <= ox_hi; ox++) {
-      if (window_argmax(plane, oy, ox) == at) {
-        sum += dy[out_plane + u32(oy * mp.ow + ox)];
-      }
+      let o = out_plane + u32(oy * mp.ow + ox);
+      if (arg[o] == at) { sum += dy[o]; }
     }
   }
   dx[i] = sum;

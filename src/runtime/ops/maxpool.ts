@@ -68,7 +68,7 @@ export const maxpool = defineOp<MaxPoolAttrs>({
     bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwdFast(x.data as Float32Array, dy.data as Float32Array, maxpoolGeometry(x.shape, attrs)))],
   },
   gpu: {
-    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_bwd'] }],
+    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd'] }],
     fwd: (gpu, [x], [y], attrs) => {
       const g = maxpoolGeometry(x.shape, attrs);
       if (g.kernel === 3 && g.stride === 2) {
@@ -81,9 +81,13 @@ export const maxpool = defineOp<MaxPoolAttrs>({
       gpu.run(source, 'maxpool_fwd', { x, y }, uniforms(g, total), { threads: total });
     },
     bwd: (gpu, [x], _outputs, dy, [dx], attrs) => {
+      // each window's argmax once, then each input gathers dy from the windows it is the argmax of
       const g = maxpoolGeometry(x.shape, attrs);
+      const outputs = g.n * g.c * g.oh * g.ow;
+      const arg = gpu.scratch([g.n, g.c, g.oh, g.ow]);
+      gpu.run(source, 'maxpool_argmax', { x, arg }, uniforms(g, outputs), { threads: outputs });
       const total = g.n * g.c * g.h * g.w;
-      gpu.run(source, 'maxpool_bwd', { x, dy, dx: dx! }, uniforms(g, total), { threads: total });
+      gpu.run(source, 'maxpool_bwd', { arg, dy, dx: dx! }, uniforms(g, total), { threads: total });
     },
   },
 });
