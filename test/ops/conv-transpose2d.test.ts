@@ -10,14 +10,15 @@ import { convTranspose2dCases, convTranspose2dGradCases } from './conv-transpose
 
 describeOpCases('conv_transpose2d', convTranspose2dCases, convTranspose2dGradCases);
 
-// The cpu backend runs the fast path (float32 in and out, float64 sums); check it against the
-// twin in float64 on the same float32 inputs with a tolerance of float32 rounding, far tighter
-// than the cases' tolerances, so they cannot hide a bug. The net's T-layer shapes are left to
+// The cpu backend runs the fast path (float32 in and out, float32 sums in the GEMM); check it
+// against the twin in float64 on the same float32 inputs with a tolerance of float32 rounding
+// over sums of up to a few hundred terms (1e-5 relative; seen: under 3e-6), far tighter than
+// the cases' tolerances, so they cannot hide a bug. The net's T-layer shapes are left to
 // the comparison above (the twin takes seconds on them). These call the fast functions, without the activation.
 const macs = (c: OpCase) => (sizeOf(c.inputs[0]) * sizeOf(c.inputs[1])) / c.inputs[0][1];
 const smallCases = convTranspose2dCases.filter((c) => macs(c) < 2e7);
 
-describe('conv_transpose2d fast CPU path equals the float64 twin to float32 rounding', () => {
+describe('conv_transpose2d fast CPU path equals the float64 twin to float32 rounding of its sums', () => {
   it('leaves out only the three T-layer cases', () => expect(convTranspose2dCases.length - smallCases.length).toBe(3));
   it.each(smallCases.map((c) => [c.inputs.map((s) => `[${s}]`).join(' ') + JSON.stringify(c.attrs ?? {}), c] as const))('%s', (_n, c) => {
     const [xs, ws, bs] = c.inputs as Shape[];
@@ -30,7 +31,7 @@ describe('conv_transpose2d fast CPU path equals the float64 twin to float32 roun
       expect(got.length).toBe(want.length);
       let worst = 0;
       for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
-      expect(worst).toBeLessThan(1e-6);
+      expect(worst).toBeLessThan(1e-5);
     };
     closeTo(convTranspose2dFwdFast(x, w, b, g), convTranspose2dFwd(f64(x), f64(w), f64(b), g));
     const fast = convTranspose2dBwdFast(x, w, dy, g);

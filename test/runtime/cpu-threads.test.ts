@@ -36,7 +36,7 @@ async function helperConv(helper: { postMessage(m: unknown): void }): Promise<[F
   const shared = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
   const xs = shared(x.length);
   xs.set(x);
-  const wPanels = packPanels(w, 0, 6, 36, 36, 1, new Float64Array(new SharedArrayBuffer(8 * panelSize(6, 36))));
+  const wPanels = packPanels(w, 0, 6, 36, 36, 1, shared(panelSize(6, 36)));
   const args = { x: xs, wPanels, b, y: shared(2 * 6 * 400), g };
   const job: Job = { task: conv2dFwdTask.name, args, count: 8, sync: new Int32Array(new SharedArrayBuffer(12)) };
   helper.postMessage(job);

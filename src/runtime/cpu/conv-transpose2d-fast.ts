@@ -1,11 +1,12 @@
 import type { Arr } from '../host-tensor.ts';
 import type { ConvTranspose2dGeometry } from '../ops/conv-transpose2d.ts';
-import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
-import { parallelFor, sharedF32, sharedF64, toShared, type Task } from './parallel.ts';
-import { scratch32, scratch64 } from './scratch.ts';
+import { gemm } from './gemm.ts';
+import { packPanels, panelSize } from './gemm-panels.ts';
+import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
+import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
-// The cpu backend's conv_transpose2d, as GEMMs per image. Seen as a matrix, w is
+// The cpu backend's conv_transpose2d, as GEMMs per image (gemm.ts). Seen as a matrix, w is
 // [Cin, R] with R = Cout·KH·KW rows "r = (co, ky, kx)", and one image of x is
 // [Cin, P] with P = H·W pixels. Forward is col = wᵀ·x ([R, P]) followed by col2im
 // (each col[r, p] lands on one output pixel, or outside it); backward gathers dy
@@ -36,7 +37,7 @@ function forEachTap(g: ConvTranspose2dGeometry, co0: number, co1: number, visit:
   }
 }
 
-interface FwdArgs { xPanels: Float64Array; wtPanels: Float64Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
+interface FwdArgs { xPanels: Float32Array; wtPanels: Float32Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
 
 export const convTranspose2dFwdTask: Task<FwdArgs> = {
   name: 'conv_transpose2d.fwd',
@@ -49,10 +50,12 @@ export const convTranspose2dFwdTask: Task<FwdArgs> = {
     const co1 = Math.min(cout, co0 + channelGroup(g));
     const r0 = co0 * kh * kw;
     const rows = (co1 - co0) * kh * kw;
-    const xByPixel = xPanels.subarray(n * panelSize(P, cin));
+    const ops = gemm.operands(rows, P, cin);
+    ops.a.set(wtPanels.subarray(r0 * cin, r0 * cin + panelSize(rows, cin)));
+    ops.b.set(xPanels.subarray(n * panelSize(P, cin), (n + 1) * panelSize(P, cin)));
     const col = scratch32('convT.col', rows * P);
     col.fill(0, 0, rows * P);
-    gemmPanels(wtPanels.subarray(r0 * cin), xByPixel, rows, P, cin, col, 0, P);
+    gemm.run(rows, P, cin, col, 0, P);
     const yn = n * cout * oh * ow;
     for (let co = co0; co < co1; co++) y.fill(b[co], yn + co * oh * ow, yn + (co + 1) * oh * ow);
     forEachTap(g, co0, co1, (r, p, o) => {
@@ -64,10 +67,10 @@ export const convTranspose2dFwdTask: Task<FwdArgs> = {
 export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2dGeometry): Float32Array {
   const R = g.cout * g.kh * g.kw;
   const P = g.ih * g.iw;
-  const wtPanels = packPanels(toShared(w), 0, R, g.cin, 1, R, sharedF64(panelSize(R, g.cin)));
+  const wtPanels = packPanels(toShared(w), 0, R, g.cin, 1, R, sharedF32(panelSize(R, g.cin)));
   // Every item of an image reads all of it, packed once: rows are pixels.
   const xs = toShared(x);
-  const xPanels = sharedF64(g.batch * panelSize(P, g.cin));
+  const xPanels = sharedF32(g.batch * panelSize(P, g.cin));
   for (let n = 0; n < g.batch; n++) packPanels(xs, n * g.cin * P, P, g.cin, 1, P, xPanels.subarray(n * panelSize(P, g.cin)));
   const args = { xPanels, wtPanels, b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
   parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
@@ -75,7 +78,7 @@ export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2
 }
 
 /** dcol of image n packed into GEMM panels, rows r (byTap) or rows p: element (r, p) = dy[n, o] for the tap's output pixel o, else 0. */
-function packDcol(dy: Float32Array, n: number, g: ConvTranspose2dGeometry, out: Float64Array, byTap: boolean): Float64Array {
+function packDcol(dy: Float32Array, n: number, g: ConvTranspose2dGeometry, out: Float32Array, byTap: boolean): void {
   const R = g.cout * g.kh * g.kw;
   const P = g.ih * g.iw;
   const at = (r: number, p: number) => (byTap ? (r >> 2) * 4 * P + 4 * p + (r & 3) : (p >> 2) * 4 * R + 4 * r + (p & 3));
@@ -84,10 +87,9 @@ function packDcol(dy: Float32Array, n: number, g: ConvTranspose2dGeometry, out: 
   forEachTap(g, 0, g.cout, (r, p, o) => {
     out[at(r, p)] = dy[dyn + o];
   });
-  return out;
 }
 
-interface BwdArgs { x: Float32Array; dy: Float32Array; wPanels: Float64Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: ConvTranspose2dGeometry }
+interface BwdArgs { x: Float32Array; dy: Float32Array; wPanels: Float32Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: ConvTranspose2dGeometry }
 
 export const convTranspose2dBwdTask: Task<BwdArgs> = {
   name: 'conv_transpose2d.bwd',
@@ -100,17 +102,20 @@ export const convTranspose2dBwdTask: Task<BwdArgs> = {
       for (let q = (n * cout + co) * oh * ow; q < (n * cout + co + 1) * oh * ow; q++) s += dy[q];
       dbParts[n * cout + co] = s;
     }
-    const dcolByPixel = packDcol(dy, n, g, scratch64('convT.dcolByPixel', panelSize(P, R)), false);
-    gemmPanels(wPanels, dcolByPixel, cin, P, R, dx, n * cin * P, P);
-    const xByChannel = packPanels(x, n * cin * P, cin, P, P, 1, scratch64('convT.xByChannel', panelSize(cin, P)));
-    const dcolByTap = packDcol(dy, n, g, scratch64('convT.dcolByTap', panelSize(R, P)), true);
-    gemmPanels(xByChannel, dcolByTap, cin, R, P, dwParts, n * cin * R, R);
+    let ops = gemm.operands(cin, P, R);
+    ops.a.set(wPanels);
+    packDcol(dy, n, g, ops.b, false);
+    gemm.run(cin, P, R, dx, n * cin * P, P);
+    ops = gemm.operands(cin, R, P);
+    packPanels(x, n * cin * P, cin, P, P, 1, ops.a);
+    packDcol(dy, n, g, ops.b, true);
+    gemm.run(cin, R, P, dwParts, n * cin * R, R);
   },
 };
 
 export function convTranspose2dBwdFast(x: Arr, w: Arr, dy: Arr, g: ConvTranspose2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
   const R = g.cout * g.kh * g.kw;
-  const wPanels = packPanels(toShared(w), 0, g.cin, R, R, 1, sharedF64(panelSize(g.cin, R)));
+  const wPanels = packPanels(toShared(w), 0, g.cin, R, R, 1, sharedF32(panelSize(g.cin, R)));
   const args = {
     x: toShared(x), dy: toShared(dy), wPanels, g,
     dx: sharedF32(x.length), dwParts: sharedF32(g.batch * g.cin * R), dbParts: sharedF32(g.batch * g.cout),

@@ -1,17 +1,20 @@
 import type { Arr } from '../host-tensor.ts';
 import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
-import { gemmPanels, packPanels, panelSize } from './gemm-panels.ts';
+import { gemm } from './gemm.ts';
+import { packPanels, panelSize } from './gemm-panels.ts';
 import { col2imBlock, im2colBlock } from './im2col.ts';
-import { parallelFor, sharedF32, sharedF64, toShared, type Task } from './parallel.ts';
-import { scratch32, scratch64 } from './scratch.ts';
+import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
+import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
-// conv2d on the CPU as im2col + a register-blocked GEMM, a block of output pixels at a time:
+// conv2d on the CPU as im2col + the fast GEMM (gemm.ts), a block of output pixels at a time:
 //   y[n]   [O, P]   = W [O, K] · col [K, P]         (K = C·KH·KW taps, P = OH·OW pixels)
 //   dcol   [K, P]   = Wᵀ · dy[n], scattered back into dx[n] (col2im)
 //   dW     [O, K]   = Σₙ dy[n] · colᵀ
 // Forward work items are (image, pixel block); backward items are images, each writing
-// its own dx and its own part of dW and db, summed in image order afterwards.
+// its own dx and its own part of dW and db, summed in image order afterwards. im2col and
+// the other packings write straight into the GEMM's operand buffers; the weight panels,
+// packed once, are copied there per item.
 
 /** Pixels per block: the block's columns stay in L2 while every GEMM panel passes over them. */
 const BLOCK = 128;
@@ -19,7 +22,7 @@ const BLOCK = 128;
 const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 const taps = (g: Conv2dGeometry) => g.c * g.kh * g.kw;
 
-interface FwdArgs { x: Float32Array; wPanels: Float64Array; b: Float32Array; y: Float32Array; g: Conv2dGeometry }
+interface FwdArgs { x: Float32Array; wPanels: Float32Array; b: Float32Array; y: Float32Array; g: Conv2dGeometry }
 
 export const conv2dFwdTask: Task<FwdArgs> = {
   name: 'conv2d.fwd',
@@ -30,24 +33,25 @@ export const conv2dFwdTask: Task<FwdArgs> = {
     const n = Math.floor(item / blocks);
     const p0 = (item % blocks) * BLOCK;
     const count = Math.min(BLOCK, P - p0);
-    const col = scratch64('conv2d.col', panelSize(count, K));
-    im2colBlock(x, n * g.c * g.h * g.w, g, p0, count, col, false);
+    const ops = gemm.operands(g.o, count, K);
+    ops.a.set(wPanels);
+    im2colBlock(x, n * g.c * g.h * g.w, g, p0, count, ops.b, false);
     const yn = n * g.o * P + p0;
     for (let o = 0; o < g.o; o++) y.fill(b[o], yn + o * P, yn + o * P + count);
-    gemmPanels(wPanels, col, g.o, count, K, y, yn, P);
+    gemm.run(g.o, count, K, y, yn, P);
   },
 };
 
 export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float32Array {
   const K = taps(g);
   const P = g.oh * g.ow;
-  const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedF64(panelSize(g.o, K)));
+  const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedF32(panelSize(g.o, K)));
   const args = { x: toShared(x), wPanels, b: toShared(b), y: sharedF32(g.n * g.o * P), g };
   parallelFor(conv2dFwdTask, args, g.n * Math.ceil(P / BLOCK));
   return args.y;
 }
 
-interface BwdArgs { x: Float32Array; dy: Float32Array; wtPanels: Float64Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: Conv2dGeometry }
+interface BwdArgs { x: Float32Array; dy: Float32Array; wtPanels: Float32Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: Conv2dGeometry }
 
 export const conv2dBwdTask: Task<BwdArgs> = {
   name: 'conv2d.bwd',
@@ -64,25 +68,29 @@ export const conv2dBwdTask: Task<BwdArgs> = {
     }
     for (let p0 = 0; p0 < P; p0 += BLOCK) {
       const count = Math.min(BLOCK, P - p0);
-      const dyByPixel = packPanels(dy, dyn + p0, count, O, 1, P, scratch64('conv2d.dyByPixel', panelSize(count, O)));
-      if (isPointwise(g)) gemmPanels(wtPanels, dyByPixel, K, count, O, dx, xn + p0, P);
+      // dcol = Wᵀ · dy: A = wᵀ panels, B = dy by pixel
+      let ops = gemm.operands(K, count, O);
+      ops.a.set(wtPanels);
+      packPanels(dy, dyn + p0, count, O, 1, P, ops.b);
+      if (isPointwise(g)) gemm.run(K, count, O, dx, xn + p0, P);
       else {
         const dcol = scratch32('conv2d.dcol', K * count);
         dcol.fill(0, 0, K * count);
-        gemmPanels(wtPanels, dyByPixel, K, count, O, dcol, 0, count);
+        gemm.run(K, count, O, dcol, 0, count);
         col2imBlock(dcol, dx, xn, g, p0, count);
       }
-      const dyByChannel = packPanels(dy, dyn + p0, O, count, P, 1, scratch64('conv2d.dyByChannel', panelSize(O, count)));
-      const colByTap = scratch64('conv2d.colByTap', panelSize(K, count));
-      im2colBlock(x, xn, g, p0, count, colByTap, true);
-      gemmPanels(dyByChannel, colByTap, O, K, count, dwParts, n * O * K, K);
+      // dW += dy · colᵀ: A = dy by channel, B = col by tap
+      ops = gemm.operands(O, K, count);
+      packPanels(dy, dyn + p0, O, count, P, 1, ops.a);
+      im2colBlock(x, xn, g, p0, count, ops.b, true);
+      gemm.run(O, K, count, dwParts, n * O * K, K);
     }
   },
 };
 
 export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
   const K = taps(g);
-  const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedF64(panelSize(K, g.o)));
+  const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedF32(panelSize(K, g.o)));
   const args = {
     x: toShared(x), dy: toShared(dy), wtPanels, g,
     dx: sharedF32(g.n * g.c * g.h * g.w), dwParts: sharedF32(g.n * g.o * K), dbParts: sharedF32(g.n * g.o),

@@ -1,7 +1,7 @@
 // A register-blocked GEMM on panel-packed operands, for the fast CPU paths.
 // A panel holds 4 rows of a matrix for every k, interleaved: P[panel][k][row & 3],
-// so the 4×4 kernel below reads both operands sequentially. Panels are float64:
-// V8 computes in doubles, and reading doubles saves a conversion per load.
+// so the 4×4 kernel below reads both operands sequentially. This JavaScript kernel
+// is the fallback of gemm-simd.ts (gemm.ts picks one); both take float32 panels.
 // Rows past the end of the matrix are zero in the packing and never stored.
 
 export const panelSize = (rows: number, cols: number): number => Math.ceil(rows / 4) * 4 * cols;
@@ -10,7 +10,7 @@ export const panelSize = (rows: number, cols: number): number => Math.ceil(rows 
  * Packs rows [0, rows) × columns [0, cols) of a strided matrix, element (r, k)
  * at src[offset + r·rowStride + k·colStride], into ⌈rows/4⌉ panels in `out`.
  */
-export function packPanels(src: Float32Array, offset: number, rows: number, cols: number, rowStride: number, colStride: number, out: Float64Array = new Float64Array(panelSize(rows, cols))): Float64Array {
+export function packPanels(src: Float32Array, offset: number, rows: number, cols: number, rowStride: number, colStride: number, out: Float32Array = new Float32Array(panelSize(rows, cols))): Float32Array {
   for (let r = 0; r < rows; r++) {
     const base = (r >> 2) * cols * 4 + (r & 3);
     let s = offset + r * rowStride;
@@ -27,7 +27,7 @@ export function packPanels(src: Float32Array, offset: number, rows: number, cols
  * out[offset + i·ldc + j] += Σ_k A[i, k]·B[j, k] for i < M, j < N, with A and B
  * packed by packPanels (A: M rows, B: N rows, both K columns).
  */
-export function gemmPanels(a: Float64Array, b: Float64Array, M: number, N: number, K: number, out: Float32Array, offset: number, ldc: number): void {
+export function gemmPanels(a: Float32Array, b: Float32Array, M: number, N: number, K: number, out: Float32Array, offset: number, ldc: number): void {
   const mPanels = Math.ceil(M / 4);
   const nPanels = Math.ceil(N / 4);
   const stride = 4 * K;

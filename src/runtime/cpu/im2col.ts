@@ -6,7 +6,7 @@ import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 //   byTap   rows are taps:   element (k, q) at (k >> 2)·4·count + 4q + (k & 3)
 //   byPixel rows are pixels: element (k, q) at (q >> 2)·4·K + 4k + (q & 3)
 
-export function im2colBlock(x: Float32Array, xn: number, g: Conv2dGeometry, p0: number, count: number, out: Float64Array, byTap: boolean): void {
+export function im2colBlock(x: Float32Array, xn: number, g: Conv2dGeometry, p0: number, count: number, out: Float32Array, byTap: boolean): void {
   const { c: C, h: H, w: W, kh: KH, kw: KW, sh, sw, ph, pw, ow: OW } = g;
   const K = C * KH * KW;
   const qs = byTap ? 16 : 4 * K;

@@ -33,10 +33,6 @@ export function sharedF32(n: number): Float32Array {
   return threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
 }
 
-export function sharedF64(n: number): Float64Array {
-  return threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
-}
-
 /** `a` as a Float32Array that helpers can read: itself when it already is one. */
 export function toShared(a: Arr): Float32Array {
   const shared = typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
