@@ -8,6 +8,8 @@ export interface BenchCase extends OpCase {
 const conv2d = (label: string, x: number[], w: number[], attrs: object): BenchCase =>
   ({ label, op: 'conv2d', inputs: [x, w, [w[0]]], attrs });
 
+const pool = (label: string, x: number[]): BenchCase => ({ label, op: 'maxpool', inputs: [x], attrs: { kernel: 3, stride: 2, ceilMode: true } });
+
 // The fire modules of spec/light-cnn.md: [name, input channels, squeeze s, expand e, spatial size].
 const FIRES: [string, number, number, number, number][] = [
   ['fire2', 64, 16, 64, 56], ['fire3', 128, 16, 64, 56],
@@ -27,9 +29,13 @@ const fire = (n: number, [name, cin, s, e, hw]: (typeof FIRES)[number]): BenchCa
 /** Every layer of the light CNN worth timing, at batch n. Adding a kernel to the bench is one line here. */
 export function benchCases(n: number): BenchCase[] {
   return [
-    conv2d('conv1', [n, 1, 224, 224], [64, 1, 3, 3], { stride: 2, pad: 1 }),
+    // conv1, the upsample and the weighted sum with the ELU the net fuses into them
+    conv2d('conv1', [n, 1, 224, 224], [64, 1, 3, 3], { stride: 2, pad: 1, activation: 'elu' }),
+    pool('pool1', [n, 64, 112, 112]),
     ...FIRES.flatMap((f) => fire(n, f)),
-    { label: 'head.upsample', op: 'conv_transpose2d', inputs: [[n, 512, 14, 14], [512, 64, 4, 4], [64]], attrs: { stride: 4 } },
-    conv2d('head.weighted-sum', [n, 192, 56, 56], [128, 192, 1, 1], {}),
+    pool('pool3', [n, 128, 56, 56]),
+    pool('pool5', [n, 256, 28, 28]),
+    { label: 'head.upsample', op: 'conv_transpose2d', inputs: [[n, 512, 14, 14], [512, 64, 4, 4], [64]], attrs: { stride: 4, activation: 'elu' } },
+    conv2d('head.weighted-sum', [n, 192, 56, 56], [128, 192, 1, 1], { activation: 'elu' }),
   ];
 }
