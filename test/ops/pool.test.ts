@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/runtime/backend.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { host } from '../../src/runtime/host-tensor.ts';
 import { maxpool, type MaxPoolAttrs } from '../../src/runtime/ops/maxpool.ts';
 import { Random } from '../../src/runtime/random.ts';
@@ -101,3 +102,30 @@ describe('maxpool on webgpu agrees with the twin on ties and NaN', () => {
     for (let i = 0; i < want.dx.length; i++) expect(got.dx[i], `dx[${i}]`).toBeCloseTo(want.dx[i], 5);
   });
 });
+
+describe('maxpool on the cpu backend (fast path) equals the twin on ties, NaN and -Infinity', () => {
+  const cpu = new CpuBackend();
+  it('all-equal windows: the gradient goes to the first element', async () => {
+    const got = await onGpu(cpu, [1, 1, 2, 3], new Float32Array(6).fill(7), Float32Array.of(2, 3), { kernel: 2, stride: 1, ceilMode: false });
+    expect(got).toEqual({ y: [7, 7], dx: [2, 3, 0, 0, 0, 0] });
+  });
+  const cases: [Shape, MaxPoolAttrs][] = [
+    [[2, 3, 7, 9], { kernel: 3, stride: 2, ceilMode: true }],
+    [[2, 2, 13, 10], { kernel: 3, stride: 2, pad: 1, ceilMode: true }],
+    [[1, 2, 6, 5], { kernel: 3, stride: 1, pad: 1, ceilMode: false }],
+    [[2, 2, 9, 11], { kernel: 2, stride: 3, ceilMode: true }],
+  ];
+  it.each(cases)('x=%j %j', async (shape, attrs) => {
+    const rng = new Random(7);
+    const x = Float32Array.from(rng.normals(sizeOfShape(shape)), (v) => Math.round(v));
+    for (let k = 0; k < 6; k++) x[rng.int(x.length)] = NaN;
+    for (let k = 0; k < 3; k++) x[rng.int(x.length)] = -Infinity;
+    const [, , oh, ow] = maxpool.inferShapes([shape], attrs)[0];
+    const dy = rng.normals(shape[0] * shape[1] * oh * ow);
+    // Math.max(-0, 0) is 0 where the twin keeps the first of the tied zeros: equal as numbers.
+    const zeroSigns = (r: { y: number[]; dx: number[] }) => ({ y: r.y.map((v) => v + 0), dx: r.dx });
+    expect(zeroSigns(await onGpu(cpu, shape, x, dy, attrs))).toEqual(zeroSigns(twin(shape, x, dy, attrs)));
+  });
+});
+
+const sizeOfShape = (s: Shape) => s.reduce((a, b) => a * b, 1);

@@ -2,6 +2,9 @@ import source from '../../../shaders/batchnorm.wgsl?raw';
 import {
   batchStats, bnAffineGrads, bnInputGradInference, bnInputGradTraining, bnNormalize, runningInvStd, updateRunning, type BnDims,
 } from '../cpu/batchnorm.ts';
+import {
+  batchStatsFast, bnAffineGradsFast, bnInputGradInferenceFast, bnInputGradTrainingFast, bnNormalizeFast,
+} from '../cpu/batchnorm-fast.ts';
 import { host, type HostTensor } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, fmt, type Shape } from '../shape.ts';
@@ -50,7 +53,17 @@ function gpuDims(x: Shape, { eps = 1e-5, momentum = 0.1 }: BatchnormAttrs) {
   return { total: batch * channels * plane, channels, plane, splits, parts: batch * splits, count: batch * plane, eps, momentum };
 }
 
-function cpuFwd([x, gamma, beta, runningMean, runningVar]: HostTensor[], attrs: BatchnormAttrs): HostTensor[] {
+/** The per-element loops: the twin's (any float array) or the fast float32 ones. */
+const twinLoops = { batchStats, bnNormalize, bnAffineGrads, bnInputGradTraining, bnInputGradInference };
+type Loops = typeof twinLoops;
+// The fast loops take Float32Array where the twins take any float array: the cpu backend's tensors are float32 when cpuFast runs.
+const fastLoops = {
+  batchStats: batchStatsFast, bnNormalize: bnNormalizeFast, bnAffineGrads: bnAffineGradsFast,
+  bnInputGradTraining: bnInputGradTrainingFast, bnInputGradInference: bnInputGradInferenceFast,
+} as unknown as Loops;
+
+const cpuFwd = (k: Loops) => ([x, gamma, beta, runningMean, runningVar]: HostTensor[], attrs: BatchnormAttrs): HostTensor[] => {
+  const { batchStats, bnNormalize } = k;
   const { training, eps = 1e-5, momentum = 0.1 } = attrs;
   const d = dimsOf(x.shape);
   if (!training) {
@@ -62,9 +75,10 @@ function cpuFwd([x, gamma, beta, runningMean, runningVar]: HostTensor[], attrs: 
   updateRunning(runningVar.data, stats.unbiasedVar, momentum);
   const y = bnNormalize(x.data, d, stats.mean, stats.invStd, gamma.data, beta.data);
   return [host(x.shape, y), host([d.channels], stats.mean), host([d.channels], stats.invStd)];
-}
+};
 
-function cpuBwd([x, gamma, , runningMean, runningVar]: HostTensor[], outputs: HostTensor[], dy: HostTensor, attrs: BatchnormAttrs): (HostTensor | null)[] {
+const cpuBwd = (k: Loops) => ([x, gamma, , runningMean, runningVar]: HostTensor[], outputs: HostTensor[], dy: HostTensor, attrs: BatchnormAttrs): (HostTensor | null)[] => {
+  const { bnAffineGrads, bnInputGradTraining, bnInputGradInference } = k;
   const d = dimsOf(x.shape);
   const c = [d.channels];
   const mean = attrs.training ? outputs[1].data : runningMean.data;
@@ -74,7 +88,7 @@ function cpuBwd([x, gamma, , runningMean, runningVar]: HostTensor[], outputs: Ho
     ? bnInputGradTraining(x.data, dy.data, d, mean, invStd, gamma.data, dgamma, dbeta)
     : bnInputGradInference(dy.data, d, invStd, gamma.data);
   return [host(x.shape, dx), host(c, dgamma), host(c, dbeta), null, null];
-}
+};
 
 export const batchnorm = defineOp<BatchnormAttrs>({
   name: OP,
@@ -82,7 +96,8 @@ export const batchnorm = defineOp<BatchnormAttrs>({
   inputs: ['x', 'gamma', 'beta', 'runningMean', 'runningVar'],
   grads: [true, true, true, false, false],
   inferShapes: ([x, gamma, beta, runningMean, runningVar], attrs) => batchnormShape(x, gamma, beta, runningMean, runningVar, attrs),
-  cpu: { fwd: cpuFwd, bwd: cpuBwd },
+  cpu: { fwd: cpuFwd(twinLoops), bwd: cpuBwd(twinLoops) },
+  cpuFast: { fwd: cpuFwd(fastLoops), bwd: cpuBwd(fastLoops) },
   gpu: {
     modules: [{ source, fwdEntries: ['bn_stats_partial', 'bn_stats_finish', 'bn_running_inv_std', 'bn_apply'], bwdEntries: ['bn_running_inv_std', 'bn_grad_partial', 'bn_grad_finish', 'bn_dx_train', 'bn_dx_affine'] }],
     fwd: (g, [x, gamma, beta, runningMean, runningVar], [y, saveMean, saveInvStd], attrs) => {

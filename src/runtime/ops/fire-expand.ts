@@ -1,50 +1,15 @@
-import { conv2dBwdFast, conv2dFwdFast } from '../cpu/conv2d-fast.ts';
 import { fireExpandBwd, fireExpandFwd } from '../cpu/fire-expand.ts';
+import { fireExpandBwdFast, fireExpandFwdFast } from '../cpu/fire-expand-fast.ts';
 import { host, type HostTensor } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import type { GpuTensor } from '../gpu/context.ts';
 import { conv2dSources } from './conv2d-gpu.ts';
 import { fireExpandBackward, fireExpandForward, fireExpandSource } from './fire-expand-gpu.ts';
-import { fireExpandGeometry, fireExpandOutputShape, type FireExpandAttrs, type FireExpandGeometry } from './fire-expand-shapes.ts';
+import { fireExpandGeometry, fireExpandOutputShape, type FireExpandAttrs } from './fire-expand-shapes.ts';
 
 export type { FireExpandAttrs } from './fire-expand-shapes.ts';
 
 const geometry = (inputs: readonly HostTensor[], attrs: FireExpandAttrs) => fireExpandGeometry(inputs.map((t) => t.shape), attrs);
-
-/** The optimised CPU path: the two convolutions by conv2dFwdFast, written into their channel slices activated. */
-function fastFwd([s, w1, b1, w3, b3]: HostTensor[], geo: FireExpandGeometry): Float32Array {
-  const { one, three } = geo;
-  const hw = one.h * one.w;
-  const y = new Float32Array(one.n * (one.o + three.o) * hw);
-  const branches = [conv2dFwdFast(s.data, w1.data, b1.data, one), conv2dFwdFast(s.data, w3.data, b3.data, three)];
-  const elu = geo.activation === 'elu';
-  for (let n = 0; n < one.n; n++) {
-    let at = n * (one.o + three.o) * hw;
-    branches.forEach((z, k) => {
-      const size = (k === 0 ? one.o : three.o) * hw;
-      for (let i = n * size; i < (n + 1) * size; i++, at++) y[at] = z[i] > 0 ? z[i] : elu ? Math.exp(z[i]) - 1 : 0;
-    });
-  }
-  return y;
-}
-
-/** dz = dy · act′ from the output y, split into the branches' slices, then conv2dBwdFast per branch. */
-function fastBwd([s, w1, , w3]: HostTensor[], y: HostTensor, dy: HostTensor, geo: FireExpandGeometry): Float32Array[] {
-  const { one, three } = geo;
-  const hw = one.h * one.w;
-  const dz = [new Float32Array(one.n * one.o * hw), new Float32Array(one.n * three.o * hw)];
-  const elu = geo.activation === 'elu';
-  for (let n = 0, at = 0; n < one.n; n++) {
-    dz.forEach((d, k) => {
-      const size = (k === 0 ? one.o : three.o) * hw;
-      for (let i = n * size; i < (n + 1) * size; i++, at++) d[i] = y.data[at] > 0 ? dy.data[at] : elu ? dy.data[at] * (y.data[at] + 1) : 0;
-    });
-  }
-  const a = conv2dBwdFast(s.data, w1.data, dz[0], one);
-  const b = conv2dBwdFast(s.data, w3.data, dz[1], three);
-  for (let i = 0; i < a.dx.length; i++) a.dx[i] += b.dx[i];
-  return [a.dx, a.dw, a.db, b.dw, b.db];
-}
 
 /**
  * A fire module's expand layer in one op: inputs s [N,S,H,W], w1 [E1,S,1,1], b1 [E1],
@@ -70,9 +35,14 @@ export const fireExpand = defineOp<FireExpandAttrs>({
   cpuFast: {
     fwd: (inputs, attrs) => {
       const g = geometry(inputs, attrs);
-      return [host(fireExpandOutputShape(g), fastFwd(inputs, g))];
+      const [s, w1, b1, w3, b3] = inputs.map((t) => t.data as Float32Array);
+      return [host(fireExpandOutputShape(g), fireExpandFwdFast(s, w1, b1, w3, b3, g))];
     },
-    bwd: (inputs, [y], dy, attrs) => fastBwd(inputs, y, dy, geometry(inputs, attrs)).map((d, k) => host(inputs[k].shape, d)),
+    bwd: (inputs, [y], dy, attrs) => {
+      const [s, w1, , w3] = inputs.map((t) => t.data as Float32Array);
+      const grads = fireExpandBwdFast(s, w1, w3, y.data as Float32Array, dy.data as Float32Array, geometry(inputs, attrs));
+      return grads.map((d, k) => host(inputs[k].shape, d));
+    },
   },
   gpu: {
     modules: [

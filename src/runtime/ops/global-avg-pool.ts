@@ -1,5 +1,6 @@
 import source from '../../../shaders/pool.wgsl?raw';
 import { globalAvgPoolBwd, globalAvgPoolFwd } from '../cpu/global-avg-pool.ts';
+import { globalAvgPoolBwdFast, globalAvgPoolFwdFast } from '../cpu/global-avg-pool-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { checkDims, type Shape } from '../shape.ts';
@@ -27,6 +28,16 @@ export const globalAvgPool = defineOp<object>({
     bwd: ([x], _outputs, dy) => {
       const p = planes(x.shape);
       return [host(x.shape, globalAvgPoolBwd(dy.data, p.planes, p.hw))];
+    },
+  },
+  cpuFast: {
+    fwd: ([x]) => {
+      const p = planes(x.shape);
+      return [host([x.shape[0], x.shape[1]], globalAvgPoolFwdFast(x.data as Float32Array, p.planes, p.hw))];
+    },
+    bwd: ([x], _outputs, dy) => {
+      const p = planes(x.shape);
+      return [host(x.shape, globalAvgPoolBwdFast(dy.data as Float32Array, p.planes, p.hw))];
     },
   },
   gpu: {

@@ -65,7 +65,9 @@ export const maxpool = defineOp<MaxPoolAttrs>({
       const g = maxpoolGeometry(x.shape, attrs);
       return [host([g.n, g.c, g.oh, g.ow], maxpoolFwdFast(x.data as Float32Array, g))];
     },
-    bwd: ([x], _outputs, dy, attrs) => [host(x.shape, maxpoolBwdFast(x.data as Float32Array, dy.data as Float32Array, maxpoolGeometry(x.shape, attrs)))],
+    bwd: ([x], [y], dy, attrs) => [
+      host(x.shape, maxpoolBwdFast(x.data as Float32Array, y.data as Float32Array, dy.data as Float32Array, maxpoolGeometry(x.shape, attrs))),
+    ],
   },
   gpu: {
     modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd'] }],
