@@ -1,37 +1,11 @@
 import type { FireExpandGeometry } from '../ops/fire-expand-shapes.ts';
+import { activateRange, activationGradRange } from './activation-fast.ts';
 import { conv2dBwdFast, conv2dFwdFast } from './conv2d-fast.ts';
 
 // fire_expand for the cpu backend's float32 tensors: the two convolutions by conv2d-fast,
 // their outputs activated straight into their channel slices of y (one pass, one loop per
 // slice and activation), and backward's act′ read from y and written straight into the
 // branches' dz.
-
-/** to[t + i] = act(from[f + i]) for i < count (ELU α = 1 or ReLU). */
-function activate(from: Float32Array, f: number, to: Float32Array, t: number, count: number, elu: boolean): void {
-  if (elu) {
-    for (let i = 0; i < count; i++) {
-      const v = from[f + i];
-      to[t + i] = v > 0 ? v : Math.exp(v) - 1;
-    }
-  } else {
-    for (let i = 0; i < count; i++) {
-      const v = from[f + i];
-      to[t + i] = v > 0 ? v : 0;
-    }
-  }
-}
-
-/** to[t + i] = dy[f + i]·act′ read from y[f + i], for i < count. */
-function activationGrad(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, elu: boolean): void {
-  if (elu) {
-    for (let i = 0; i < count; i++) {
-      const v = y[f + i];
-      to[t + i] = v > 0 ? dy[f + i] : dy[f + i] * (v + 1);
-    }
-  } else {
-    for (let i = 0; i < count; i++) to[t + i] = y[f + i] > 0 ? dy[f + i] : 0;
-  }
-}
 
 export function fireExpandFwdFast(s: Float32Array, w1: Float32Array, b1: Float32Array, w3: Float32Array, b3: Float32Array, geo: FireExpandGeometry): Float32Array {
   const { one, three } = geo;
@@ -41,10 +15,9 @@ export function fireExpandFwdFast(s: Float32Array, w1: Float32Array, b1: Float32
   const y = new Float32Array(one.n * (size1 + size3));
   const z1 = conv2dFwdFast(s, w1, b1, one);
   const z3 = conv2dFwdFast(s, w3, b3, three);
-  const elu = geo.activation === 'elu';
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
-    activate(z1, n * size1, y, at, size1, elu);
-    activate(z3, n * size3, y, at + size1, size3, elu);
+    activateRange(z1, n * size1, y, at, size1, geo.activation);
+    activateRange(z3, n * size3, y, at + size1, size3, geo.activation);
   }
   return y;
 }
@@ -57,10 +30,9 @@ export function fireExpandBwdFast(s: Float32Array, w1: Float32Array, w3: Float32
   const size3 = three.o * hw;
   const dz1 = new Float32Array(one.n * size1);
   const dz3 = new Float32Array(one.n * size3);
-  const elu = geo.activation === 'elu';
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
-    activationGrad(y, dy, at, dz1, n * size1, size1, elu);
-    activationGrad(y, dy, at + size1, dz3, n * size3, size3, elu);
+    activationGradRange(y, dy, at, dz1, n * size1, size1, geo.activation);
+    activationGradRange(y, dy, at + size1, dz3, n * size3, size3, geo.activation);
   }
   const a = conv2dBwdFast(s, w1, dz1, one);
   const b = conv2dBwdFast(s, w3, dz3, three);

@@ -1,5 +1,6 @@
 import fireSource from '../../../shaders/fire-expand.wgsl?raw';
 import pointwiseSource from '../../../shaders/pointwise.wgsl?raw';
+import { activateRange, activationGradRange } from '../cpu/activation-fast.ts';
 import { eluBwd, eluFwd } from '../cpu/elu.ts';
 import { reluBwd, reluFwd } from '../cpu/relu.ts';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
@@ -39,8 +40,7 @@ export function activationGradTwin(z: Arr, dy: Arr, act: Activation | undefined)
 
 /** Fast float32 path: act(z) in place. */
 export function activateInPlace(z: Float32Array, act: Activation | undefined): Float32Array {
-  if (act === 'elu') for (let i = 0; i < z.length; i++) z[i] = z[i] > 0 ? z[i] : Math.exp(z[i]) - 1;
-  else if (act === 'relu') for (let i = 0; i < z.length; i++) z[i] = z[i] > 0 ? z[i] : 0;
+  if (act) activateRange(z, 0, z, 0, z.length, act);
   return z;
 }
 
@@ -48,8 +48,7 @@ export function activateInPlace(z: Float32Array, act: Activation | undefined): F
 export function activationGradFromOutput(y: Float32Array, dy: Float32Array, act: Activation | undefined): Float32Array {
   if (!act) return dy;
   const dz = new Float32Array(y.length);
-  const elu = act === 'elu';
-  for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : elu ? dy[i] * (y[i] + 1) : 0;
+  activationGradRange(y, dy, 0, dz, 0, y.length, act);
   return dz;
 }
 

@@ -1,13 +1,12 @@
 import { ShapeError, checkDims, fmt, type Shape } from '../shape.ts';
+import { activationOf, type Activation } from './activation.ts';
 import { conv2dGeometry, type Conv2dGeometry } from './conv2d-shapes.ts';
 
-export type FireActivation = 'elu' | 'relu';
-
 /** activation: what follows the concat; ELU has α = 1. */
-export interface FireExpandAttrs { activation: FireActivation }
+export interface FireExpandAttrs { activation: Activation }
 
 /** The two branches of a fire module's expand layer, over the same squeezed input. */
-export interface FireExpandGeometry { one: Conv2dGeometry; three: Conv2dGeometry; activation: FireActivation }
+export interface FireExpandGeometry { one: Conv2dGeometry; three: Conv2dGeometry; activation: Activation }
 
 /**
  * Shape inference and validation for fire_expand: s [N,S,H,W], w1 [E1,S,1,1], b1 [E1],
@@ -15,9 +14,8 @@ export interface FireExpandGeometry { one: Conv2dGeometry; three: Conv2dGeometry
  */
 export function fireExpandGeometry([s, w1, b1, w3, b3]: readonly Shape[], attrs: FireExpandAttrs): FireExpandGeometry {
   const op = 'fire_expand';
-  if (attrs.activation !== 'elu' && attrs.activation !== 'relu') {
-    throw new ShapeError(op, `activation must be 'elu' or 'relu', got ${JSON.stringify(attrs.activation)}`);
-  }
+  const activation = activationOf(op, attrs.activation);
+  if (!activation) throw new ShapeError(op, `activation is required: 'elu' or 'relu'`);
   checkDims(op, 's', s, 4);
   for (const [name, w, b, k] of [['1', w1, b1, 1], ['3', w3, b3, 3]] as const) {
     checkDims(op, `w${name}`, w, 4);
@@ -29,7 +27,7 @@ export function fireExpandGeometry([s, w1, b1, w3, b3]: readonly Shape[], attrs:
   }
   const one = conv2dGeometry(op, s, w1, b1, {});
   const three = conv2dGeometry(op, s, w3, b3, { pad: 1 });
-  return { one, three, activation: attrs.activation };
+  return { one, three, activation };
 }
 
 export const fireExpandOutputShape = ({ one, three }: FireExpandGeometry): Shape => [one.n, one.o + three.o, one.h, one.w];

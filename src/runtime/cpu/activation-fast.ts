@@ -1,0 +1,32 @@
+import type { Activation } from '../ops/activation.ts';
+
+// The activation a layer op applies to its output (ELU with α = 1, or ReLU), on float32
+// ranges, for the cpu fast paths: act(z), and dz = dy·act′ read from the output y
+// (ELU: y > 0 ⇔ z > 0, and eᶻ = y + 1).
+
+/** to[t + i] = act(from[f + i]) for i < count. */
+export function activateRange(from: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
+  if (act === 'elu') {
+    for (let i = 0; i < count; i++) {
+      const v = from[f + i];
+      to[t + i] = v > 0 ? v : Math.exp(v) - 1;
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const v = from[f + i];
+      to[t + i] = v > 0 ? v : 0;
+    }
+  }
+}
+
+/** to[t + i] = dy[f + i]·act′ read from y[f + i], for i < count. */
+export function activationGradRange(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
+  if (act === 'elu') {
+    for (let i = 0; i < count; i++) {
+      const v = y[f + i];
+      to[t + i] = v > 0 ? dy[f + i] : dy[f + i] * (v + 1);
+    }
+  } else {
+    for (let i = 0; i < count; i++) to[t + i] = y[f + i] > 0 ? dy[f + i] : 0;
+  }
+}
