@@ -16,7 +16,7 @@
  *   conv2d_*      anything else: implicit GEMM, 4×4 tile (shaders/conv2d.wgsl)
  * fire_expand runs the 1×1 and 3×3 kernels into channel slices of one output; conv_transpose2d
  * with kernel = stride runs the 1×1 GEMM and a scatter (its backward a gather and 1×1 GEMMs).
- * and on the cpu backend im2col + a 4×4 register-blocked GEMM (src/runtime/cpu/conv2d-fast.ts).
+ * On the cpu backend: im2col + a WebAssembly SIMD GEMM, 4×8 register tile (src/runtime/cpu/gemm-simd.ts).
  * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass is dx + dw.
  */
 import { renameSync, writeFileSync } from 'node:fs';
