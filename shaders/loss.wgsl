@@ -1,6 +1,7 @@
 // Softmax + weighted cross-entropy over logits [N,K], labels [N] (class indices
-// stored as f32) and class weights [K]:
-//   loss = Σ_n wt[label_n]·(−log softmax(logits_n)[label_n]) / Σ_n wt[label_n].
+// stored as f32) and class weights [K], with label smoothing ε:
+//   loss = Σ_n wt[label_n]·Σ_k −t_nk·log softmax(logits_n)[k] / Σ_n wt[label_n],
+//   t_nk = (1 − ε)·[k = label_n] + ε/K.
 // A shader cannot throw, so the host validates labels (checkLabels in
 // src/runtime/ops/softmax-cross-entropy.ts); here a row whose label is not a
 // class index gets weight 0: it adds nothing to the loss and gets a zero
@@ -11,7 +12,7 @@
 
 const WG: u32 = 64u;
 
-struct Dims { n: u32, k: u32 };
+struct Dims { n: u32, k: u32, smoothing: f32 };
 
 @group(0) @binding(0) var<uniform> dims: Dims;
 @group(0) @binding(1) var<storage, read> logits: array<f32>;
@@ -39,6 +40,10 @@ fn row_label(n: u32) -> u32 {
   return select(0u, u32(v), label_ok(v));
 }
 
+fn smoothed_target(n: u32, j: u32) -> f32 {
+  return select(0.0, 1.0 - dims.smoothing, j == row_label(n)) + dims.smoothing / f32(dims.k);
+}
+
 fn row_weight(n: u32) -> f32 {
   return select(0.0, class_weights[row_label(n)], label_ok(labels[n]));
 }
@@ -54,9 +59,14 @@ fn xent_rows(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroup
   var sum = 0.0;
   for (var j = 0u; j < dims.k; j++) { sum += exp(logits[row + j] - top); }
   for (var j = 0u; j < dims.k; j++) { probs[row + j] = exp(logits[row + j] - top) / sum; }
+  // −log softmax = log Σ exp(z − max) − (z − max), without the log of a tiny probability.
+  var nll = 0.0;
+  for (var j = 0u; j < dims.k; j++) {
+    let t = smoothed_target(n, j);
+    if (t != 0.0) { nll += t * (log(sum) - (logits[row + j] - top)); }
+  }
   let wt = row_weight(n);
-  // −log softmax = log Σ exp(z − max) − (z_label − max), without the log of a tiny probability.
-  rows[2u * n] = wt * (log(sum) - (logits[row + row_label(n)] - top));
+  rows[2u * n] = wt * nll;
   rows[2u * n + 1u] = wt;
 }
 
@@ -80,12 +90,11 @@ fn xent_weight_total(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_w
   total[0] = weights;
 }
 
-// dlogits[n,j] = dloss·wt[label_n]·(probs[n,j] − [j = label_n]) / Σ wt
+// dlogits[n,j] = dloss·wt[label_n]·(probs[n,j] − t_nj) / Σ wt
 @compute @workgroup_size(WG)
 fn xent_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
   if (i >= dims.n * dims.k) { return; }
   let n = i / dims.k;
-  let onehot = select(0.0, 1.0, i % dims.k == row_label(n));
-  dlogits[i] = dloss[0] * row_weight(n) / total[0] * (probs[i] - onehot);
+  dlogits[i] = dloss[0] * row_weight(n) / total[0] * (probs[i] - smoothed_target(n, i % dims.k));
 }

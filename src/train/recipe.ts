@@ -32,6 +32,8 @@ export interface Recipe {
   lrDecay: { factor: number; everyEpochs: number };
   epochs: number;
   batch: number;
+  /** ε of label smoothing: the loss's target is (1 − ε)·onehot + ε/classes. */
+  labelSmoothing: number;
 }
 
 /**
@@ -49,6 +51,7 @@ export const PAPER_RECIPE: Recipe = {
   lrDecay: { factor: 0.8, everyEpochs: 5 },
   epochs: 20,
   batch: 16,
+  labelSmoothing: 0,
 };
 
 /**
@@ -65,7 +68,15 @@ export const ROBUST_RECIPE: Recipe = {
 /** The robust recipe on slices cropped to the body (cropToBody): no frame, no panel letters in it. */
 export const ROBUST_CROP_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-crop', crop: 'body' };
 
-export const RECIPES: Readonly<Record<string, Recipe>> = { paper: PAPER_RECIPE, robust: ROBUST_RECIPE, 'robust-crop': ROBUST_CROP_RECIPE };
+/** The robust recipe with label smoothing 0.1: no slice's label is taken as certain. */
+export const ROBUST_SMOOTH_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-smooth', labelSmoothing: 0.1 };
+
+export const RECIPES: Readonly<Record<string, Recipe>> = {
+  paper: PAPER_RECIPE,
+  robust: ROBUST_RECIPE,
+  'robust-crop': ROBUST_CROP_RECIPE,
+  'robust-smooth': ROBUST_SMOOTH_RECIPE,
+};
 
 export function recipeByName(name: string): Recipe {
   const recipe = RECIPES[name];

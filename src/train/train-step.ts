@@ -56,7 +56,8 @@ export interface StepResult {
 
 /**
  * One training step: forward in training mode, weighted softmax cross-entropy,
- * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices.
+ * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices;
+ * labelSmoothing ε trains towards (1 − ε)·onehot + ε/classes.
  */
 export async function trainStep(
   net: Net,
@@ -66,15 +67,17 @@ export async function trainStep(
   classWeights: Float32Array,
   settings: SgdSettings,
   seed: number,
+  labelSmoothing = 0,
 ): Promise<StepResult> {
   const backend = net.backend;
   const pass = net.forward(x, 'train', { seed });
   checkLabels(labels, pass.logits.shape[1]);
   const labelT = backend.tensor([labels.length], labels);
   const weightT = backend.tensor([classWeights.length], classWeights);
-  const [lossT, probsT] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT]);
+  const lossAttrs = { smoothing: labelSmoothing };
+  const [lossT, probsT] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT], lossAttrs);
   const one = backend.tensor([1], Float32Array.of(1));
-  const [dLogits] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, probsT], one);
+  const [dLogits] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, probsT], one, lossAttrs);
   const grads = net.backward(pass, dLogits!);
   sgd.step(grads, settings);
   const [loss] = await lossT.read();

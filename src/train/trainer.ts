@@ -89,7 +89,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     picked.forEach((image, i) => x.set(augment(train.x.subarray(image * values, (image + 1) * values), channels, size, run.recipe.augment, rng), i * values));
     const labels = Float32Array.from(picked, (image) => train.labels[image]);
     const xT = net.backend.tensor([picked.length, channels, size, size], x);
-    const { loss, probs } = await trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step));
+    const { loss, probs } = await trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step), run.recipe.labelSmoothing);
     xT.dispose();
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * picked.length;
