@@ -34,7 +34,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                robust: the paper's plus quarter turns, mirroring, zoom 1.0–1.4, shifts of up to
                8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
                to the body (the model records the crop; predict, eval and the viewer apply it);
-               robust-smooth: robust with label smoothing 0.1
+               robust-smooth: robust with label smoothing 0.1; robust-mixup: robust with
+               mixup (α 0.2)
   --size       input size (a multiple of 16), recorded in the model
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have

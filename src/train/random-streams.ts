@@ -1,7 +1,7 @@
 import { Random } from '../runtime/random.ts';
 
 /** What a derived stream is for: each purpose draws its own numbers for the same epoch and step. */
-const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5 } as const;
+const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5, mixup: 6 } as const;
 
 /**
  * Every random number of a training run comes from a stream whose seed is a pure function of
@@ -35,6 +35,9 @@ export function epochOrder(seed: number, epoch: number, n: number): number[] {
 
 /** The generator the augmentation of one step's batch draws from. */
 export const augmentRandom = (seed: number, epoch: number, step: number): Random => new Random(deriveSeed(seed, PURPOSE.augment, epoch, step));
+
+/** The generator of one step's mixup weight and pairing. */
+export const mixupRandom = (seed: number, epoch: number, step: number): Random => new Random(deriveSeed(seed, PURPOSE.mixup, epoch, step));
 
 /** The seed that picks one step's dropout masks. */
 export const dropoutSeed = (seed: number, epoch: number, step: number): number => deriveSeed(seed, PURPOSE.dropout, epoch, step);

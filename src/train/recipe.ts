@@ -34,6 +34,8 @@ export interface Recipe {
   batch: number;
   /** ε of label smoothing: the loss's target is (1 − ε)·onehot + ε/classes. */
   labelSmoothing: number;
+  /** α of mixup: each batch's images and labels are blended with weight λ ~ Beta(α, α); 0 is off. */
+  mixup: number;
 }
 
 /**
@@ -52,6 +54,7 @@ export const PAPER_RECIPE: Recipe = {
   epochs: 20,
   batch: 16,
   labelSmoothing: 0,
+  mixup: 0,
 };
 
 /**
@@ -71,11 +74,15 @@ export const ROBUST_CROP_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-crop
 /** The robust recipe with label smoothing 0.1: no slice's label is taken as certain. */
 export const ROBUST_SMOOTH_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-smooth', labelSmoothing: 0.1 };
 
+/** The robust recipe with mixup, α 0.2 (the value Zhang et al. used for ImageNet). */
+export const ROBUST_MIXUP_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-mixup', mixup: 0.2 };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
   'robust-crop': ROBUST_CROP_RECIPE,
   'robust-smooth': ROBUST_SMOOTH_RECIPE,
+  'robust-mixup': ROBUST_MIXUP_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

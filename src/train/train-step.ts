@@ -54,10 +54,18 @@ export interface StepResult {
   probs: Float32Array;
 }
 
+/** How the loss is formed from the labels. */
+export interface LossOptions {
+  /** ε: the target is (1 − ε)·onehot + ε/classes. */
+  labelSmoothing?: number;
+  /** Mixup: the batch's images were blended, λ of their own with 1 − λ of these partners' labels. */
+  mix?: { lambda: number; partnerLabels: Float32Array };
+}
+
 /**
  * One training step: forward in training mode, weighted softmax cross-entropy,
- * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices;
- * labelSmoothing ε trains towards (1 − ε)·onehot + ε/classes.
+ * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices.
+ * With mixup the loss is λ·CE(labels) + (1 − λ)·CE(partner labels).
  */
 export async function trainStep(
   net: Net,
@@ -67,22 +75,40 @@ export async function trainStep(
   classWeights: Float32Array,
   settings: SgdSettings,
   seed: number,
-  labelSmoothing = 0,
+  loss: LossOptions = {},
 ): Promise<StepResult> {
   const backend = net.backend;
   const pass = net.forward(x, 'train', { seed });
-  checkLabels(labels, pass.logits.shape[1]);
-  const labelT = backend.tensor([labels.length], labels);
+  const classes = pass.logits.shape[1];
   const weightT = backend.tensor([classWeights.length], classWeights);
-  const lossAttrs = { smoothing: labelSmoothing };
-  const [lossT, probsT] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT], lossAttrs);
-  const one = backend.tensor([1], Float32Array.of(1));
-  const [dLogits] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, probsT], one, lossAttrs);
+  const attrs = { smoothing: loss.labelSmoothing ?? 0 };
+  const terms = loss.mix ? [{ labels, weight: loss.mix.lambda }, { labels: loss.mix.partnerLabels, weight: 1 - loss.mix.lambda }] : [{ labels, weight: 1 }];
+  const kept: Tensor[] = [weightT];
+  const losses: Tensor[] = [];
+  let probsT: Tensor | null = null;
+  let dLogits: Tensor | null = null;
+  for (const term of terms) {
+    checkLabels(term.labels, classes);
+    const labelT = backend.tensor([term.labels.length], term.labels);
+    const scale = backend.tensor([1], Float32Array.of(term.weight));
+    const [lossT, termProbs] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT], attrs);
+    const [d] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, termProbs], scale, attrs);
+    if (dLogits) {
+      const [sum] = backend.forward('add', [dLogits, d!]);
+      kept.push(dLogits, d!);
+      dLogits = sum;
+    } else dLogits = d;
+    losses.push(lossT);
+    probsT = termProbs;
+    kept.push(labelT, scale, lossT, termProbs);
+  }
   const grads = net.backward(pass, dLogits!);
   sgd.step(grads, settings);
-  const [loss] = await lossT.read();
-  const probs = await probsT.read();
-  for (const t of [labelT, weightT, lossT, probsT, one, dLogits!, ...grads.values()]) t.dispose();
+  // read back only now, so a GPU step is encoded whole before the host waits on it
+  let total = 0;
+  for (const [i, lossT] of losses.entries()) total += terms[i].weight * (await lossT.read())[0];
+  const probs = await probsT!.read();
+  for (const t of [...kept, dLogits!, ...grads.values()]) t.dispose();
   net.release(pass);
-  return { loss, probs };
+  return { loss: total, probs };
 }

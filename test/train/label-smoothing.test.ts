@@ -12,7 +12,7 @@ async function firstStep(smoothing: number) {
   const net = createNet(buildNet('light-cnn', { size: 32 }), backend, 5);
   const sgd = new Sgd(net);
   const x = backend.tensor([3, 1, 32, 32], new Random(2).normals(3 * 32 * 32));
-  const step = await trainStep(net, sgd, x, Float32Array.of(0, 1, 1), Float32Array.of(1, 1), { lr: 0.01, momentum: 0.9, weightDecay: 0 }, 0, smoothing);
+  const step = await trainStep(net, sgd, x, Float32Array.of(0, 1, 1), Float32Array.of(1, 1), { lr: 0.01, momentum: 0.9, weightDecay: 0 }, 0, { labelSmoothing: smoothing });
   backend.dispose();
   return step;
 }
