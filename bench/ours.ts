@@ -1,4 +1,5 @@
 import { softmaxRows } from '../src/cli/softmax.ts';
+import { inferenceNet } from '../src/nets/fold-batchnorm.ts';
 import type { GraphSpec } from '../src/nets/graph.ts';
 import { netFromWeights } from '../src/nets/init.ts';
 import type { Backend } from '../src/runtime/backend.ts';
@@ -13,9 +14,9 @@ function peakOf(backend: Backend): Pick<CaseRunner, 'resetPeak' | 'peakGpuBytes'
   return { resetPeak: () => backend.pool.resetPeak(), peakGpuBytes: () => backend.memory().peakBytesInUse };
 }
 
-/** Inference on our backend: upload the batch, forward, read the logits back, softmax on the host. */
+/** Inference on our backend (BN folded into the convolutions): upload the batch, forward, read the logits back, softmax on the host. */
 export function oursInferRunner(backend: Backend, spec: GraphSpec, weights: ReadonlyMap<string, Float32Array>, batch: number): CaseRunner {
-  const net = netFromWeights(spec, backend, weights);
+  const net = inferenceNet(spec, backend, weights);
   const input = benchInput(spec, batch);
   const shape = [batch, ...spec.inputShape];
   return {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { netFromWeights } from '../nets/init.ts';
+import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { loadModelFile } from '../nets/model-file.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
@@ -68,7 +68,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const views = values.robustness ? ROBUSTNESS_VIEWS : ROBUSTNESS_VIEWS.slice(0, 1);
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
-    const net = netFromWeights(model.spec, b, model.weights);
+    const net = inferenceNet(model.spec, b, model.weights);
     const scores = [];
     for (const view of views) scores.push(await scoreView(set, view, (s) => predictViews(net, s, batch, tta)));
     net.dispose();

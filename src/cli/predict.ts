@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { classActivationMaps } from '../nets/cam.ts';
-import { netFromWeights } from '../nets/init.ts';
+import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { loadModelFile } from '../nets/model-file.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
@@ -30,7 +30,7 @@ export interface Prediction {
 type Model = Awaited<ReturnType<typeof loadModelFile>>;
 
 async function run(backend: Backend, model: Model, inputs: PreparedInput[], camDir?: string): Promise<Prediction[]> {
-  const net = netFromWeights(model.spec, backend, model.weights);
+  const net = inferenceNet(model.spec, backend, model.weights);
   const [c, h, w] = model.spec.inputShape;
   const covid = model.meta.classNames.indexOf('COVID');
   const forward = async (input: Float32Array) => {

@@ -1,7 +1,7 @@
 // The model runs here, off the page's thread: decoding, preprocessing, the forward passes,
 // the class activation map and the per-layer timings. One request at a time, in order.
 import { classActivationMaps } from '../nets/cam.ts';
-import { netFromWeights } from '../nets/init.ts';
+import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { decodeModel } from '../nets/model-format.ts';
 import type { Net } from '../nets/net.ts';
 import { profileForward, releaseProfiled } from '../nets/profile.ts';
@@ -74,7 +74,7 @@ async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
   const started = performance.now();
   if (!backends.has(current)) await select(current);
   const backend = backends.get(current)!;
-  const net = netFromWeights(model.spec, backend, model.weights);
+  const net = inferenceNet(model.spec, backend, model.weights);
   const x = backend.tensor([1, ...model.spec.inputShape]);
   const pass = net.forward(x, 'infer');
   await pass.logits.read();
