@@ -1,6 +1,9 @@
 import type { OpCase } from '../harness/op-case.ts';
 
-/** Channel concat: one, two and three inputs, odd sizes, batch > 1, the net's shapes. */
+/**
+ * Channel concat: one, two and three inputs, odd sizes, batch > 1, the net's shapes. Up to 16 image slices
+ * (N·inputs) the GPU copies buffers; the [9,…] case has more and runs the shaders.
+ */
 export const concatCases: OpCase[] = [
   { op: 'concat', inputs: [[3, 1, 5, 7], [3, 3, 5, 7], [3, 2, 5, 7]] },
   { op: 'concat', inputs: [[2, 3, 4, 5]] },
@@ -11,6 +14,7 @@ export const concatCases: OpCase[] = [
   // light-cnn X = S ‖ T and F = X ‖ W.
   { op: 'concat', inputs: [[1, 128, 56, 56], [1, 64, 56, 56]] },
   { op: 'concat', inputs: [[2, 192, 56, 56], [2, 128, 56, 56]] },
+  { op: 'concat', inputs: [[9, 3, 5, 7], [9, 1, 5, 7]] },
 ];
 
 export const concatGradCases: OpCase[] = [

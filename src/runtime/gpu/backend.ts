@@ -162,6 +162,12 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.commandEncoder().clearBuffer(t.buffer, 0, Math.ceil((sizeOf(t.shape) * 4) / 4) * 4);
   }
 
+  copy(src: GpuTensor, srcAt: number, dst: GpuTensor, dstAt: number, count: number): void {
+    if (count === 0) return;
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(src.buffer, srcAt * 4, dst.buffer, dstAt * 4, count * 4);
+  }
+
   scratch(shape: Shape): GpuTensor {
     const buffer = this.pool.acquire(sizeOf(shape) * 4, STORAGE, false);
     this.opScratch.push(buffer);

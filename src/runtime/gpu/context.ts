@@ -6,10 +6,12 @@ export interface GpuTensor {
   readonly buffer: GPUBuffer;
 }
 
-/** What an op's GPU code may do: dispatch an entry point, or zero a tensor. */
+/** What an op's GPU code may do: dispatch an entry point, copy between tensors, or zero a tensor. */
 export interface GpuContext {
   run(source: string, entry: string, bindings: Record<string, GpuTensor>, uniforms: Record<string, number>, grid: Grid): void;
   zero(t: GpuTensor): void;
+  /** Copies `count` values from src (from value srcAt on) to dst (from dstAt on); src and dst are different tensors. */
+  copy(src: GpuTensor, srcAt: number, dst: GpuTensor, dstAt: number, count: number): void;
   /** A scratch buffer for this op alone; released once the op is encoded. */
   scratch(shape: Shape): GpuTensor;
 }

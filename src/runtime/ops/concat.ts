@@ -60,17 +60,29 @@ export const concat = defineOp<object>({
     modules: [{ source, fwdEntries: ['concat_fwd'], bwdEntries: ['concat_bwd'] }],
     fwd: (gpu, xs, [y]) => {
       const g = concatGeometry(xs.map((x) => x.shape));
-      forEachSlice(g, (k, slice) => gpu.run(source, 'concat_fwd', { x: xs[k], y }, slice, { threads: slice.total }));
+      const copies = copiesFit(g);
+      forEachSlice(g, (k, s) => {
+        if (!copies) return gpu.run(source, 'concat_fwd', { x: xs[k], y }, s, { threads: s.total });
+        for (let n = 0; n < g.n; n++) gpu.copy(xs[k], n * s.inner, y, n * s.outer + s.offset, s.inner);
+      });
     },
     bwd: (gpu, xs, _outputs, dy, dxs) => {
       const g = concatGeometry(xs.map((x) => x.shape));
-      forEachSlice(g, (k, slice) => {
+      const copies = copiesFit(g);
+      forEachSlice(g, (k, s) => {
         const dx = dxs[k];
-        if (dx) gpu.run(source, 'concat_bwd', { dy, dx }, slice, { threads: slice.total });
+        if (!dx) return;
+        if (!copies) return gpu.run(source, 'concat_bwd', { dy, dx }, s, { threads: s.total });
+        for (let n = 0; n < g.n; n++) gpu.copy(dy, n * s.outer + s.offset, dx, n * s.inner, s.inner);
       });
     },
   },
 });
+
+// An input's slice of one output image is contiguous (NCHW), so a concat is N·inputs buffer copies:
+// far cheaper than a shader on SwiftShader, where a copy is a memcpy. Past this many, one dispatch per input.
+const MAX_COPIES = 16;
+const copiesFit = (g: ConcatGeometry) => g.n * g.channels.length <= MAX_COPIES;
 
 type Slice = { total: number; inner: number; outer: number; offset: number };
 
