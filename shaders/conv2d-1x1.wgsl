@@ -22,6 +22,9 @@ struct Gemm {
   // src holds channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc (fire_expand's slices); stored
   // values pass through act: 0 none, 1 ReLU, 2 ELU (α = 1), 3 added to what dst holds
   sc: i32, s0: i32, dc: i32, d0: i32, act: i32,
+  // Row r = (c, ky, kx) and pixel p = (iy, ix) (rows iw wide) go to channel c, pixel (iy·kh + ky, ix·kw + kx)
+  // of dst (conv_transpose2d with kernel = stride, its bias indexed by c); kh = kw = 1, iw = p store plainly.
+  kh: i32, kw: i32, iw: i32,
 };
 struct WeightGrad {
   o: i32, c: i32, p: i32,
@@ -100,6 +103,12 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
   return v;
 }
 
+fn out_index(n: i32, r: i32, p: i32) -> i32 {
+  let kk = mm.kh * mm.kw;
+  let oy = p / mm.iw * mm.kh + r % kk / mm.kw;
+  return ((n * mm.dc + mm.d0 + r / kk) * (mm.p / mm.iw) * mm.kh + oy) * mm.iw * mm.kw + p % mm.iw * mm.kw + r % mm.kw;
+}
+
 fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>) {
   for (var m = 0; m < 8; m++) {
     let rg = t.r0 + (m / 4) * 4;
@@ -107,7 +116,7 @@ fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>
     for (var j = 0; j < 4 && pg + j < mm.p; j++) {
       let v = activate(tile[m][j] + bias_of[m / 4]);
       for (var i = 0; i < 4 && rg + i < mm.r; i++) {
-        let k = (t.n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
+        let k = out_index(t.n, rg + i, pg + j);
         dst[k] = select(v[i], v[i] + dst[k], mm.act == 3);
       }
     }
@@ -115,7 +124,7 @@ fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>
 }
 
 fn bias4(r0: i32) -> vec4<f32> {
-  let r = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1));
+  let r = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1)) / (mm.kh * mm.kw);
   return vec4<f32>(bias[r.x], bias[r.y], bias[r.z], bias[r.w]);
 }
 

@@ -14,7 +14,6 @@ struct Geometry {
   batch: i32, cin: i32, ih: i32, iw: i32,
   cout: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
-  act: i32, // what conv_transpose2d_scatter stores: 0 the sum, 1 ReLU of it, 2 ELU (α = 1)
 };
 
 @group(0) @binding(0) var<uniform> p: Geometry;
@@ -26,7 +25,6 @@ struct Geometry {
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dw: array<f32>;
 @group(0) @binding(8) var<storage, read_write> db: array<f32>;
-@group(0) @binding(9) var<storage, read> gemm: array<f32>; // conv_transpose2d_scatter: wᵀ·x, [N, R, P]
 @group(0) @binding(10) var<storage, read_write> dy_rows: array<f32>; // conv_transpose2d_gather: dy as [N, R, P]
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 { return g.x + g.y * nwg.x * WG; }
@@ -76,23 +74,9 @@ fn conv_transpose2d_fwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(nu
   }
 }
 
-// Kernel == stride, pad 0: each output pixel meets one input pixel, so y is the GEMM g = wᵀ·x
-// (w as [Cin, R], R = Cout·KH·KW rows r = (co, ky, kx); one image of x as [Cin, P], P = H·W),
-// which the conv2d 1×1 input-gradient kernel computes, scattered (plus bias, activated): one invocation per output.
-@compute @workgroup_size(WG)
-fn conv_transpose2d_scatter(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear(g, nwg);
-  if (i >= p.total) { return; }
-  let ox = i32(i) % p.ow;
-  let oy = i32(i) / p.ow % p.oh;
-  let co = i32(i) / (p.ow * p.oh) % p.cout;
-  let n = i32(i) / (p.ow * p.oh * p.cout);
-  let r = (co * p.kh + oy % p.sh) * p.kw + ox % p.sw;
-  let v = gemm[((n * p.cout * p.kh * p.kw + r) * p.ih + oy / p.sh) * p.iw + ox / p.sw] + b[co];
-  y[i] = select(select(v, max(v, 0.0), p.act == 1), exp(v) - 1.0, p.act == 2 && v <= 0.0);
-}
-
-// The backward of that path: dy as [N, R, P], dy_rows[n, r, iy·W + ix] = dy[n, co, iy·sh + ky, ix·sw + kx].
+// Kernel == stride, pad 0 (conv-transpose2d.ts): the forward is a GEMM on the conv2d 1×1 kernel, which stores
+// each sum at its output pixel, and the backward reads dy through this gather as [N, R, P] (R = Cout·KH·KW rows).
+// dy_rows[n, r, iy·W + ix] = dy[n, co, iy·sh + ky, ix·sw + kx].
 @compute @workgroup_size(WG)
 fn conv_transpose2d_gather(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);

@@ -9,7 +9,7 @@ import {
   ACT_CODE, activateGpu, activateInPlace, activateTwin, activationGradFromOutput, activationGradGpu, activationGradTwin,
   activationModules, activationOf, type Activation,
 } from './activation.ts';
-import { conv2dSources, conv2dWeightGrad, gemm1x1 } from './conv2d-gpu.ts';
+import { conv2dSources, conv2dWeightGrad, convTransposeGemm, gemm1x1 } from './conv2d-gpu.ts';
 
 const OP = 'conv_transpose2d';
 
@@ -56,20 +56,12 @@ export function convTranspose2dGeometry(x: Shape, w: Shape, b: Shape, attrs: Con
  * Kernel equal to stride and no padding (the light-cnn's upsample): each output pixel meets
  * exactly one input pixel, so with w as [Cin, R] (R = Cout·KH·KW rows (co, ky, kx)) and an image
  * as [Cin, P] (P = H·W) every pass is a GEMM on the conv2d 1×1 kernels:
- *   forward  y  = scatter(wᵀ·x)       backward  dx = w·dyR,  dw = Σ_n x·dyRᵀ
- * where dyR = gather(dy) is dy as [R, P] per image.
+ *   forward  y  = wᵀ·x, each sum stored (with bias and activation) at its output pixel by the GEMM
+ *   backward dx = w·dyR,  dw = Σ_n x·dyRᵀ, where dyR = gather(dy) is dy as [R, P] per image.
  */
 export const usesGemm = (g: ConvTranspose2dGeometry): boolean => g.kh === g.sh && g.kw === g.sw && g.ph === 0 && g.pw === 0;
 
 const rowsOf = (geo: ConvTranspose2dGeometry) => geo.cout * geo.kh * geo.kw;
-
-function gemmForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: ConvTranspose2dGeometry,
-  activation: Activation | undefined): void {
-  const rows = rowsOf(geo);
-  const gemm = g.scratch([geo.batch, rows, geo.ih, geo.iw]);
-  gemm1x1(g, w, x, gemm, { n: geo.batch, q: geo.cin, r: rows, p: geo.ih * geo.iw, sr: 1, sq: rows });
-  launch(g, 'conv_transpose2d_scatter', { gemm, b, y }, geo, 0, geo.batch * geo.cout * geo.oh * geo.ow, activation ? ACT_CODE[activation] : 0);
-}
 
 function gemmBackward(g: GpuContext, x: GpuTensor, w: GpuTensor, dy: GpuTensor, dx: GpuTensor | null, dw: GpuTensor | null,
   geo: ConvTranspose2dGeometry): void {
@@ -85,10 +77,9 @@ const TILE = 4;
 const blocks = (n: number) => Math.ceil(n / TILE);
 
 /** Dispatches one entry; `tiles` is how many 4-wide tiles the entry's fastest axis has. */
-function launch(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, geo: ConvTranspose2dGeometry, tiles: number, total: number,
-  actCode = 0): void {
+function launch(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, geo: ConvTranspose2dGeometry, tiles: number, total: number): void {
   const { batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw } = geo;
-  const uniforms = { total, tiles, batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw, act: actCode };
+  const uniforms = { total, tiles, batch, cin, ih, iw, cout, oh, ow, kh, kw, sh, sw, ph, pw };
   g.run(source, entry, bindings, uniforms, { threads: total });
 }
 
@@ -128,14 +119,14 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
   },
   gpu: {
     modules: [
-      { source, fwdEntries: ['conv_transpose2d_fwd', 'conv_transpose2d_scatter'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
-      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_bwd_input_1x1'], bwdEntries: ['conv2d_bwd_weight_1x1'] },
+      { source, fwdEntries: ['conv_transpose2d_fwd'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
+      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
       ...activationModules,
     ],
     fwd: (g, [x, w, b], [y], attrs) => {
       const geo = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      if (usesGemm(geo)) gemmForward(g, x, w, b, y, geo, act(attrs));
+      if (usesGemm(geo)) convTransposeGemm(g, x, w, b, y, act(attrs) ? ACT_CODE[act(attrs)!] : 0);
       else {
         // 4 output channels × 4 same-phase output columns (ox, ox+sw, ...) of one row; the activation as a pass after
         const z = act(attrs) ? g.scratch(y.shape) : y;

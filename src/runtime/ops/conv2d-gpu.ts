@@ -25,6 +25,8 @@ const whole = (channels: number): Slice => ({ channels, first: 0, act: 0 });
 
 const quads = (n: number) => Math.ceil(n / 4);
 const octets = (n: number) => Math.ceil(n / 8);
+/** Invocations of the 1×1 kernel: one per 8 channels × 16 pixels of an image. */
+const pointwiseTiles = (n: number, r: number, p: number) => n * octets(r) * Math.ceil(p / 16);
 
 export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
 const is3x3Stride2 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 2 && g.sw === 2;
@@ -67,13 +69,15 @@ function splitWeightGrad(g: GpuContext, source: string, entry: string, bindings:
 
 /** The slice uniforms of the 1×1 and 3×3 kernels: src channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc. */
 const sliceUniforms = (src: Slice, dst: Slice) => ({ sc: src.channels, s0: src.first, dc: dst.channels, d0: dst.first, act: dst.act });
+/** The 1×1 kernel's uniforms that store its rows and pixels as they are (see Gemm in shaders/conv2d-1x1.wgsl). */
+const plainStore = (p: number) => ({ kh: 1, kw: 1, iw: p });
 
 export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: Conv2dGeometry,
   out: Slice = whole(geo.o)): void {
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = geo.n * octets(geo.o) * Math.ceil(p / 16);
-    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out) };
+    const tiles = pointwiseTiles(geo.n, geo.o, p);
+    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out), ...plainStore(p) };
     g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
@@ -106,9 +110,24 @@ export function conv2dForwardActivated(g: GpuContext, x: GpuTensor, w: GpuTensor
  */
 export function gemm1x1(g: GpuContext, a: GpuTensor, src: GpuTensor, out: GpuTensor,
   { n, q, r, p, sr, sq }: { n: number; q: number; r: number; p: number; sr: number; sq: number }): void {
-  const tiles = n * octets(r) * Math.ceil(p / 16);
-  const u = { n, q, r, p, sr, sq, tiles, ...sliceUniforms(whole(q), whole(r)) };
+  const tiles = pointwiseTiles(n, r, p);
+  const u = { n, q, r, p, sr, sq, tiles, ...sliceUniforms(whole(q), whole(r)), ...plainStore(p) };
   g.run(pointwise, 'conv2d_bwd_input_1x1', { src, wt: a, dst: out }, u, { threads: tiles });
+}
+
+/**
+ * conv_transpose2d with kernel = stride and no padding, x [N, Cin, H, W] → y [N, Cout, H·kh, W·kw]: the GEMM
+ * wᵀ·x on the 1×1 forward kernel (w [Cin, Cout·kh·kw] as [Q, R]), each row r = (co, ky, kx) stored with
+ * bias b[co] and `act` at its output pixels.
+ */
+export function convTransposeGemm(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, act: number): void {
+  const [n, cin, ih, iw] = x.shape;
+  const [, cout, kh, kw] = w.shape;
+  const r = cout * kh * kw;
+  const p = ih * iw;
+  const tiles = pointwiseTiles(n, r, p);
+  const u = { n, q: cin, r, p, sr: 1, sq: r, tiles, sc: cin, s0: 0, dc: cout, d0: 0, act, kh, kw, iw };
+  g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
 }
 
 export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
@@ -116,8 +135,8 @@ export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: 
   const slices = sliceUniforms(dySlice, { ...whole(geo.c), act: dxAct });
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = geo.n * octets(geo.c) * Math.ceil(p / 16);
-    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices };
+    const tiles = pointwiseTiles(geo.n, geo.c, p);
+    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices, ...plainStore(p) };
     g.run(pointwise, 'conv2d_bwd_input_1x1', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
   }
