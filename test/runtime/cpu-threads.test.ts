@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
-import { conv2dFwdFast, conv2dFwdTask } from '../../src/runtime/cpu/conv2d-fast.ts';
+import { conv2dFwdFast, conv2dFwdItems, conv2dFwdTask } from '../../src/runtime/cpu/conv2d-fast.ts';
 import { packPanels, panelSize } from '../../src/runtime/cpu/gemm-panels.ts';
 import type { Job } from '../../src/runtime/cpu/parallel.ts';
 import { helpers } from '../../src/runtime/cpu/worker-pool.ts';
@@ -38,7 +38,7 @@ async function helperConv(helper: { postMessage(m: unknown): void }): Promise<[F
   xs.set(x);
   const wPanels = packPanels(w, 0, 6, 36, 36, 1, shared(panelSize(6, 36)));
   const args = { x: xs, wPanels, b, y: shared(2 * 6 * 400), g };
-  const job: Job = { task: conv2dFwdTask.name, args, count: 8, sync: new Int32Array(new SharedArrayBuffer(12)) };
+  const job: Job = { task: conv2dFwdTask.name, args, count: conv2dFwdItems(g), sync: new Int32Array(new SharedArrayBuffer(12)) };
   helper.postMessage(job);
   // Items are all taken once the counter passes count; the helper is done when it has left.
   while (Atomics.load(job.sync, 0) <= job.count || Atomics.load(job.sync, 1) !== 0) await new Promise((r) => setTimeout(r, 10));

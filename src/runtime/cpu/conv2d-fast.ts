@@ -19,6 +19,16 @@ import { sumParts } from './sum-parts.ts';
 /** Pixels per block: the block's columns stay in L2 while every GEMM panel passes over them. */
 const BLOCK = 128;
 
+/**
+ * Pixels per forward block: about 16 Ki column values (at least BLOCK pixels), so that few-tap
+ * convolutions (conv1: 9 taps) do not pay the per-block, per-row copies on tiny GEMMs; blocks
+ * of equal size, multiples of 8 pixels.
+ */
+function fwdBlock(P: number, K: number): number {
+  const blocks = Math.ceil(P / Math.max(BLOCK, 8 * Math.floor(2048 / K)));
+  return 8 * Math.ceil(P / blocks / 8);
+}
+
 const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 const taps = (g: Conv2dGeometry) => g.c * g.kh * g.kw;
 
@@ -29,10 +39,11 @@ export const conv2dFwdTask: Task<FwdArgs> = {
   run({ x, wPanels, b, y, g }, item) {
     const P = g.oh * g.ow;
     const K = taps(g);
-    const blocks = Math.ceil(P / BLOCK);
+    const block = fwdBlock(P, K);
+    const blocks = Math.ceil(P / block);
     const n = Math.floor(item / blocks);
-    const p0 = (item % blocks) * BLOCK;
-    const count = Math.min(BLOCK, P - p0);
+    const p0 = (item % blocks) * block;
+    const count = Math.min(block, P - p0);
     const ops = gemm.operands(g.o, count, K);
     ops.a.set(wPanels);
     im2colBlock(x, n * g.c * g.h * g.w, g, p0, count, ops.b, false);
@@ -42,12 +53,15 @@ export const conv2dFwdTask: Task<FwdArgs> = {
   },
 };
 
+/** How many items a forward job of geometry g has. */
+export const conv2dFwdItems = (g: Conv2dGeometry): number => g.n * Math.ceil((g.oh * g.ow) / fwdBlock(g.oh * g.ow, taps(g)));
+
 export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float32Array {
   const K = taps(g);
   const P = g.oh * g.ow;
   const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedF32(panelSize(g.o, K)));
   const args = { x: toShared(x), wPanels, b: toShared(b), y: sharedF32(g.n * g.o * P), g };
-  parallelFor(conv2dFwdTask, args, g.n * Math.ceil(P / BLOCK));
+  parallelFor(conv2dFwdTask, args, conv2dFwdItems(g));
   return args.y;
 }
 

@@ -56,7 +56,18 @@ export const op = {
   /** v128.load32_splat: one f32 at address + offset in all four lanes. */
   splat: (offset = 0): Bytes => [0xfd, ...uleb(0x09), 2, ...uleb(offset)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  /** Lanewise a < b ? b : a (for a, b on the stack): a NaN a stays. */
+  f32x4Pmax: [0xfd, ...uleb(0xeb)],
+  f32x4Gt: [0xfd, ...uleb(0x44)],
+  /** x in all four lanes of an f32x4. */
+  f32x4Const: (x: number): Bytes => [0x43, ...new Uint8Array(Float32Array.of(x).buffer), 0xfd, ...uleb(0x13)],
+  i32x4Const: (n: number): Bytes => [0x41, ...sleb(n), 0xfd, ...uleb(0x11)],
+  i32x4Add: [0xfd, ...uleb(0xae)],
+  i32x4Shl: [0xfd, ...uleb(0xab)],
+  /** (a & mask) | (b & ~mask) for a, b, mask on the stack. */
+  bitselect: [0xfd, ...uleb(0x52)],
 };
 
 export interface Func {
