@@ -87,7 +87,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   }
 
   const progress = new Progress(data.entries.length);
-  const { set, skipped } = await loadImageSet(data.entries, { size: settings.size, crop: recipe.crop, onFile: (path) => progress.tick(`loading ${basename(path)}`) });
+  const { set, skipped } = await loadImageSet(data.entries, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise, onFile: (path) => progress.tick(`loading ${basename(path)}`) });
   for (const { path, reason } of skipped) console.error(`skipped ${path}: ${reason}`);
   const unreadable = new Set(skipped.map((s) => s.path));
   const entries = data.entries.filter((e) => !unreadable.has(e.path));

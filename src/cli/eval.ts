@@ -56,12 +56,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const batch = numberFlag('batch', values.batch, 16, { integer: true, min: 1 });
   const file = modelPath(values.model);
   const model = await loadModelFile(file);
-  const { crop } = checkPreprocessing(model.meta.preprocessing, file);
+  const { crop, normalise } = checkPreprocessing(model.meta.preprocessing, file);
   if (model.meta.classNames.join() !== CLASS_NAMES.join()) {
     throw new Error(`${file}: class names ${JSON.stringify(model.meta.classNames)}, eval needs ${JSON.stringify(CLASS_NAMES)}`);
   }
   const entries = await listImages(resolveDataDir(values.data).root, { list: values.list });
-  const set = await loadImagesReporting(values.data, entries, { size: model.spec.inputShape[1], crop, strict: values.strict });
+  const set = await loadImagesReporting(values.data, entries, { size: model.spec.inputShape[1], crop, normalise, strict: values.strict });
 
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });

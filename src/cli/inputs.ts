@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
 import type { GrayImage } from '../train/data/image.ts';
 import { cropFor, type Crop } from '../train/data/body-crop.ts';
+import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';
 
@@ -19,14 +20,14 @@ export interface PreparedInput {
  * Images are decoded and preprocessed; .npy files hold already-preprocessed
  * float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
  */
-export async function prepareInputs(paths: string[], size: number, crop: Crop): Promise<PreparedInput[]> {
+export async function prepareInputs(paths: string[], size: number, { crop, normalise }: { crop: Crop; normalise: Normalise }): Promise<PreparedInput[]> {
   const out: PreparedInput[] = [];
   for (const path of paths) {
     if (path.toLowerCase().endsWith('.npy')) {
       out.push(...(await npyInputs(path, size)));
     } else {
       const image = cropFor(await loadImageFile(path), crop);
-      out.push({ name: path, input: preprocess(image, { size }), image });
+      out.push({ name: path, input: preprocess(image, { size, normalise }), image });
     }
   }
   return out;

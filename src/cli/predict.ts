@@ -74,8 +74,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (positionals.length === 0) throw new Error(`predict needs at least one image or .npy file\n${PREDICT_HELP}`);
   const file = modelPath(values.model);
   const model = await loadModelFile(file);
-  const { crop } = checkPreprocessing(model.meta.preprocessing, file);
-  const inputs = await prepareInputs(positionals, model.spec.inputShape[1], crop);
+  const inputs = await prepareInputs(positionals, model.spec.inputShape[1], checkPreprocessing(model.meta.preprocessing, file));
   if (values.cam) {
     if (!model.spec.cam) throw new Error(`--cam: ${model.meta.net} has no class activation maps (only light-cnn does)`);
     await mkdir(values.cam, { recursive: true });

@@ -35,7 +35,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
                to the body (the model records the crop; predict, eval and the viewer apply it);
                robust-smooth: robust with label smoothing 0.1; robust-mixup: robust with
-               mixup (α 0.2)
+               mixup (α 0.2); robust-norm: robust with each slice standardised by its own
+               mean and std (recorded in the model)
   --size       input size (a multiple of 16), recorded in the model
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have
@@ -110,8 +111,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;
 
   const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
-  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop });
-  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop });
+  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const classWeights = inverseFrequencyWeights(train.labels);
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 
@@ -142,7 +143,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     net: settings.net,
     inChannels: spec.inputShape[0],
     inputSize: settings.size,
-    preprocessing: { ...PREPROCESSING, size: settings.size, crop: recipe.crop },
+    preprocessing: { ...PREPROCESSING, size: settings.size, crop: recipe.crop, normalise: recipe.normalise },
     classNames: [...CLASS_NAMES],
     training: {
       command: ['covid-ct', 'train', ...argv].join(' '),

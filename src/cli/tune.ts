@@ -79,8 +79,8 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   if (!flags.resume && existsSync(logFile)) throw new Error(`${logFile} already holds a search: add --resume to go on with it, or choose another --log`);
 
   const listed = (list: string) => listImages(settings.root, { list, limit: settings.limit ?? undefined });
-  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop });
-  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop });
+  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   await mkdir(dirname(logFile), { recursive: true });
   if (!flags.resume) await writeFileAtomic(logFile, '');
 

@@ -25,7 +25,11 @@ interface Draw {
  * the image count as BACKGROUND. All channels share one draw. The draws are taken in the
  * order angle, scale, then only for the settings a recipe has: quarter turn, mirror, shift,
  * contrast, gamma; then one normal per value, so a recipe without the extras draws exactly
- * what the paper's recipe always drew.
+ * what the paper's recipe always drew. The input is normalised with the data set's constants,
+ * which BACKGROUND and the intensity changes undo to reach [0, 1]; a per-image standardised
+ * input could not be mapped back. So a recipe with normalise 'image' augments the
+ * dataset-normalised image and standardises the result (trainer): the net sees what predict
+ * feeds it, black corners of a rotation included, and noise and contrast scaled with the image.
  */
 export function augment(input: Float32Array, channels: number, size: number, settings: AugmentSettings, rng: Random): Float32Array {
   const plane = size * size;

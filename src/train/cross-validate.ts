@@ -88,5 +88,5 @@ function pickImages(set: ImageSet, indices: readonly number[]): ImageSet {
   const values = set.x.length / set.count;
   const x = new Float32Array(indices.length * values);
   indices.forEach((image, i) => x.set(set.x.subarray(image * values, (image + 1) * values), i * values));
-  return { count: indices.length, size: set.size, x, labels: Float32Array.from(indices, (image) => set.labels[image]) };
+  return { count: indices.length, size: set.size, x, labels: Float32Array.from(indices, (image) => set.labels[image]), normalise: set.normalise };
 }

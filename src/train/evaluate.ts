@@ -1,7 +1,7 @@
 import type { Net } from '../nets/net.ts';
 import { softmaxRows, weightedCrossEntropy } from '../runtime/cpu/softmax-cross-entropy.ts';
 import { CLASS_NAMES } from './data/classes.ts';
-import type { ImageSet } from './image-set.ts';
+import { netInput, type ImageSet } from './image-set.ts';
 
 const COVID = CLASS_NAMES.indexOf('COVID');
 
@@ -14,7 +14,7 @@ export async function predictSet(net: Net, set: ImageSet, batch: number): Promis
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batch) {
     const n = Math.min(batch, set.count - start);
-    const x = net.backend.tensor([n, channels, height, width], set.x.subarray(start * values, (start + n) * values));
+    const x = net.backend.tensor([n, channels, height, width], netInput(set, values, start, n));
     const pass = net.forward(x, 'infer');
     const logits = await pass.logits.read();
     net.release(pass);

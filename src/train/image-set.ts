@@ -1,18 +1,33 @@
 import type { Crop } from './data/body-crop.ts';
 import type { DatasetEntry } from './data/dataset.ts';
 import { loadBatch } from './data/load-batch.ts';
+import { standardiseEach, type Normalise } from './data/normalise.ts';
 
 /** Preprocessed images held in memory: x is [count · channels · size · size], labels are class indices. */
 export interface ImageSet {
   count: number;
   size: number;
+  /**
+   * Normalised with the data set's constants whatever `normalise` says: augment and the
+   * robustness views need intensities they can map back to [0, 1] (black, clamping, gamma).
+   */
   x: Float32Array;
   labels: Float32Array;
+  /** How the net wants its input; 'image' (netInput) standardises each image after any augmentation. Absent: 'dataset'. */
+  normalise?: Normalise;
+}
+
+/** `count` images of x from `start` on, as the net takes them. */
+export function netInput(set: Pick<ImageSet, 'x' | 'normalise'>, values: number, start: number, count: number): Float32Array {
+  const x = set.x.subarray(start * values, (start + count) * values);
+  return set.normalise === 'image' ? standardiseEach(x.slice(), values) : x;
 }
 
 export interface LoadImageSetOptions {
   size: number;
   crop?: Crop;
+  /** Recorded in the set, not applied to x (see ImageSet). */
+  normalise?: Normalise;
   /** Throw on the first unreadable file instead of skipping it. */
   strict?: boolean;
   /** Called after each file, read or skipped. */
@@ -25,7 +40,7 @@ export interface LoadImageSetOptions {
  */
 export async function loadImageSet(
   entries: readonly DatasetEntry[],
-  { size, crop = 'none', strict = false, onFile }: LoadImageSetOptions,
+  { size, crop = 'none', normalise = 'dataset', strict = false, onFile }: LoadImageSetOptions,
 ): Promise<{ set: ImageSet; skipped: { path: string; reason: string }[] }> {
   const plane = size * size;
   const x = new Float32Array(entries.length * plane);
@@ -41,5 +56,6 @@ export async function loadImageSet(
     onFile?.(entry.path);
   }
   const count = labels.length;
-  return { set: { count, size, x: count === entries.length ? x : x.slice(0, count * plane), labels: Float32Array.from(labels) }, skipped };
+  const kept = count === entries.length ? x : x.slice(0, count * plane);
+  return { set: { count, size, x: kept, labels: Float32Array.from(labels), normalise }, skipped };
 }

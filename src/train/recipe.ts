@@ -1,4 +1,5 @@
 import type { Crop } from './data/body-crop.ts';
+import type { Normalise } from './data/normalise.ts';
 import type { SgdSettings } from './train-step.ts';
 
 /** Random changes made to each training image at every step (see augment.ts). */
@@ -26,6 +27,8 @@ export interface Recipe {
   name: string;
   /** The preprocessing crop the model is trained with, and records for prediction. */
   crop: Crop;
+  /** The input normalisation the model is trained with, and records for prediction (normalise.ts). */
+  normalise: Normalise;
   augment: AugmentSettings;
   sgd: SgdSettings;
   /** The learning rate is multiplied by `factor` after every `everyEpochs` epochs. */
@@ -48,6 +51,7 @@ export interface Recipe {
 export const PAPER_RECIPE: Recipe = {
   name: 'paper',
   crop: 'none',
+  normalise: 'dataset',
   augment: { rotationDegrees: [0, 90], scale: [1.1, 1.3], noiseStd: 0.05 },
   sgd: { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 },
   lrDecay: { factor: 0.8, everyEpochs: 5 },
@@ -77,12 +81,16 @@ export const ROBUST_SMOOTH_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-sm
 /** The robust recipe with mixup, α 0.2 (the value Zhang et al. used for ImageNet). */
 export const ROBUST_MIXUP_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-mixup', mixup: 0.2 };
 
+/** The robust recipe with each slice standardised by its own mean and std: brightness and window no longer matter. */
+export const ROBUST_NORM_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
   'robust-crop': ROBUST_CROP_RECIPE,
   'robust-smooth': ROBUST_SMOOTH_RECIPE,
   'robust-mixup': ROBUST_MIXUP_RECIPE,
+  'robust-norm': ROBUST_NORM_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

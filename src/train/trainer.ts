@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import type { Net } from '../nets/net.ts';
-import { augment } from './augment.ts';
+import { augmentBatch } from './augment-batch.ts';
 import { checkpointPath, saveCheckpoint } from './checkpoint.ts';
 import { CLASS_NAMES } from './data/classes.ts';
 import { predictSet } from './evaluate.ts';
@@ -86,8 +86,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   for (let step = 1; step <= steps; step++) {
     const picked = order.slice((step - 1) * batch, step * batch);
     const rng = augmentRandom(seed, epoch, step);
-    const x = new Float32Array(picked.length * values);
-    picked.forEach((image, i) => x.set(augment(train.x.subarray(image * values, (image + 1) * values), channels, size, run.recipe.augment, rng), i * values));
+    const x = augmentBatch(train, picked, channels, run.recipe.augment, rng);
     const labels = Float32Array.from(picked, (image) => train.labels[image]);
     const { mixup, labelSmoothing } = run.recipe;
     const mix = mixup > 0 ? planMix(mixupRandom(seed, epoch, step), mixup, picked.length) : null;

@@ -11,6 +11,7 @@ import { createBackend } from '../runtime/create-backend.ts';
 import { cropFor, type Crop } from '../train/data/body-crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 import { decodeImage } from '../train/data/decode-image.ts';
+import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { fetchModel } from './fetch-model.ts';
 import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
@@ -18,8 +19,8 @@ import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, Worker
 type Model = ReturnType<typeof decodeModel> & { source: string };
 
 let model: Model | null = null;
-/** The current model's preprocessing crop; the picture under the CAM is cropped the same way. */
-let crop: Crop = 'none';
+/** The current model's preprocessing crop (the picture under the CAM is cropped the same way) and normalisation. */
+let preprocessing: { crop: Crop; normalise: Normalise } = { crop: 'none', normalise: 'dataset' };
 const backends = new Map<BackendName, Backend>();
 /** Nets of the current model, per backend, built (and warmed up) on first use. */
 const nets = new Map<BackendName, Net>();
@@ -29,12 +30,12 @@ let webgpuUnavailable: string | null = null;
 async function loadModel(source: string, url?: string, bytes?: Uint8Array): Promise<ModelSummary> {
   const data = bytes ?? (await fetchModel(url!, source));
   const decoded = { ...decodeModel(data, source), source };
-  const preprocessing = checkPreprocessing(decoded.meta.preprocessing, source);
+  const checked = checkPreprocessing(decoded.meta.preprocessing, source);
   if (!decoded.spec.cam) throw new Error(`${source}: ${decoded.meta.net} has no class activation maps; the viewer needs light-cnn`);
   for (const net of nets.values()) net.dispose();
   nets.clear();
   model = decoded;
-  crop = preprocessing.crop;
+  preprocessing = checked;
   const { meta, spec } = decoded;
   const training = typeof meta.training === 'string' ? meta.training : JSON.stringify(meta.training);
   const parameters = spec.params.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
@@ -86,10 +87,10 @@ async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
 
 async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction> {
   const decoded = decodeImage(bytes, fileName);
-  const image = cropFor(decoded, crop);
+  const image = cropFor(decoded, preprocessing.crop);
   const { net, warmUpMs } = await currentNet();
   const { spec, meta } = model!;
-  const input = preprocess(image, { size: spec.inputShape[1] });
+  const input = preprocess(image, { size: spec.inputShape[1], normalise: preprocessing.normalise });
   const backend = net.backend;
 
   const started = performance.now();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inverseFrequencyWeights } from '../../src/train/class-weights.ts';
 import { deriveSeed, epochOrder } from '../../src/train/random-streams.ts';
-import { learningRate, PAPER_RECIPE, recipeByName } from '../../src/train/recipe.ts';
+import { learningRate, PAPER_RECIPE, RECIPES, recipeByName, ROBUST_RECIPE } from '../../src/train/recipe.ts';
 
 describe('the paper recipe', () => {
   it('multiplies the learning rate by 0.8 every 5 epochs', () => {
@@ -11,7 +11,12 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm\)/);
+  });
+
+  it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
+    for (const recipe of Object.values(RECIPES)) expect(recipe.normalise, recipe.name).toBe(recipe.name === 'robust-norm' ? 'image' : 'dataset');
+    expect(recipeByName('robust-norm')).toEqual({ ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' });
   });
 });
 

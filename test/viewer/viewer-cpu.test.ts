@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { softmaxRows } from '../../src/cli/softmax.ts';
+import { netFromWeights } from '../../src/nets/init.ts';
+import { loadModelFile } from '../../src/nets/model-file.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { preprocess } from '../../src/train/data/preprocess.ts';
 import { startChromium, type ChromiumSession } from '../harness/chromium.ts';
 import { serveStatic } from './static-server.ts';
 import { cliPredict, PROJECT_ROOT, SAMPLES, VIEWER_PAGE, writeTestModel, type CliPrediction } from './viewer-fixtures.ts';
@@ -18,6 +24,9 @@ describe('the viewer without WebGPU, and its static build', () => {
   let model: string;
   let modelUrl: string;
   let cpu: Map<string, CliPrediction>;
+  let imageModel: string;
+  let imageCpu: Map<string, CliPrediction>;
+  const urlOf = (file: string) => encodeURIComponent(`/${file.slice(PROJECT_ROOT.length).replace(/^\//, '')}`);
   const buildDir = mkdtempSync(join(tmpdir(), 'covid-ct-viewer-build-'));
   let staticServer: Server | undefined;
 
@@ -25,9 +34,11 @@ describe('the viewer without WebGPU, and its static build', () => {
     model = await writeTestModel('viewer-cpu.safetensors');
     modelUrl = `/${model.slice(PROJECT_ROOT.length).replace(/^\//, '')}`;
     const cli = cliPredict(model, 'cpu', [SAMPLES.covidPng, SAMPLES.nonCovidJpg]);
+    imageModel = await writeTestModel('viewer-cpu-image-normalised.safetensors', 'image');
+    const imageCli = cliPredict(imageModel, 'cpu', [SAMPLES.covidPng, SAMPLES.nonCovidJpg]);
     const build = promisify(execFile)('npm', ['run', 'build:viewer', '--', '--outDir', buildDir], { cwd: PROJECT_ROOT });
     session = await startChromium({ webgpu: false });
-    [cpu] = await Promise.all([cli, build]);
+    [cpu, imageCpu] = await Promise.all([cli, imageCli, build]);
   }, 240_000);
 
   afterAll(async () => {
@@ -59,6 +70,25 @@ describe('the viewer without WebGPU, and its static build', () => {
     expect(result.layerMethod).toBe('cpu-wall');
     expect((await canvasStats(page, 'cam-canvas')).colours).toBeGreaterThan(100);
     await page.close();
+  });
+
+  it('standardises each slice on its own for a model trained with normalise image, as the CLI does', async () => {
+    const page = await open(`${VIEWER_PAGE}?model=${urlOf(imageModel)}`);
+    for (const file of [SAMPLES.covidPng, SAMPLES.nonCovidJpg]) {
+      await openThroughPicker(page, file);
+      const result = await readResult(page);
+      const want = imageCpu.get(file)!;
+      expect(result.error).toBeNull();
+      expect(result.label).toBe(want.label);
+      expect(Math.abs(result.pCovid - want.pCovid)).toBeLessThan(1e-4);
+    }
+    await page.close();
+    // the comparison can tell: the data set's constants would give another answer
+    const { spec, weights } = await loadModelFile(imageModel);
+    const net = netFromWeights(spec, new CpuBackend(), weights);
+    const pass = net.forward(net.backend.tensor([1, 1, 224, 224], preprocess(await loadImageFile(SAMPLES.covidPng), { crop: 'body' })), 'infer');
+    const [, byDataset] = softmaxRows(await pass.logits.read(), 2);
+    expect(Math.abs(byDataset - imageCpu.get(SAMPLES.covidPng)!.pCovid)).toBeGreaterThan(1e-3);
   });
 
   it('says clearly that the default model is missing, and works once a model file is opened', async () => {

@@ -10,6 +10,7 @@ import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
 import { saveModelFile } from '../../src/nets/model-file.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import type { Normalise } from '../../src/train/data/normalise.ts';
 import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,15 +36,16 @@ export interface CliPrediction {
 /**
  * An untrained light-cnn (seed 11) with the COVID bias moved so that the two photos'
  * logit differences sit either side of zero: the labels then differ, and a page that
- * mixed up images or classes could not match the CLI by chance. Returns the file's path.
+ * mixed up images or classes could not match the CLI by chance. With normalise 'image' the
+ * model records it (otherwise nothing, as models made before it existed). Returns the file's path.
  */
-export async function writeTestModel(name: string): Promise<string> {
+export async function writeTestModel(name: string, normalise: Normalise = 'dataset'): Promise<string> {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const spec = buildNet('light-cnn');
   const weights = initialWeights(spec, 11);
   const margin = async (file: string) => {
     const net = netFromWeights(spec, new CpuBackend(), weights);
-    const pass = net.forward(net.backend.tensor([1, 1, 224, 224], preprocess(await loadImageFile(file), { crop: 'body' })), 'infer');
+    const pass = net.forward(net.backend.tensor([1, 1, 224, 224], preprocess(await loadImageFile(file), { crop: 'body', normalise })), 'infer');
     const [nonCovid, covid] = await pass.logits.read();
     return covid - nonCovid;
   };
@@ -56,7 +58,7 @@ export async function writeTestModel(name: string): Promise<string> {
     inChannels: 1,
     inputSize: 224,
     // cropped to the body: the page must crop as the CLI does to give the same answers
-    preprocessing: { ...PREPROCESSING, crop: 'body' },
+    preprocessing: { ...PREPROCESSING, crop: 'body', ...(normalise === 'image' ? { normalise } : {}) },
     classNames: ['NonCOVID', 'COVID'],
     training: 'untrained (seed 11, COVID bias moved), for the viewer tests',
   });

@@ -1,11 +1,13 @@
 import { CROPS, type Crop } from './body-crop.ts';
+import { NORMALISATIONS, type Normalise } from './normalise.ts';
 import { PREPROCESSING } from './preprocess.ts';
 
 /**
  * Images must be prepared the way the model was trained: refuses a model that recorded other
- * constants, and returns the crop it records ('none' for models made before crops existed).
+ * constants, and returns the crop and normalisation it records ('none' and 'dataset' for
+ * models made before these existed).
  */
-export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): { crop: Crop } {
+export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): { crop: Crop; normalise: Normalise } {
   for (const key of ['resize', 'mean', 'std'] as const) {
     if (recorded[key] !== PREPROCESSING[key]) {
       throw new Error(`${modelFile}: trained with preprocessing ${key} = ${JSON.stringify(recorded[key])}, this build uses ${JSON.stringify(PREPROCESSING[key])}`);
@@ -13,5 +15,9 @@ export function checkPreprocessing(recorded: Record<string, unknown>, modelFile:
   }
   const crop = recorded.crop ?? 'none';
   if (!CROPS.includes(crop as Crop)) throw new Error(`${modelFile}: trained with preprocessing crop = ${JSON.stringify(crop)}, this build knows ${CROPS.join(', ')}`);
-  return { crop: crop as Crop };
+  const normalise = recorded.normalise ?? 'dataset';
+  if (!NORMALISATIONS.includes(normalise as Normalise)) {
+    throw new Error(`${modelFile}: trained with preprocessing normalise = ${JSON.stringify(normalise)}, this build knows ${NORMALISATIONS.join(', ')}`);
+  }
+  return { crop: crop as Crop, normalise: normalise as Normalise };
 }

@@ -19,7 +19,7 @@ export interface Batch {
  */
 export async function loadBatch(
   entries: readonly Pick<DatasetEntry, 'path' | 'label'>[],
-  { size = PREPROCESSING.size, crop = 'none', strict = false }: PreprocessOptions & { strict?: boolean } = {},
+  { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset', strict = false }: PreprocessOptions & { strict?: boolean } = {},
 ): Promise<Batch> {
   const pixels = size * size;
   const x = new Float32Array(entries.length * pixels);
@@ -27,7 +27,7 @@ export async function loadBatch(
   const skipped: Batch['skipped'] = [];
   for (const entry of entries) {
     try {
-      x.set(preprocess(await loadImageFile(entry.path), { size, crop }), labels.length * pixels);
+      x.set(preprocess(await loadImageFile(entry.path), { size, crop, normalise }), labels.length * pixels);
       labels.push(CLASS_NAMES.indexOf(entry.label));
     } catch (error) {
       if (strict || !(error instanceof ImageDecodeError)) throw error;

@@ -1,5 +1,6 @@
 import { cropFor, type Crop } from './body-crop.ts';
 import type { GrayImage } from './image.ts';
+import { standardise, type Normalise } from './normalise.ts';
 import { resizeGray } from './resize.ts';
 
 /**
@@ -16,17 +17,19 @@ export const PREPROCESSING = {
   std: 0.3198,
 } as const;
 
-/** How a model wants its images: the input size, and whether the image is first cropped to the body (cropToBody). */
+/** How a model wants its images: the input size, whether the image is first cropped to the body (cropToBody), and how it is normalised. */
 export interface PreprocessOptions {
   size?: number;
   crop?: Crop;
+  normalise?: Normalise;
 }
 
 /**
  * One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and
- * std; with crop 'body', cropped to the body first.
+ * std; with crop 'body', cropped to the body first; with normalise 'image', then standardised
+ * on its own (what training does to a dataset-normalised image after augmenting it).
  */
-export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop = 'none' }: PreprocessOptions = {}): Float32Array {
+export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset' }: PreprocessOptions = {}): Float32Array {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`preprocess: size must be a positive integer, got ${size}`);
   const { width, height, data } = image;
   if (!(width >= 1 && height >= 1 && data.length === width * height)) {
@@ -35,5 +38,5 @@ export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop =
   const input = resizeGray(cropFor(image, crop), size, size);
   const scale = 1 / PREPROCESSING.std;
   for (let i = 0; i < input.length; i++) input[i] = (input[i] - PREPROCESSING.mean) * scale;
-  return input;
+  return normalise === 'image' ? standardise(input) : input;
 }

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { buildNet } from '../../src/nets/index.ts';
+import { initialWeights } from '../../src/nets/init.ts';
+import { decodeModel, encodeModel } from '../../src/nets/model-format.ts';
+import { checkPreprocessing } from '../../src/train/data/check-preprocessing.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { standardise, standardiseEach } from '../../src/train/data/normalise.ts';
+import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
+import { resizeGray } from '../../src/train/data/resize.ts';
+import { COVID_CT_IMAGES } from './data-paths.ts';
+import { mean, std } from './image-stats.ts';
+
+const image = (width: number, height: number, values: number[]) => ({ width, height, data: Float32Array.from(values) });
+
+describe('standardise', () => {
+  it('subtracts the mean and divides by the population std: [1, 2, 3, 4] has mean 2.5, std √1.25', () => {
+    const out = standardise(Float32Array.from([1, 2, 3, 4]));
+    const s = Math.sqrt(1.25);
+    expect(Array.from(out)).toEqual([-1.5 / s, -0.5 / s, 0.5 / s, 1.5 / s].map(Math.fround));
+  });
+
+  it('gives zeros, not NaN, for a flat image, and for one flat but for float rounding', () => {
+    expect(Array.from(standardise(new Float32Array(5).fill(0.3)))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(standardise(Float32Array.from([0.5, 0.5 + 1e-7, 0.5])))).toEqual([0, 0, 0]);
+    // a constant 5 × 3 image enlarged and shrunk to 8 × 8 by the resize, then standardised
+    expect(Array.from(preprocess(image(5, 3, new Array(15).fill(0.75)), { size: 8, normalise: 'image' }))).toEqual(new Array(64).fill(0));
+  });
+
+  it('keeps a NaN a NaN (a broken decoder must not pass as a flat image)', () => {
+    expect(Number.isNaN(standardise(Float32Array.from([0, NaN, 1]))[0])).toBe(true);
+  });
+
+  it('standardises each image of a batch on its own', () => {
+    const x = standardiseEach(Float32Array.from([0, 2, 10, 30]), 2);
+    expect(Array.from(x)).toEqual([-1, 1, -1, 1]);
+  });
+});
+
+describe("preprocess with normalise 'image'", () => {
+  const file = `${COVID_CT_IMAGES}/COVID/2020.01.24.919183-p27-132.png`;
+
+  it('gives each slice mean 0 and std 1, the dataset-normalised input rescaled', async () => {
+    const slice = await loadImageFile(file);
+    const byDataset = preprocess(slice, { size: 64 });
+    const byImage = preprocess(slice, { size: 64, normalise: 'image' });
+    expect(Math.abs(mean(byImage))).toBeLessThan(1e-6);
+    expect(std(byImage)).toBeCloseTo(1, 5);
+    // an affine map of the dataset-normalised values, with a positive slope
+    const slope = std(byDataset);
+    for (let i = 0; i < byImage.length; i += 97) expect(byImage[i]).toBeCloseTo((byDataset[i] - mean(byDataset)) / slope, 4);
+    // and the same as standardising the resized [0, 1] intensities directly
+    const raw = standardise(resizeGray(slice, 64, 64));
+    for (let i = 0; i < byImage.length; i++) expect(Math.abs(byImage[i] - raw[i])).toBeLessThan(2e-5);
+    expect(preprocess(slice, { size: 64, normalise: 'dataset' })).toEqual(byDataset);
+  });
+
+  it('is blind to brightness and contrast: a·v + b gives the same input', () => {
+    const values = Array.from({ length: 36 }, (_, i) => ((i * 7) % 11) / 10);
+    const a = preprocess(image(6, 6, values), { size: 6, normalise: 'image' });
+    const b = preprocess(image(6, 6, values.map((v) => 0.5 * v + 0.2)), { size: 6, normalise: 'image' });
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
+  });
+});
+
+describe('the normalisation a model records', () => {
+  const spec = buildNet('light-cnn', { size: 32 });
+  const meta = (preprocessing: Record<string, unknown>) => ({ net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing, classNames: ['NonCOVID', 'COVID'], training: 'untrained' });
+  const roundTrip = (preprocessing: Record<string, unknown>) => decodeModel(encodeModel(spec, initialWeights(spec, 1), meta(preprocessing)), 'm.safetensors').meta.preprocessing;
+
+  it("round-trips through the model file: 'image' stays 'image'", () => {
+    const recorded = roundTrip({ ...PREPROCESSING, size: 32, crop: 'none', normalise: 'image' });
+    expect(recorded.normalise).toBe('image');
+    expect(checkPreprocessing(recorded, 'm.safetensors')).toEqual({ crop: 'none', normalise: 'image' });
+  });
+
+  it("means 'dataset' for a model written before the field existed", () => {
+    const recorded = roundTrip({ ...PREPROCESSING, size: 32 });
+    expect(recorded).not.toHaveProperty('normalise');
+    expect(checkPreprocessing(recorded, 'old.safetensors')).toEqual({ crop: 'none', normalise: 'dataset' });
+  });
+
+  it('refuses an unknown normalisation, naming the model file', () => {
+    expect(() => checkPreprocessing({ ...PREPROCESSING, normalise: 'histogram' }, 'models/x.safetensors')).toThrow(
+      'models/x.safetensors: trained with preprocessing normalise = "histogram", this build knows dataset, image',
+    );
+  });
+});
