@@ -25,7 +25,7 @@ function naive(a: Float32Array, b: Float32Array, M: number, N: number, K: number
 
 const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [13, 31, 17], [7, 3, 1], [33, 130, 45], [64, 17, 200]];
 
-function check(g: Gemm): void {
+function check(g: Gemm, rows = false): void {
   for (const [M, N, K] of shapes) {
     const a = random(M * K, M + 7 * K);
     const b = random(K * N, N + 3 * K);
@@ -34,9 +34,10 @@ function check(g: Gemm): void {
     const want = start.slice();
     naive(a, b, M, N, K, want, 2, ldc);
     const got = start.slice();
-    const ops = g.operands(M, N, K);
+    const ops = g.operands(M, N, K, rows);
     packPanels(a, 0, M, K, K, 1, ops.a);
-    packPanels(b, 0, N, K, 1, N, ops.b);
+    if (rows) for (let k = 0; k < K; k++) ops.b.set(b.subarray(k * N, (k + 1) * N), k * ops.ldb);
+    else packPanels(b, 0, N, K, 1, N, ops.b);
     g.run(M, N, K, got, 2, ldc);
     for (let i = 0; i < got.length; i++) expect(got[i], `${M}×${N}×${K} at ${i}`).toBeCloseTo(want[i], 4);
   }
@@ -59,10 +60,12 @@ describe('fast CPU GEMM', () => {
     const g = simdGemm();
     expect(g).not.toBeNull();
     check(g!);
+    check(g!, true);
   });
 
   it('JavaScript fallback (SIMD off) matches a naive triple loop', () => {
     check(jsGemm());
+    check(jsGemm(), true);
   });
 
   it('SIMD kernel grows its memory for large operands and stays right', () => {

@@ -2,7 +2,7 @@ import type { Arr } from '../host-tensor.ts';
 import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
-import { col2imBlock, im2colBlock } from './im2col.ts';
+import { col2imBlock, im2colRows, im2colTapPanels } from './im2col.ts';
 import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
 import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
@@ -44,9 +44,9 @@ export const conv2dFwdTask: Task<FwdArgs> = {
     const n = Math.floor(item / blocks);
     const p0 = (item % blocks) * block;
     const count = Math.min(block, P - p0);
-    const ops = gemm.operands(g.o, count, K);
+    const ops = gemm.operands(g.o, count, K, true);
     ops.a.set(wPanels);
-    im2colBlock(x, n * g.c * g.h * g.w, g, p0, count, ops.b, false);
+    im2colRows(x, n * g.c * g.h * g.w, g, p0, count, ops.b, ops.ldb);
     const yn = n * g.o * P + p0;
     for (let o = 0; o < g.o; o++) y.fill(b[o], yn + o * P, yn + o * P + count);
     gemm.run(g.o, count, K, y, yn, P);
@@ -96,7 +96,7 @@ export const conv2dBwdTask: Task<BwdArgs> = {
       // dW += dy · colᵀ: A = dy by channel, B = col by tap
       ops = gemm.operands(O, K, count);
       packPanels(dy, dyn + p0, O, count, P, 1, ops.a);
-      im2colBlock(x, xn, g, p0, count, ops.b, true);
+      im2colTapPanels(x, xn, g, p0, count, ops.b);
       gemm.run(O, K, count, dwParts, n * O * K, K);
     }
   },
