@@ -14,8 +14,8 @@ import { sumParts } from './sum-parts.ts';
 // Forward work items are (image, group of output channels), which own their
 // output rows; backward items are images, each with its own part of dw and db.
 
-/** Output channels per forward item: at least 64 rows of col, a multiple of 4 so items start on a panel. */
-const channelGroup = (g: ConvTranspose2dGeometry) => 4 * Math.ceil(16 / (g.kh * g.kw));
+/** Output channels per forward item: at least 128 rows of col, a multiple of 4 so items start on a panel. */
+const channelGroup = (g: ConvTranspose2dGeometry) => 4 * Math.ceil(32 / (g.kh * g.kw));
 
 /** Calls visit(r, p, o) for every (kernel row, input pixel) pair of channels [co0, co1) whose output pixel o = (co, oy, ox) exists. */
 function forEachTap(g: ConvTranspose2dGeometry, co0: number, co1: number, visit: (r: number, p: number, o: number) => void): void {
@@ -37,42 +37,61 @@ function forEachTap(g: ConvTranspose2dGeometry, co0: number, co1: number, visit:
   }
 }
 
-interface FwdArgs { xPanels: Float32Array; wtPanels: Float32Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
+interface FwdArgs { xPanels: Float32Array; w: Float32Array; b: Float32Array; y: Float32Array; g: ConvTranspose2dGeometry }
 
 export const convTranspose2dFwdTask: Task<FwdArgs> = {
   name: 'conv_transpose2d.fwd',
-  run({ xPanels, wtPanels, b, y, g }, item) {
+  run({ xPanels, w, b, y, g }, item) {
     const { cin, cout, kh, kw, oh, ow } = g;
     const P = g.ih * g.iw;
+    const R = cout * kh * kw;
     const groups = Math.ceil(cout / channelGroup(g));
     const n = Math.floor(item / groups);
     const co0 = (item % groups) * channelGroup(g);
     const co1 = Math.min(cout, co0 + channelGroup(g));
     const r0 = co0 * kh * kw;
     const rows = (co1 - co0) * kh * kw;
+    // A = this group's rows of wᵀ. B stays in pixel panels: as dense rows, its K (= cin) lines
+    // per column pair would not stay in L1 until the next pair.
     const ops = gemm.operands(rows, P, cin);
-    ops.a.set(wtPanels.subarray(r0 * cin, r0 * cin + panelSize(rows, cin)));
+    packPanels(w, r0, rows, cin, 1, R, ops.a);
     ops.b.set(xPanels.subarray(n * panelSize(P, cin), (n + 1) * panelSize(P, cin)));
     const col = scratch32('convT.col', rows * P);
     col.fill(0, 0, rows * P);
     gemm.run(rows, P, cin, col, 0, P);
     const yn = n * cout * oh * ow;
     for (let co = co0; co < co1; co++) y.fill(b[co], yn + co * oh * ow, yn + (co + 1) * oh * ow);
-    forEachTap(g, co0, co1, (r, p, o) => {
-      y[yn + o] += col[(r - r0) * P + p];
-    });
+    scatterCol(col, y, yn, g, co0, co1);
   },
 };
 
+/** y[yn + o] += col[r, p] for each tap (r, p) of channels [co0, co1) (col row 0 is channel co0's first tap) whose output pixel o exists. */
+function scatterCol(col: Float32Array, y: Float32Array, yn: number, g: ConvTranspose2dGeometry, co0: number, co1: number): void {
+  const { ih, iw, kh, kw, sh, sw, ph, pw, oh, ow } = g;
+  for (let co = co0, c = 0; co < co1; co++) {
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++, c += ih * iw) {
+        // input columns whose output column ix·sw − pw + kx is inside [0, ow)
+        const ix0 = Math.max(0, Math.ceil((pw - kx) / sw));
+        const ix1 = Math.min(iw, Math.ceil((ow + pw - kx) / sw));
+        for (let iy = 0; iy < ih; iy++) {
+          const oy = iy * sh - ph + ky;
+          if (oy < 0 || oy >= oh) continue;
+          const row = yn + (co * oh + oy) * ow - pw + kx;
+          for (let ix = ix0, at = c + iy * iw + ix0; ix < ix1; ix++, at++) y[row + ix * sw] += col[at];
+        }
+      }
+    }
+  }
+}
+
 export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2dGeometry): Float32Array {
-  const R = g.cout * g.kh * g.kw;
   const P = g.ih * g.iw;
-  const wtPanels = packPanels(toShared(w), 0, R, g.cin, 1, R, sharedF32(panelSize(R, g.cin)));
   // Every item of an image reads all of it, packed once: rows are pixels.
   const xs = toShared(x);
   const xPanels = sharedF32(g.batch * panelSize(P, g.cin));
   for (let n = 0; n < g.batch; n++) packPanels(xs, n * g.cin * P, P, g.cin, 1, P, xPanels.subarray(n * panelSize(P, g.cin)));
-  const args = { xPanels, wtPanels, b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
+  const args = { xPanels, w: toShared(w), b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
   parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
   return args.y;
 }
