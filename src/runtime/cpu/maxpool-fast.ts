@@ -1,8 +1,9 @@
 import type { MaxPoolGeometry } from './maxpool.ts';
+import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
 
 // Max pool for the cpu backend's float32 tensors, in monomorphic loops over each
 // window's in-image rows (padding is never a candidate), the window bounds along x
-// computed once per call.
+// computed once per call; work items are groups of whole planes.
 // Forward takes Math.max over the window: no data-dependent branch, and any NaN
 // gives NaN, as the twin's "first NaN wins" does (a tie of −0 and 0 gives 0 where the
 // twin keeps the first: the same number).
@@ -20,66 +21,88 @@ function columnSpans(g: MaxPoolGeometry): Int32Array {
   return spans;
 }
 
-export function maxpoolFwdFast(x: Float32Array, g: MaxPoolGeometry): Float32Array {
-  const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
-  const spans = columnSpans(g);
-  const y = new Float32Array(g.n * g.c * OH * OW);
-  // 3×3 windows wholly inside the image (the nets' pools): the nine loads straight-line.
-  const full3 = kernel === 3;
-  for (let nc = 0, out = 0; nc < g.n * g.c; nc++) {
-    const plane = nc * H * W;
-    for (let oy = 0; oy < OH; oy++) {
-      const r0 = plane + Math.max(oy * stride - pad, 0) * W;
-      const r1 = plane + Math.min(oy * stride - pad + kernel, H) * W;
-      for (let ox = 0; ox < OW; ox++, out++) {
-        const x0 = spans[2 * ox];
-        const x1 = spans[2 * ox + 1];
-        if (full3 && x1 - x0 === 3 && r1 - r0 === 3 * W) {
-          const a = r0 + x0;
-          const b = a + W;
-          const c = b + W;
-          y[out] = Math.max(x[a], x[a + 1], x[a + 2], x[b], x[b + 1], x[b + 2], x[c], x[c + 1], x[c + 2]);
-          continue;
+/** Planes per work item: about 16 Ki input values. */
+const planesPerItem = (g: MaxPoolGeometry) => Math.max(1, Math.floor(16384 / (g.h * g.w)));
+const items = (g: MaxPoolGeometry) => Math.ceil((g.n * g.c) / planesPerItem(g));
+
+interface FwdArgs { x: Float32Array; y: Float32Array; spans: Int32Array; g: MaxPoolGeometry }
+
+export const maxpoolFwdTask: Task<FwdArgs> = {
+  name: 'maxpool.fwd',
+  run({ x, y, spans, g }, item) {
+    const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
+    // 3×3 windows wholly inside the image (the nets' pools): the nine loads straight-line.
+    const full3 = kernel === 3;
+    const nc1 = Math.min(g.n * g.c, (item + 1) * planesPerItem(g));
+    for (let nc = item * planesPerItem(g), out = nc * OH * OW; nc < nc1; nc++) {
+      const plane = nc * H * W;
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = plane + Math.max(oy * stride - pad, 0) * W;
+        const r1 = plane + Math.min(oy * stride - pad + kernel, H) * W;
+        for (let ox = 0; ox < OW; ox++, out++) {
+          const x0 = spans[2 * ox];
+          const x1 = spans[2 * ox + 1];
+          if (full3 && x1 - x0 === 3 && r1 - r0 === 3 * W) {
+            const a = r0 + x0;
+            const b = a + W;
+            const c = b + W;
+            y[out] = Math.max(x[a], x[a + 1], x[a + 2], x[b], x[b + 1], x[b + 2], x[c], x[c + 1], x[c + 2]);
+            continue;
+          }
+          let m = -Infinity;
+          for (let row = r0; row < r1; row += W) {
+            for (let at = row + x0; at < row + x1; at++) m = Math.max(m, x[at]);
+          }
+          y[out] = m;
         }
-        let m = -Infinity;
-        for (let row = r0; row < r1; row += W) {
-          for (let at = row + x0; at < row + x1; at++) m = Math.max(m, x[at]);
-        }
-        y[out] = m;
       }
     }
-  }
-  return y;
+  },
+};
+
+export function maxpoolFwdFast(x: Float32Array, g: MaxPoolGeometry): Float32Array {
+  const args = { x: toShared(x), y: sharedF32(g.n * g.c * g.oh * g.ow), spans: columnSpans(g), g };
+  parallelFor(maxpoolFwdTask, args, items(g));
+  return args.y;
 }
+
+interface BwdArgs { x: Float32Array; y: Float32Array; dy: Float32Array; dx: Float32Array; spans: Int32Array; g: MaxPoolGeometry }
+
+export const maxpoolBwdTask: Task<BwdArgs> = {
+  name: 'maxpool.bwd',
+  run({ x, y, dy, dx, spans, g }, item) {
+    const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
+    const nc1 = Math.min(g.n * g.c, (item + 1) * planesPerItem(g));
+    for (let nc = item * planesPerItem(g), out = nc * OH * OW; nc < nc1; nc++) {
+      const plane = nc * H * W;
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = plane + Math.max(oy * stride - pad, 0) * W;
+        const r1 = plane + Math.min(oy * stride - pad + kernel, H) * W;
+        for (let ox = 0; ox < OW; ox++, out++) {
+          const x0 = spans[2 * ox];
+          const x1 = spans[2 * ox + 1];
+          const m = y[out];
+          const nan = m !== m;
+          let found = -1;
+          for (let row = r0; row < r1 && found < 0; row += W) {
+            for (let at = row + x0; at < row + x1; at++) {
+              const v = x[at];
+              if (v === m || (nan && v !== v)) {
+                found = at;
+                break;
+              }
+            }
+          }
+          dx[found] += dy[out];
+        }
+      }
+    }
+  },
+};
 
 /** dx for dy, given the forward output y of the same x. */
 export function maxpoolBwdFast(x: Float32Array, y: Float32Array, dy: Float32Array, g: MaxPoolGeometry): Float32Array {
-  const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
-  const spans = columnSpans(g);
-  const dx = new Float32Array(x.length);
-  for (let nc = 0, out = 0; nc < g.n * g.c; nc++) {
-    const plane = nc * H * W;
-    for (let oy = 0; oy < OH; oy++) {
-      const r0 = plane + Math.max(oy * stride - pad, 0) * W;
-      const r1 = plane + Math.min(oy * stride - pad + kernel, H) * W;
-      for (let ox = 0; ox < OW; ox++, out++) {
-        const x0 = spans[2 * ox];
-        const x1 = spans[2 * ox + 1];
-        const m = y[out];
-        const nan = m !== m;
-        let found = -1;
-        for (let row = r0; row < r1 && found < 0; row += W) {
-          for (let at = row + x0; at < row + x1; at++) {
-            const v = x[at];
-            if (v === m || (nan && v !== v)) {
-              found = at;
-              break;
-            }
-          }
-        }
-        dx[found] += dy[out];
-      }
-    }
-  }
-  return dx;
+  const args = { x: toShared(x), y: toShared(y), dy: toShared(dy), dx: sharedF32(x.length), spans: columnSpans(g), g };
+  parallelFor(maxpoolBwdTask, args, items(g));
+  return args.dx;
 }
