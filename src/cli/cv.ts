@@ -16,7 +16,7 @@ import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
-             [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--seed 1] [--backend auto]
+             [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1] [--backend auto]
              [--limit N] [--out-dir runs/cv] [--json FILE] [--resume]
   Patient-grouped, stratified k-fold cross-validation over the train and validation splits
   pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
@@ -33,7 +33,8 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
               P(COVID), mean and SD; rewritten atomically after every fold
   --resume    go on with the results file: finished folds are skipped, a fold in progress goes
               on from its last epoch's checkpoint; the settings must be the same
-  --limit N   only the first N patients of each class, all their slices (smoke tests)`;
+  --limit N   only the first N patients of each class, all their slices (smoke tests)
+  --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)`;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -46,6 +47,7 @@ const OPTIONS = {
   lr: { type: 'string' },
   momentum: { type: 'string' },
   l2: { type: 'string' },
+  dropout: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   limit: { type: 'string' },
@@ -71,11 +73,12 @@ export async function cvCommand(argv: string[]): Promise<void> {
     lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
     momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
     weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
+    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit,
   };
-  const spec = buildNet(settings.net, { size: settings.size });
+  const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
   const outDir = flags['out-dir'];
   const resultsFile = flags.json ?? join(outDir, 'cv.json');
   const saved = flags.resume ? await readCvResults(resultsFile) : undefined;

@@ -20,7 +20,7 @@ import { numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
-                [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--seed 1]
+                [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
                 [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
                 [--log FILE.jsonl] [--limit N]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
@@ -38,6 +38,7 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                mixup (α 0.2); robust-norm: robust with each slice standardised by its own
                mean and std (recorded in the model)
   --size       input size (a multiple of 16), recorded in the model
+  --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have
   --log        one JSON line per epoch: epoch, loss, accuracy, valAccuracy, valLoss, lr, seconds
@@ -55,6 +56,7 @@ const OPTIONS = {
   lr: { type: 'string' },
   momentum: { type: 'string' },
   l2: { type: 'string' },
+  dropout: { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   out: { type: 'string' },
@@ -86,6 +88,7 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
     lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
     momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
     weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
+    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
     root: data.root,
     trainList,
     valList,
@@ -105,7 +108,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const recipe = recipeByName(flags.recipe);
   const settings = runSettings(flags, recipe);
   const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
-  const spec = buildNet(settings.net, { size: settings.size });
+  const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
   const out = flags.out ?? join('models', `${settings.net}.safetensors`);
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;

@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
-import { buildNet } from '../nets/index.ts';
 import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName } from '../train/recipe.ts';
@@ -15,9 +14,9 @@ import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--recipe paper] [--epochs 20] [--size 224] [--batch 16]
-               [--limit N] [--seed 1] [--backend auto] [--log runs/tune.jsonl] [--resume]
-  Bayesian search for the paper's three SGD settings: log10 learning rate in [-4, -1], momentum
-  in [0.5, 0.99], log10 L2 in [-6, -2]. The first --random attempts are seeded random points;
+               [--limit N] [--seed 1] [--dropout R] [--backend auto] [--log runs/tune.jsonl] [--resume]
+  Bayesian search for the paper's three SGD settings and the dropout rate: log10 learning rate
+  in [-4, -1], momentum in [0.5, 0.99], log10 L2 in [-6, -2], dropout in [0, 0.7]. The first --random attempts are seeded random points;
   then a Gaussian process (Matérn 5/2) fitted to the validation error of the attempts so far
   proposes the point of highest expected improvement. Each attempt trains light-cnn with the
   recipe (--recipe, default paper) on the train split from the same initial weights and seed for exactly --epochs
@@ -28,7 +27,9 @@ export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] 
   --data      the data set folder (images/ and splits/train.txt, splits/val.txt)
   --epochs, --size, --limit N (first N images of each class of each split): the budget of
               one attempt, so that a search fits a laptop
-  --log       one JSON line per finished attempt: attempt, proposedBy, lr, momentum, l2,
+  --dropout   fix the dropout at R instead of searching it (a search over the other three); a log
+              written before dropout was searched fixed it at 0.5: resume it with --dropout 0.5
+  --log       one JSON line per finished attempt: attempt, proposedBy, lr, momentum, l2, dropout,
               valAccuracy, val (all metrics), trainLoss, diverged, seconds, settings
   --resume    go on with the log (--attempts may grow); an attempt cut off by a kill goes on
               from its last epoch's checkpoint (next to the log); the settings must be the same`;
@@ -43,6 +44,7 @@ const OPTIONS = {
   batch: { type: 'string' },
   limit: { type: 'string' },
   seed: { type: 'string' },
+  dropout: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   log: { type: 'string', default: join('runs', 'tune.jsonl') },
   resume: { type: 'boolean', default: false },
@@ -66,6 +68,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
     size: sizeFlag(flags.size),
     epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
+    dropout: flags.dropout === undefined ? null : numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
     limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
@@ -74,7 +77,9 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   const history = flags.resume ? await readTuneLog(logFile) : [];
   for (const attempt of history) {
     const differences = tuneSettingsDifferences(attempt.settings, settings);
-    if (differences.length) throw new Error(`--resume: attempt ${attempt.attempt} of ${logFile} was made with other settings: ${differences.join('; ')}`);
+    if (!differences.length) continue;
+    const hint = attempt.settings.dropout !== null && settings.dropout === null ? ` (that search fixed the dropout; go on with it with --dropout ${attempt.settings.dropout})` : '';
+    throw new Error(`--resume: attempt ${attempt.attempt} of ${logFile} was made with other settings: ${differences.join('; ')}${hint}`);
   }
   if (!flags.resume && existsSync(logFile)) throw new Error(`${logFile} already holds a search: add --resume to go on with it, or choose another --log`);
 
@@ -86,13 +91,13 @@ export async function tuneCommand(argv: string[]): Promise<void> {
 
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
   console.error(
-    `searching lr, momentum and L2 for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
+    `searching lr, momentum, L2${settings.dropout === null ? ' and dropout' : ` (dropout ${settings.dropout})`} for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
       `${settings.epochs} epochs an attempt, ${attempts} attempts (${settings.random} random first)${history.length ? `; ${history.length} already done` : ''}`,
   );
   let progress: Progress | undefined;
   try {
     await tune({
-      spec: buildNet(NET, { size: settings.size }), backend, recipe, settings, train, val, attempts, history, logFile,
+      backend, recipe, settings, train, val, attempts, history, logFile,
       checkpointDir: join(dirname(logFile), `${basename(logFile, '.jsonl')}-checkpoint`),
       resume: flags.resume,
       onStart: (steps) => (progress = new Progress(steps)),
@@ -108,10 +113,10 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   console.log(`train it: ${trainCommandLine(flags.data, settings, best)}`);
 }
 
-const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2 ${a.l2}`;
+const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2 ${a.l2}, dropout ${a.dropout}`;
 
 function trainCommandLine(data: string, s: TuneSettings, best: Attempt): string {
   const limit = s.limit === null ? [] : ['--limit', s.limit];
   return ['covid-ct', 'train', '--data', data, '--net', s.net, '--recipe', s.recipe, '--epochs', s.epochs, '--size', s.size, '--batch', s.batch,
-    '--lr', best.lr, '--momentum', best.momentum, '--l2', best.l2, '--seed', s.seed, ...limit].join(' ');
+    '--lr', best.lr, '--momentum', best.momentum, '--l2', best.l2, '--dropout', best.dropout, '--seed', s.seed, ...limit].join(' ');
 }

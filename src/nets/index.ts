@@ -5,7 +5,19 @@ import { squeezenet } from './squeezenet.ts';
 export const NET_NAMES = ['squeezenet', 'squeezenet-bypass', 'light-cnn'] as const;
 export type NetName = (typeof NET_NAMES)[number];
 
-export function buildNet(name: string, options: { inChannels?: number; size?: number } = {}): GraphSpec {
+/** The paper's dropout rate before the classifier: what every net is built with unless told otherwise. */
+export const DEFAULT_DROPOUT = 0.5;
+
+/** dropout: the rate of the dropout layer before the classifier, in [0, 1); it only acts in training. */
+export interface NetOptions {
+  inChannels?: number;
+  size?: number;
+  dropout?: number;
+}
+
+export function buildNet(name: string, options: NetOptions = {}): GraphSpec {
+  const { dropout = DEFAULT_DROPOUT } = options;
+  if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${dropout}`);
   switch (name) {
     case 'squeezenet':
       return squeezenet({ ...options, bypass: false });

@@ -4,13 +4,13 @@ import { trunk } from './trunk.ts';
 
 /**
  * SqueezeNet 1.1 for two classes, without (`squeezenet`) or with (`squeezenet-bypass`)
- * the simple bypass: dropout(0.5) → conv 1×1 512→2 → ReLU → global average pool.
+ * the simple bypass: dropout(0.5, or options.dropout) → conv 1×1 512→2 → ReLU → global average pool.
  */
-export function squeezenet(options: { bypass: boolean; inChannels?: number; size?: number }): GraphSpec {
-  const { bypass, inChannels = 1, size = 224 } = options;
+export function squeezenet(options: { bypass: boolean; inChannels?: number; size?: number; dropout?: number }): GraphSpec {
+  const { bypass, inChannels = 1, size = 224, dropout = 0.5 } = options;
   const b = new GraphBuilder();
   const { fire9 } = trunk(b, inChannels, 'classic', bypass);
-  const dropped = b.dropout('dropout', fire9, 0.5);
+  const dropped = b.dropout('dropout', fire9, dropout);
   const classifier = b.relu('classifier_act', b.conv('classifier', dropped, 512, 2, 1));
   const logits = b.globalAvgPool('gap', classifier);
   return {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import type { GraphSpec } from '../nets/graph.ts';
+import { DEFAULT_DROPOUT } from '../nets/index.ts';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError, type NamedTensor } from '../nets/safetensors.ts';
 import type { TrainingState } from './training-state.ts';
 
@@ -52,6 +53,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   } catch {
     throw new WeightsFileError(path, 'the checkpoint\'s "state" metadata is missing or not JSON');
   }
+  // Checkpoints from before dropout was a setting were all trained with the default rate.
+  if (state?.settings && !('dropout' in state.settings)) (state.settings as { dropout: number }).dropout = DEFAULT_DROPOUT;
   const groups: Record<Group, Map<string, Float32Array>> = { weights: new Map(), velocity: new Map(), best: new Map() };
   for (const [key, tensor] of tensors) {
     const slash = key.indexOf('/');

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
+import { DEFAULT_DROPOUT } from '../nets/index.ts';
 import type { BinaryMetrics } from './metrics.ts';
 
 export const CV_FORMAT = 'covid-ct-cv/1';
@@ -14,6 +15,8 @@ export interface CvSettings {
   lr: number;
   momentum: number;
   weightDecay: number;
+  /** The rate of the net's dropout layer (buildNet). */
+  dropout: number;
   seed: number;
   folds: number;
   /** The images folder, the split lists pooled (none: every image under root) and the patient table. */
@@ -98,6 +101,8 @@ export async function readCvResults(path: string): Promise<CvResults> {
   if (results?.format !== CV_FORMAT || !Array.isArray(results.folds) || typeof results.settings !== 'object') {
     throw new Error(`${path} is not a cross-validation results file (format ${JSON.stringify(results?.format)}, expected ${CV_FORMAT})`);
   }
+  // Results from before dropout was a setting were all trained with the default rate.
+  if (!('dropout' in results.settings)) (results.settings as CvSettings).dropout = DEFAULT_DROPOUT;
   return results;
 }
 

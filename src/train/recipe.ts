@@ -1,3 +1,4 @@
+import { DEFAULT_DROPOUT } from '../nets/index.ts';
 import type { Crop } from './data/body-crop.ts';
 import type { Normalise } from './data/normalise.ts';
 import type { SgdSettings } from './train-step.ts';
@@ -39,6 +40,8 @@ export interface Recipe {
   labelSmoothing: number;
   /** α of mixup: each batch's images and labels are blended with weight λ ~ Beta(α, α); 0 is off. */
   mixup: number;
+  /** The rate of the net's dropout before the classifier (--dropout overrides it). */
+  dropout: number;
 }
 
 /**
@@ -59,6 +62,7 @@ export const PAPER_RECIPE: Recipe = {
   batch: 16,
   labelSmoothing: 0,
   mixup: 0,
+  dropout: DEFAULT_DROPOUT,
 };
 
 /**

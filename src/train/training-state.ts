@@ -10,6 +10,8 @@ export interface RunSettings {
   lr: number;
   momentum: number;
   weightDecay: number;
+  /** The rate of the net's dropout layer (buildNet). */
+  dropout: number;
   root: string;
   trainList: string | null;
   valList: string | null;

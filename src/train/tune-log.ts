@@ -13,6 +13,8 @@ export interface TuneSettings {
   size: number;
   epochs: number;
   batch: number;
+  /** The dropout rate of every attempt, or null when it is searched (the 4th dimension). */
+  dropout: number | null;
   limit: number | null;
   seed: number;
   /** How many attempts are random before expected improvement takes over. */
@@ -35,6 +37,9 @@ export interface Attempt extends Hyperparameters {
   settings: TuneSettings;
 }
 
+/** The dropout of the searches logged before it was a setting. */
+const LEGACY_DROPOUT = 0.5;
+
 export const formatTuneLog = (attempts: readonly Attempt[]): string => attempts.map((a) => `${JSON.stringify(a)}\n`).join('');
 
 /** The attempts of a search log; a line that is not one names the file and the line. */
@@ -50,7 +55,13 @@ export function parseTuneLog(text: string, path: string): Attempt[] {
       } catch (err) {
         throw new Error(`${where} is not JSON (${(err as Error).message}): not a search log, or a damaged one`);
       }
-      const numbers = ['lr', 'momentum', 'l2', 'seconds'] as const;
+      const settings = attempt?.settings as Partial<TuneSettings> | null | undefined;
+      if (typeof settings === 'object' && settings !== null && settings.dropout === undefined) {
+        // Logged before dropout was searched: every attempt trained with light-cnn's fixed 0.5, a 3-d search.
+        settings.dropout = LEGACY_DROPOUT;
+        attempt.dropout ??= LEGACY_DROPOUT;
+      }
+      const numbers = ['lr', 'momentum', 'l2', 'dropout', 'seconds'] as const;
       const bad = numbers.find((key) => typeof attempt?.[key] !== 'number');
       if (bad) throw new Error(`${where}: "${bad}" is missing or not a number`);
       if (attempt.attempt !== index + 1) throw new Error(`${where}: attempt ${JSON.stringify(attempt.attempt)}, expected ${index + 1} (attempts are logged in order)`);
@@ -72,11 +83,12 @@ export async function readTuneLog(path: string): Promise<Attempt[]> {
   return parseTuneLog(text, path);
 }
 
-/** "epochs 20 (log) vs 10 (now)" for each setting that differs. */
+/** "epochs 20 (log) vs 10 (now)" for each setting that differs; a searched dropout shows as "searched". */
 export function tuneSettingsDifferences(saved: TuneSettings, wanted: TuneSettings): string[] {
+  const show = (key: keyof TuneSettings, value: unknown) => (key === 'dropout' && value === null ? 'searched' : JSON.stringify(value));
   return (Object.keys(wanted) as (keyof TuneSettings)[])
     .filter((key) => saved[key] !== wanted[key])
-    .map((key) => `${key} ${JSON.stringify(saved[key])} (log) vs ${JSON.stringify(wanted[key])} (now)`);
+    .map((key) => `${key} ${show(key, saved[key])} (log) vs ${show(key, wanted[key])} (now)`);
 }
 
 /** The attempt with the highest validation accuracy, the earliest on ties; undefined when every attempt diverged. */

@@ -1,34 +1,48 @@
-/** The SGD settings the search tries: the paper's three. */
+/** The settings the search tries: the paper's three SGD settings and the dropout rate before the classifier. */
 export interface Hyperparameters {
   lr: number;
   momentum: number;
   /** L2 regularisation (weight decay). */
   l2: number;
+  dropout: number;
+}
+
+export interface Dimension {
+  name: keyof Hyperparameters;
+  log10: boolean;
+  min: number;
+  max: number;
 }
 
 /** Each dimension of the search, in the order of the unit-cube coordinates; log-scaled ones are searched in log10. */
-export const SEARCH_SPACE: readonly { name: keyof Hyperparameters; log10: boolean; min: number; max: number }[] = [
+export const SEARCH_SPACE: readonly Dimension[] = [
   { name: 'lr', log10: true, min: -4, max: -1 },
   { name: 'momentum', log10: false, min: 0.5, max: 0.99 },
   { name: 'l2', log10: true, min: -6, max: -2 },
+  { name: 'dropout', log10: false, min: 0, max: 0.7 },
 ];
+
+/** The dimensions searched: all four, or the first three when the dropout is fixed (a number) rather than searched (null). */
+export const searchSpace = (fixedDropout: number | null): readonly Dimension[] =>
+  fixedDropout === null ? SEARCH_SPACE : SEARCH_SPACE.filter((d) => d.name !== 'dropout');
 
 /** 3 significant digits: what is logged, trained and printed in the command line are the same numbers. */
 const rounded = (value: number): number => Number(value.toPrecision(3));
 
-/** The hyperparameters at a unit-cube point, rounded to 3 significant digits. */
-export function fromUnit(x: readonly number[]): Hyperparameters {
+/** The hyperparameters at a unit-cube point of searchSpace(fixedDropout), rounded to 3 significant digits. */
+export function fromUnit(x: readonly number[], fixedDropout: number | null = null): Hyperparameters {
   const h = {} as Hyperparameters;
-  SEARCH_SPACE.forEach(({ name, log10, min, max }, d) => {
+  searchSpace(fixedDropout).forEach(({ name, log10, min, max }, d) => {
     const value = min + x[d] * (max - min);
     h[name] = rounded(log10 ? 10 ** value : value);
   });
+  if (fixedDropout !== null) h.dropout = fixedDropout;
   return h;
 }
 
-/** The unit-cube point of some hyperparameters (clamped: rounding may step just outside a bound). */
-export function toUnit(h: Hyperparameters): number[] {
-  return SEARCH_SPACE.map(({ name, log10, min, max }) => {
+/** The unit-cube point of some hyperparameters in searchSpace(fixedDropout) (clamped: rounding may step just outside a bound). */
+export function toUnit(h: Hyperparameters, fixedDropout: number | null = null): number[] {
+  return searchSpace(fixedDropout).map(({ name, log10, min, max }) => {
     const value = log10 ? Math.log10(h[name]) : h[name];
     return Math.min(1, Math.max(0, (value - min) / (max - min)));
   });

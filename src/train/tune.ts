@@ -1,5 +1,5 @@
 import { writeFileAtomic } from '../nets/atomic-write.ts';
-import type { GraphSpec } from '../nets/graph.ts';
+import { buildNet } from '../nets/index.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { proposePoint, type Observation } from './bayes-opt.ts';
 import { predictSet } from './evaluate.ts';
@@ -10,10 +10,9 @@ import { TrainingDiverged } from './trainer.ts';
 import { resumableCheckpoint, trainUnselected } from './train-unselected.ts';
 import type { RunSettings } from './training-state.ts';
 import { formatTuneLog, type Attempt, type TuneSettings } from './tune-log.ts';
-import { fromUnit, SEARCH_SPACE, toUnit, type Hyperparameters } from './tune-space.ts';
+import { fromUnit, searchSpace, toUnit, type Hyperparameters } from './tune-space.ts';
 
 export interface Search {
-  spec: GraphSpec;
   backend: Backend;
   recipe: Recipe;
   settings: TuneSettings;
@@ -36,9 +35,9 @@ export interface Search {
 }
 
 /**
- * Bayesian search over SEARCH_SPACE: the first `settings.random` attempts are seeded random
+ * Bayesian search over searchSpace(settings.dropout) (with or without the dropout): the first `settings.random` attempts are seeded random
  * points, the rest maximise expected improvement of a GP fitted to the validation error
- * (1 − accuracy) so far. Each attempt trains from the same initial weights with the same
+ * (1 − accuracy) so far. Each attempt builds settings.net with its dropout and trains from the same initial weights with the same
  * seed (so only the hyperparameters differ) for exactly `epochs` epochs, and is scored by
  * the validation accuracy of its final weights: the best of its epochs would favour the
  * settings whose accuracy swings most on a small validation set. A diverged attempt is
@@ -47,8 +46,8 @@ export interface Search {
 export async function tune(search: Search): Promise<void> {
   const { settings } = search;
   const propose = () => {
-    const { x, kind } = proposePoint(observations(search.history), { dims: SEARCH_SPACE.length, seed: settings.seed, initialRandom: settings.random });
-    return { params: fromUnit(x), kind };
+    const { x, kind } = proposePoint(observations(search.history, settings.dropout), { dims: searchSpace(settings.dropout).length, seed: settings.seed, initialRandom: settings.random });
+    return { params: fromUnit(x, settings.dropout), kind };
   };
   const stepsPerEpoch = Math.ceil(search.train.count / settings.batch);
   const pendingAttempts = Math.max(search.attempts - search.history.length, 0);
@@ -64,7 +63,7 @@ export async function tune(search: Search): Promise<void> {
     const attempt: Attempt = { attempt: number, proposedBy: kind, ...params, valAccuracy: null, val: null, trainLoss: null, diverged: null, seconds: 0, settings };
     try {
       const { net, state } = await trainUnselected({
-        spec: search.spec, backend: search.backend, recipe: search.recipe, settings: trainSettings, epochs: settings.epochs,
+        spec: buildNet(settings.net, { size: settings.size, dropout: params.dropout }), backend: search.backend, recipe: search.recipe, settings: trainSettings, epochs: settings.epochs,
         train: search.train, checkpointDir: search.checkpointDir, checkpoint,
         onStep: (step) => search.onStep?.(`attempt ${number}/${search.attempts} ${step}`),
       });
@@ -86,14 +85,17 @@ export async function tune(search: Search): Promise<void> {
   }
 }
 
-/** What the GP is fitted to: each attempt's point and its validation error (a diverged one's: the worst error seen, or chance). */
-export function observations(history: readonly Attempt[]): Observation[] {
+/**
+ * What the GP is fitted to: each attempt's point in searchSpace(fixedDropout) and its
+ * validation error (a diverged one's: the worst error seen, or chance).
+ */
+export function observations(history: readonly Attempt[], fixedDropout: number | null): Observation[] {
   const errors = history.flatMap((a) => (a.valAccuracy === null ? [] : [1 - a.valAccuracy]));
   const worst = errors.length ? Math.max(...errors) : 0.5;
-  return history.map((a) => ({ x: toUnit(a), y: a.valAccuracy === null ? worst : 1 - a.valAccuracy }));
+  return history.map((a) => ({ x: toUnit(a, fixedDropout), y: a.valAccuracy === null ? worst : 1 - a.valAccuracy }));
 }
 
 /** The training settings of one attempt (its checkpoint is resumed only by an attempt with the same ones). */
 function runSettings(s: TuneSettings, h: Hyperparameters): RunSettings {
-  return { net: s.net, size: s.size, seed: s.seed, batch: s.batch, recipe: s.recipe, lr: h.lr, momentum: h.momentum, weightDecay: h.l2, root: s.root, trainList: s.trainList, valList: null, limit: s.limit };
+  return { net: s.net, size: s.size, seed: s.seed, batch: s.batch, recipe: s.recipe, lr: h.lr, momentum: h.momentum, weightDecay: h.l2, dropout: h.dropout, root: s.root, trainList: s.trainList, valList: null, limit: s.limit };
 }

@@ -18,30 +18,33 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     const log = attempts('three.jsonl');
     expect(log.map((a) => [a.attempt, a.proposedBy])).toEqual([[1, 'random'], [2, 'random'], [3, 'expected improvement']]);
     for (const a of log) {
-      expect(Object.keys(a)).toEqual(['attempt', 'proposedBy', 'lr', 'momentum', 'l2', 'valAccuracy', 'val', 'trainLoss', 'diverged', 'seconds', 'settings']);
+      expect(Object.keys(a)).toEqual(['attempt', 'proposedBy', 'lr', 'momentum', 'l2', 'dropout', 'valAccuracy', 'val', 'trainLoss', 'diverged', 'seconds', 'settings']);
       expect(Math.log10(a.lr)).toBeGreaterThanOrEqual(-4);
       expect(Math.log10(a.lr)).toBeLessThanOrEqual(-1);
       expect(a.momentum).toBeGreaterThanOrEqual(0.5);
       expect(a.momentum).toBeLessThanOrEqual(0.99);
       expect(Math.log10(a.l2)).toBeGreaterThanOrEqual(-6);
       expect(Math.log10(a.l2)).toBeLessThanOrEqual(-2);
-      for (const v of [a.lr, a.momentum, a.l2]) expect(Number(v.toPrecision(3))).toBe(v);
+      expect(a.dropout).toBeGreaterThanOrEqual(0);
+      expect(a.dropout).toBeLessThanOrEqual(0.7);
+      for (const v of [a.lr, a.momentum, a.l2, a.dropout]) expect(Number(v.toPrecision(3))).toBe(v);
       expect(Number.isInteger(a.valAccuracy! * 4)).toBe(true);
       expect(a.val).toMatchObject({ n: 4, accuracy: a.valAccuracy });
       expect(a.trainLoss).toBeGreaterThan(0);
       expect(a.diverged).toBeNull();
       expect(a.seconds).toBeGreaterThan(0);
-      expect(a.settings).toMatchObject({ size: 32, epochs: 1, batch: 4, limit: 2, seed: 1, random: 2 });
+      expect(a.settings).toMatchObject({ size: 32, epochs: 1, batch: 4, limit: 2, seed: 1, random: 2, dropout: null });
     }
     expect(new Set(log.map((a) => a.lr)).size).toBe(3);
+    expect(new Set(log.map((a) => a.dropout)).size).toBe(3);
 
     const best = log.reduce((b, a) => (a.valAccuracy! > b.valAccuracy! ? a : b));
-    expect(run.stdout).toContain(`best: attempt ${best.attempt} of 3, validation accuracy ${best.valAccuracy!.toFixed(4)} (lr ${best.lr}, momentum ${best.momentum}, l2 ${best.l2})`);
+    expect(run.stdout).toContain(`best: attempt ${best.attempt} of 3, validation accuracy ${best.valAccuracy!.toFixed(4)} (lr ${best.lr}, momentum ${best.momentum}, l2 ${best.l2}, dropout ${best.dropout})`);
     expect(run.stdout).toContain(
-      `train it: covid-ct train --data /work/shared/data/covid-ct --net light-cnn --recipe paper --epochs 1 --size 32 --batch 4 --lr ${best.lr} --momentum ${best.momentum} --l2 ${best.l2} --seed 1 --limit 2`,
+      `train it: covid-ct train --data /work/shared/data/covid-ct --net light-cnn --recipe paper --epochs 1 --size 32 --batch 4 --lr ${best.lr} --momentum ${best.momentum} --l2 ${best.l2} --dropout ${best.dropout} --seed 1 --limit 2`,
     );
     expect(run.stderr).toMatch(/\[3\/3\] attempt 3\/3 epoch 1 step 1\/1 loss \d+\.\d+ — \d+ s elapsed, ETA 0 s/);
-    expect(run.stderr).toMatch(/attempt 3\/3 \(expected improvement\): lr [\d.e-]+, momentum [\d.]+, l2 [\d.e-]+ → validation accuracy 0\.\d{4}/);
+    expect(run.stderr).toMatch(/attempt 3\/3 \(expected improvement\): lr [\d.e-]+, momentum [\d.]+, l2 [\d.e-]+, dropout [\d.]+ → validation accuracy 0\.\d{4}/);
   });
 
   it('--resume goes on to 4 attempts, as an uninterrupted 4-attempt search does', async () => {
@@ -84,5 +87,22 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     expect(damaged.stderr).toContain(`${join(dir, 'damaged.jsonl')} line 2 is not JSON`);
     const missing = await tune('nothing.jsonl', '--resume');
     expect(missing.stderr).toContain(`--resume: there is no search log ${join(dir, 'nothing.jsonl')}`);
+  });
+
+  it('resumes a log written before dropout was searched as the 3-d search it was (dropout 0.5) with --dropout 0.5, and refuses it without', async () => {
+    const fixed = await tune('fixed.jsonl', '--attempts', '2', '--dropout', '0.5');
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(attempts('fixed.jsonl').map((a) => [a.dropout, a.settings.dropout])).toEqual([[0.5, 0.5], [0.5, 0.5]]);
+    // the same attempts as the search logged them before: no dropout anywhere
+    const legacy = attempts('fixed.jsonl').map(({ dropout, settings: { dropout: fixedRate, ...settings }, ...rest }) => JSON.stringify({ ...rest, settings }));
+    writeFileSync(join(dir, 'legacy.jsonl'), `${legacy.join('\n')}\n`);
+    const searched = await tune('legacy.jsonl', '--attempts', '3', '--resume');
+    expect(searched.code).toBe(1);
+    expect(searched.stderr).toContain(
+      `--resume: attempt 1 of ${join(dir, 'legacy.jsonl')} was made with other settings: dropout 0.5 (log) vs searched (now) (that search fixed the dropout; go on with it with --dropout 0.5)`,
+    );
+    for (const log of ['legacy.jsonl', 'fixed.jsonl']) expect((await tune(log, '--attempts', '3', '--resume', '--dropout', '0.5')).code).toBe(0);
+    expect(attempts('legacy.jsonl')[2].proposedBy).toBe('expected improvement');
+    expect(withoutSeconds(attempts('legacy.jsonl'))).toEqual(withoutSeconds(attempts('fixed.jsonl')));
   });
 });
