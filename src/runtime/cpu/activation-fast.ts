@@ -1,5 +1,6 @@
 import type { Activation } from '../ops/activation.ts';
 import { simdElu } from './elu-simd.ts';
+import { parallelFor, type Task } from './parallel.ts';
 
 // The activation a layer op applies to its output (ELU with α = 1, or ReLU), on float32
 // ranges, for the cpu fast paths: act(z), and dz = dy·act′ read from the output y
@@ -8,8 +9,28 @@ import { simdElu } from './elu-simd.ts';
 
 const fastElu = simdElu();
 
-/** to[t + i] = act(from[f + i]) for i < count. */
+/** Values per work item of a threaded activation. */
+const ITEM = 65536;
+
+interface ActArgs { from: Float32Array; f: number; to: Float32Array; t: number; count: number; act: Activation }
+
+export const activateTask: Task<ActArgs> = {
+  name: 'activate',
+  run({ from, f, to, t, count, act }, item) {
+    const i = item * ITEM;
+    activateSerial(from, f + i, to, t + i, Math.min(ITEM, count - i), act);
+  },
+};
+
+const isShared = (a: Float32Array) => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
+
+/** to[t + i] = act(from[f + i]) for i < count; on the worker pool where both arrays are shared. */
 export function activateRange(from: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
+  if (count > ITEM && isShared(from) && isShared(to)) parallelFor(activateTask, { from, f, to, t, count, act }, Math.ceil(count / ITEM));
+  else activateSerial(from, f, to, t, count, act);
+}
+
+function activateSerial(from: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
   if (act === 'elu' && fastElu) fastElu(from, f, to, t, count);
   else if (act === 'elu') {
     for (let i = 0; i < count; i++) {

@@ -1,6 +1,7 @@
 import type { FireExpandGeometry } from '../ops/fire-expand-shapes.ts';
 import { activateRange, activationGradRange } from './activation-fast.ts';
 import { conv2dBwdFast, conv2dFwdFast } from './conv2d-fast.ts';
+import { sharedF32 } from './parallel.ts';
 
 // fire_expand for the cpu backend's float32 tensors: the two convolutions by conv2d-fast,
 // their outputs activated straight into their channel slices of y (one pass, one loop per
@@ -12,7 +13,7 @@ export function fireExpandFwdFast(s: Float32Array, w1: Float32Array, b1: Float32
   const hw = one.h * one.w;
   const size1 = one.o * hw;
   const size3 = three.o * hw;
-  const y = new Float32Array(one.n * (size1 + size3));
+  const y = sharedF32(one.n * (size1 + size3));
   const z1 = conv2dFwdFast(s, w1, b1, one);
   const z3 = conv2dFwdFast(s, w3, b3, three);
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
