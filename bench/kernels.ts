@@ -10,12 +10,12 @@
  * atomically (a temp file renamed into place).
  *
  * Kernel variants measured, chosen per shape by src/runtime/ops/conv2d-gpu.ts:
- *   conv2d_*_1x1  1×1 stride 1: GEMM, 8 channels × 16 pixels per invocation (shaders/conv2d-1x1.wgsl)
+ *   conv2d_*_1x1  1×1 stride 1: GEMM, 8 channels × 16 pixels per invocation (shaders/conv2d-1x1.wgsl, its weight gradient conv2d-1x1-weight.wgsl)
  *   conv2d_*_3x3  3×3 stride 1 (forward also stride 2, conv1): 8 channels × 16 pixels of a row,
  *                 each input row reused for three taps (shaders/conv2d-3x3.wgsl)
  *   conv2d_*      anything else: implicit GEMM, 4×4 tile (shaders/conv2d.wgsl)
  * fire_expand runs the 1×1 and 3×3 kernels into channel slices of one output; conv_transpose2d
- * with kernel = stride runs the 1×1 GEMM and a scatter (its backward a gather and 1×1 GEMMs).
+ * with kernel = stride runs the 1×1 GEMM, storing at the output pixels (its backward a gather and 1×1 GEMMs).
  * On the cpu backend: im2col + a WebAssembly SIMD GEMM, 4×8 register tile (src/runtime/cpu/gemm-simd.ts).
  * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass is dx + dw.
  */

@@ -2,7 +2,8 @@
 // convolution is a plain GEMM per image over P = H·W pixels:
 //   forward     y [r=O][p] = b + Σ_q w[r, q] · x [q=C][p]
 //   input grad  dx[r=C][p] =     Σ_q w[q, r] · dy[q=O][p]   (same kernel, transposed weights)
-//   weight grad dw[o][c]   = Σ_(n,p) dy[n][o][p] · x[n][c][p]
+//   conv_transpose2d with kernel = stride: y = wᵀ·x, each sum stored at its output pixel
+// (the weight gradient is in conv2d-1x1-weight.wgsl).
 // Each invocation keeps an 8 channels × 16 pixels tile in eight mat4x4
 // accumulators and takes 4 steps of the sum per matrix product, so every
 // accumulator update carries 4 multiply-adds. Lanes past the end load clamped addresses, are zeroed where
@@ -22,27 +23,14 @@ struct Gemm {
   // src holds channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc (fire_expand's slices); stored
   // values pass through act: 0 none, 1 ReLU, 2 ELU (α = 1), 3 added to what dst holds
   sc: i32, s0: i32, dc: i32, d0: i32, act: i32,
-  // Row r = (c, ky, kx) and pixel p = (iy, ix) (rows iw wide) go to channel c, pixel (iy·kh + ky, ix·kw + kx)
-  // of dst (conv_transpose2d with kernel = stride, its bias indexed by c); kh = kw = 1, iw = p store plainly.
-  kh: i32, kw: i32, iw: i32,
-};
-struct WeightGrad {
-  o: i32, c: i32, p: i32,
-  quads: i32,  // N·⌈P/4⌉ groups of 4 pixels in the sum
-  chunk: i32,  // groups per split of the sum
-  tiles: i32,  // invocations: ⌈O/8⌉·⌈C/8⌉·splits
-  yc: i32, y0: i32,  // dy holds channels [y0, y0 + o) of yc
+  kh: i32, kw: i32, iw: i32,  // conv_transpose2d_fwd_1x1: its kernel, and the width of src
 };
 
 @group(0) @binding(0) var<uniform> mm: Gemm;
-@group(0) @binding(0) var<uniform> wg: WeightGrad;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read> wt: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read> dy: array<f32>;
-@group(0) @binding(5) var<storage, read> x: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dst: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dw: array<f32>;
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> i32 {
   return i32(g.x + g.y * nwg.x * WG);
@@ -103,12 +91,6 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
   return v;
 }
 
-fn out_index(n: i32, r: i32, p: i32) -> i32 {
-  let kk = mm.kh * mm.kw;
-  let oy = p / mm.iw * mm.kh + r % kk / mm.kw;
-  return ((n * mm.dc + mm.d0 + r / kk) * (mm.p / mm.iw) * mm.kh + oy) * mm.iw * mm.kw + p % mm.iw * mm.kw + r % mm.kw;
-}
-
 fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>) {
   for (var m = 0; m < 8; m++) {
     let rg = t.r0 + (m / 4) * 4;
@@ -116,15 +98,34 @@ fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>
     for (var j = 0; j < 4 && pg + j < mm.p; j++) {
       let v = activate(tile[m][j] + bias_of[m / 4]);
       for (var i = 0; i < 4 && rg + i < mm.r; i++) {
-        let k = out_index(t.n, rg + i, pg + j);
+        let k = (t.n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
         dst[k] = select(v[i], v[i] + dst[k], mm.act == 3);
       }
     }
   }
 }
 
+// Row r = (c, ky, kx), pixel p = (iy, ix) to channel c, pixel (iy·kh + ky, ix·kw + kx) of dst, plus bias[c].
+// Its own entry: the integer divisions would slow every other store.
+fn store_scatter(t: Tile, tile: array<mat4x4<f32>, 8>) {
+  let kk = mm.kh * mm.kw;
+  for (var m = 0; m < 8; m++) {
+    let rg = t.r0 + (m / 4) * 4;
+    let r = min(vec4<i32>(rg) + LANES, vec4<i32>(mm.r - 1));
+    let c = r / kk;
+    let b = vec4<f32>(bias[c.x], bias[c.y], bias[c.z], bias[c.w]);
+    let rows = ((t.n * mm.dc + c) * (mm.p / mm.iw * mm.kh) + r % kk / mm.kw) * (mm.iw * mm.kw) + r % mm.kw;
+    let pg = t.p0 + (m % 4) * 4;
+    for (var j = 0; j < 4 && pg + j < mm.p; j++) {
+      let pix = (pg + j) / mm.iw * kk * mm.iw + (pg + j) % mm.iw * mm.kw;
+      let v = activate(tile[m][j] + b);
+      for (var i = 0; i < 4 && rg + i < mm.r; i++) { dst[rows[i] + pix] = v[i]; }
+    }
+  }
+}
+
 fn bias4(r0: i32) -> vec4<f32> {
-  let r = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1)) / (mm.kh * mm.kw);
+  let r = min(vec4<i32>(r0) + LANES, vec4<i32>(mm.r - 1));
   return vec4<f32>(bias[r.x], bias[r.y], bias[r.z], bias[r.w]);
 }
 
@@ -144,56 +145,10 @@ fn conv2d_bwd_input_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
   store_tile(t, gemm_tile(t), array(vec4<f32>(), vec4<f32>()));
 }
 
-// 4 consecutive values from i; lanes not `ok` are zero (their loads are clamped to the buffer).
-fn dy_quad(i: i32, ok: vec4<bool>) -> vec4<f32> {
-  let j = min(vec4<i32>(i) + LANES, vec4<i32>(i32(arrayLength(&dy)) - 1));
-  return select(vec4<f32>(), vec4<f32>(dy[j.x], dy[j.y], dy[j.z], dy[j.w]), ok);
-}
-fn x_quad(i: i32, ok: vec4<bool>) -> vec4<f32> {
-  let j = min(vec4<i32>(i) + LANES, vec4<i32>(i32(arrayLength(&x)) - 1));
-  return select(vec4<f32>(), vec4<f32>(x[j.x], x[j.y], x[j.z], x[j.w]), ok);
-}
-
-// dw[o][c] = Σ dy[n][o][p]·x[n][c][p] over the pixel quads [s·chunk, (s+1)·chunk)
-// of split s, written to dw[s] (dw itself when there is one split). An 8 × 8
-// tile of (o, c); each step multiplies [8 o × 4 pixels] by [4 pixels × 8 c].
 @compute @workgroup_size(WG)
-fn conv2d_bwd_weight_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = linear(gid, nwg);
-  if (t >= wg.tiles) { return; }
-  let c_tiles = (wg.c + 7) / 8;
-  let o_tiles = (wg.o + 7) / 8;
-  let c0 = (t % c_tiles) * 8;
-  let o0 = (t / c_tiles) % o_tiles * 8;
-  let s = t / (c_tiles * o_tiles);
-  let per_image = (wg.p + 3) / 4;
-  let first = s * wg.chunk;
-  let last = min(first + wg.chunk, wg.quads);
-  var n = first / per_image;
-  var p = (first % per_image) * 4;
-  var a00 = mat4x4<f32>(); var a01 = mat4x4<f32>(); var a10 = mat4x4<f32>(); var a11 = mat4x4<f32>();
-  for (var k = first; k < last; k++) {
-    let ok = vec4<i32>(p) + LANES < vec4<i32>(wg.p);
-    let dyn = (n * wg.yc + wg.y0) * wg.p + p;
-    let xn = n * wg.c * wg.p + p;
-    let d0 = transpose(mat4x4<f32>(dy_quad(dyn + min(o0, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 1, wg.o - 1) * wg.p, ok),
-                                   dy_quad(dyn + min(o0 + 2, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 3, wg.o - 1) * wg.p, ok)));
-    let d1 = transpose(mat4x4<f32>(dy_quad(dyn + min(o0 + 4, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 5, wg.o - 1) * wg.p, ok),
-                                   dy_quad(dyn + min(o0 + 6, wg.o - 1) * wg.p, ok), dy_quad(dyn + min(o0 + 7, wg.o - 1) * wg.p, ok)));
-    let x0 = mat4x4<f32>(x_quad(xn + min(c0, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 1, wg.c - 1) * wg.p, ok),
-                         x_quad(xn + min(c0 + 2, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 3, wg.c - 1) * wg.p, ok));
-    let x1 = mat4x4<f32>(x_quad(xn + min(c0 + 4, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 5, wg.c - 1) * wg.p, ok),
-                         x_quad(xn + min(c0 + 6, wg.c - 1) * wg.p, ok), x_quad(xn + min(c0 + 7, wg.c - 1) * wg.p, ok));
-    a00 += d0 * x0; a01 += d0 * x1; a10 += d1 * x0; a11 += d1 * x1;
-    p += 4;
-    if (p >= wg.p) { p = 0; n++; }
-  }
-  let tile = array(a00, a01, a10, a11);
-  for (var m = 0; m < 4; m++) {
-    let og = o0 + (m / 2) * 4;
-    let cg = c0 + (m % 2) * 4;
-    for (var j = 0; j < 4 && cg + j < wg.c; j++) {
-      for (var i = 0; i < 4 && og + i < wg.o; i++) { dw[(s * wg.o + og + i) * wg.c + cg + j] = tile[m][j][i]; }
-    }
-  }
+fn conv_transpose2d_fwd_1x1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(gid, nwg);
+  if (i >= mm.tiles) { return; }
+  let t = tile_of(i);
+  store_scatter(t, gemm_tile(t));
 }

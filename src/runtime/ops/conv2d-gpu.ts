@@ -1,18 +1,19 @@
 import generic from '../../../shaders/conv2d.wgsl?raw';
 import pointwise from '../../../shaders/conv2d-1x1.wgsl?raw';
+import pointwiseWeight from '../../../shaders/conv2d-1x1-weight.wgsl?raw';
 import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
 import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
 import type { Conv2dGeometry } from './conv2d-shapes.ts';
 
-// Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no
-// padding are GEMMs (shaders/conv2d-1x1.wgsl), 3×3 ones with stride 1 (forward also
-// stride 2) reuse each input row for three taps (shaders/conv2d-3x3.wgsl, its weight gradient in
-// conv2d-3x3-weight.wgsl); everything else runs the generic implicit-GEMM kernels of
-// shaders/conv2d.wgsl.
+// Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no padding are
+// GEMMs (shaders/conv2d-1x1.wgsl, the weight gradient in conv2d-1x1-weight.wgsl), 3×3 ones
+// with stride 1 (forward also stride 2) reuse each input row for three taps
+// (shaders/conv2d-3x3.wgsl, the weight gradient in conv2d-3x3-weight.wgsl); everything else
+// runs the generic implicit-GEMM kernels of shaders/conv2d.wgsl.
 
-export const conv2dSources = { generic, pointwise, threeByThree, threeByThreeWeight };
+export const conv2dSources = { generic, pointwise, pointwiseWeight, threeByThree, threeByThreeWeight };
 
 /**
  * Where the 1×1 and 3×3 kernels read and write in bigger tensors (fire_expand): y or dy is
@@ -69,7 +70,7 @@ function splitWeightGrad(g: GpuContext, source: string, entry: string, bindings:
 
 /** The slice uniforms of the 1×1 and 3×3 kernels: src channels [s0, s0 + q) of sc, dst [d0, d0 + r) of dc. */
 const sliceUniforms = (src: Slice, dst: Slice) => ({ sc: src.channels, s0: src.first, dc: dst.channels, d0: dst.first, act: dst.act });
-/** The 1×1 kernel's uniforms that store its rows and pixels as they are (see Gemm in shaders/conv2d-1x1.wgsl). */
+/** Gemm's kernel and width uniforms (shaders/conv2d-1x1.wgsl), which only conv_transpose2d_fwd_1x1 reads. */
 const plainStore = (p: number) => ({ kh: 1, kw: 1, iw: p });
 
 export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, geo: Conv2dGeometry,
@@ -116,9 +117,9 @@ export function gemm1x1(g: GpuContext, a: GpuTensor, src: GpuTensor, out: GpuTen
 }
 
 /**
- * conv_transpose2d with kernel = stride and no padding, x [N, Cin, H, W] → y [N, Cout, H·kh, W·kw]: the GEMM
- * wᵀ·x on the 1×1 forward kernel (w [Cin, Cout·kh·kw] as [Q, R]), each row r = (co, ky, kx) stored with
- * bias b[co] and `act` at its output pixels.
+ * conv_transpose2d with kernel = stride and no padding, x [N, Cin, H, W] → y [N, Cout, H·kh, W·kw]: the 1×1
+ * kernel's GEMM wᵀ·x (w [Cin, Cout·kh·kw] as [Q, R]), each row r = (co, ky, kx) stored with bias b[co] and
+ * `act` at its output pixels.
  */
 export function convTransposeGemm(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuTensor, y: GpuTensor, act: number): void {
   const [n, cin, ih, iw] = x.shape;
@@ -127,7 +128,7 @@ export function convTransposeGemm(g: GpuContext, x: GpuTensor, w: GpuTensor, b: 
   const p = ih * iw;
   const tiles = pointwiseTiles(n, r, p);
   const u = { n, q: cin, r, p, sr: 1, sq: r, tiles, sc: cin, s0: 0, dc: cout, d0: 0, act, kh, kw, iw };
-  g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+  g.run(pointwise, 'conv_transpose2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
 }
 
 export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
@@ -165,7 +166,7 @@ export function conv2dWeightGrad(g: GpuContext, x: GpuTensor, dy: GpuTensor, dw:
     const quadsPerImage = quads(p);
     const { chunk, splits } = splitSum(tiles, n * quadsPerImage, 4);
     const u = { o, c, p, quads: n * quadsPerImage, chunk, tiles: tiles * splits, yc, y0 };
-    splitWeightGrad(g, pointwise, 'conv2d_bwd_weight_1x1', { x, dy }, dw, splits, u);
+    splitWeightGrad(g, pointwiseWeight, 'conv2d_bwd_weight_1x1', { x, dy }, dw, splits, u);
   } else if (is3x3Stride1(geo)) {
     const tiles = octets(o) * c;
     const rowQuads = n * oh * quads(ow);

@@ -52,7 +52,8 @@ export const conv2d = defineOp<Conv2dAttrs>({
   gpu: {
     modules: [
       { source: conv2dSources.generic, fwdEntries: ['conv2d_fwd'], bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias'] },
-      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1'] },
+      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
+      { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.threeByThree, fwdEntries: ['conv2d_fwd_3x3', 'conv2d_fwd_3x3_s2'], bwdEntries: ['conv2d_bwd_input_3x3'] },
       { source: conv2dSources.threeByThreeWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_3x3'] },
       ...activationModules,

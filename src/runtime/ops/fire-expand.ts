@@ -47,7 +47,8 @@ export const fireExpand = defineOp<FireExpandAttrs>({
   gpu: {
     modules: [
       { source: fireExpandSource, fwdEntries: [], bwdEntries: ['fire_act_bwd', 'fire_bias_grad'] },
-      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1', 'conv2d_bwd_weight_1x1'] },
+      { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
+      { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.threeByThree, fwdEntries: ['conv2d_fwd_3x3'], bwdEntries: ['conv2d_bwd_input_3x3'] },
       { source: conv2dSources.threeByThreeWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_3x3'] },
       { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
