@@ -82,10 +82,10 @@ export const conv2dBwdTask: Task<BwdArgs> = {
     }
     for (let p0 = 0; p0 < P; p0 += BLOCK) {
       const count = Math.min(BLOCK, P - p0);
-      // dcol = Wᵀ · dy: A = wᵀ panels, B = dy by pixel
-      let ops = gemm.operands(K, count, O);
+      // dcol = Wᵀ · dy: A = wᵀ panels, B = dy's rows
+      let ops = gemm.operands(K, count, O, true);
       ops.a.set(wtPanels);
-      packPanels(dy, dyn + p0, count, O, 1, P, ops.b);
+      for (let o = 0; o < O; o++) ops.b.set(dy.subarray(dyn + o * P + p0, dyn + o * P + p0 + count), o * ops.ldb);
       if (isPointwise(g)) gemm.run(K, count, O, dx, xn + p0, P);
       else {
         const dcol = scratch32('conv2d.dcol', K * count);
