@@ -10,7 +10,7 @@
  *   --profile  per-layer forward and backward times of each net on both backends, in Node
  * Progress and ETA go to stderr.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../src/nets/atomic-write.ts';
 import { NET_NAMES } from '../src/nets/index.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
 import { FULL, QUICK, planCases, type BenchPreset } from './bench-plan.ts';
-import type { BenchResults, Env } from './bench-schema.ts';
+import type { BenchResults, CaseResult, Env } from './bench-schema.ts';
 import { formatProfile, profileLayers, type LayerProfile } from './profile-layers.ts';
 import { machineWasBusy, toMarkdown } from './report-markdown.ts';
 import { toSvg } from './report-svg.ts';
@@ -114,11 +114,20 @@ async function main(): Promise<void> {
   const progress = new Progress(planned.length);
   const loadAverage = os.loadavg();
   console.error(`bench: ${planned.length} cases, ${nets.join(', ')} at ${size}×${size}; load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
+  // Rewritten after every case, so a run that is killed or fails keeps what it measured.
+  const partialPath = values.json ? `${values.json.replace(/\.json$/, '')}.partial.json` : datedPath('.partial.json');
+  const done: CaseResult[] = [];
   const outcome = await runBench(planned, {
     size,
     timing: preset.timing,
     onnxDir: join(RESULTS_DIR, 'tmp'),
-    onCase: (label) => progress.tick(label),
+    onCase: async (label, result) => {
+      progress.tick(label);
+      done.push(result);
+      const partial = { complete: false, date: new Date().toISOString(), command: commandLine(), loadAverage, planned: planned.length, cases: done };
+      await mkdir(dirname(partialPath), { recursive: true });
+      await writeFileAtomic(partialPath, JSON.stringify(partial, null, 2) + '\n');
+    },
   });
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
     await writeOut(datedPath('.md'), toMarkdown(results));
     await writeOut(datedPath('.svg'), toSvg(results));
   }
+  await rm(partialPath, { force: true });
   if (machineWasBusy(results)) console.error('bench: the machine was busy with other work (see the load average): compare only figures of one run');
 }
 

@@ -23,8 +23,8 @@ export interface RunOptions {
   timing: TimingPlan;
   /** Where the page's ONNX models are written: a folder inside the project, which the Vite server serves. */
   onnxDir: string;
-  /** Called after each case, e.g. to tick a progress line. */
-  onCase?: (label: string) => void;
+  /** Called after each case with its result, e.g. to tick a progress line and keep partial results. */
+  onCase?: (label: string, result: CaseResult) => void | Promise<void>;
 }
 
 export interface RunOutcome {
@@ -51,6 +51,7 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
     return net.reference.subarray(0, (net.reference.length / net.referenceBatch) * c.batch);
   };
   const skipped = (c: PlannedCase): Measured => ({ msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, note: c.skip });
+  const result = (c: PlannedCase): CaseResult => ({ impl: c.impl, backend: c.backend, net: c.net, batch: c.batch, mode: c.mode, env: c.env, ...results.get(c)! });
 
   const backends = new NodeBackends();
   let nodeAdapter: WebGpuBackend | null = null;
@@ -59,7 +60,7 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
       const make = () => nodeRunner(c, nets.get(c.net)!, backends);
       results.set(c, c.skip ? skipped(c) : await measureSafely(make, options.timing, c.batch, reference(c)));
       if (c.impl === 'ours' && c.backend === 'webgpu') nodeAdapter ??= (await backends.get('webgpu').catch(() => null)) as WebGpuBackend | null;
-      options.onCase?.(label(c));
+      await options.onCase?.(label(c), result(c));
     }
   } finally {
     await backends.dispose();
@@ -76,14 +77,14 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
         const onnxUrl = onnxUrls.get(`${c.net}/${c.backend}`);
         const pageCase = { ...c, size: options.size, plan: options.timing, reference: ref && Array.from(ref), onnxUrl };
         results.set(c, c.skip ? skipped(c) : await page.run(pageCase));
-        options.onCase?.(label(c));
+        await options.onCase?.(label(c), result(c));
       }
     } finally {
       await page.close();
     }
   }
 
-  const cases = planned.map((c): CaseResult => ({ impl: c.impl, backend: c.backend, net: c.net, batch: c.batch, mode: c.mode, env: c.env, ...results.get(c)! }));
+  const cases = planned.map(result);
   const adapter: AdapterInfo = {
     name: nodeAdapter?.gpu.adapterName ?? null,
     isSoftware: nodeAdapter?.gpu.isSoftware ?? false,

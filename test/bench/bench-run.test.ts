@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planCases, QUICK, type PlannedCase } from '../../bench/bench-plan.ts';
 import { measure, measureSafely, PROBABILITY_TOLERANCE, type CaseRunner } from '../../bench/latency.ts';
+import type { CaseResult } from '../../bench/bench-schema.ts';
 import { runBench } from '../../bench/run-bench.ts';
 import { median } from '../../bench/timing.ts';
 
@@ -16,8 +17,11 @@ describe('runBench', () => {
       { impl: 'ours', backend: 'cpu', net: 'light-cnn', batch: 2, mode: 'train', env: 'node' },
     ];
     const labels: string[] = [];
-    const out = await runBench(planned, { size: 32, timing: ONE_RUN, onnxDir: join(tmpdir(), 'unused'), onCase: (l) => labels.push(l) });
+    const reported: CaseResult[] = [];
+    const onCase = (l: string, r: CaseResult) => void (labels.push(l), reported.push(r));
+    const out = await runBench(planned, { size: 32, timing: ONE_RUN, onnxDir: join(tmpdir(), 'unused'), onCase });
     expect(labels).toEqual(['node ours cpu light-cnn infer batch 1', 'node ours cpu light-cnn train batch 2']);
+    expect(reported).toEqual(out.cases);
     expect(out.chromium).toBeNull();
     expect(out.adapter).toEqual({ name: null, isSoftware: false, chromium: null });
     const [infer, train] = out.cases;
