@@ -1,6 +1,6 @@
 import type { Activation } from '../ops/activation.ts';
 import { simdElu } from './elu-simd.ts';
-import { parallelFor, type Task } from './parallel.ts';
+import { isShared, parallelFor, type Task } from './parallel.ts';
 
 // The activation a layer op applies to its output (ELU with α = 1, or ReLU), on float32
 // ranges, for the cpu fast paths: act(z), and dz = dy·act′ read from the output y
@@ -21,8 +21,6 @@ export const activateTask: Task<ActArgs> = {
     activateSerial(from, f + i, to, t + i, Math.min(ITEM, count - i), act);
   },
 };
-
-const isShared = (a: Float32Array) => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 
 /** to[t + i] = act(from[f + i]) for i < count; on the worker pool where both arrays are shared. */
 export function activateRange(from: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {

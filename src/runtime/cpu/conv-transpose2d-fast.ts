@@ -51,8 +51,7 @@ export const convTranspose2dFwdTask: Task<FwdArgs> = {
     const co1 = Math.min(cout, co0 + channelGroup(g));
     const r0 = co0 * kh * kw;
     const rows = (co1 - co0) * kh * kw;
-    // A = this group's rows of wᵀ. B stays in pixel panels: as dense rows, its K (= cin) lines
-    // per column pair would not stay in L1 until the next pair.
+    // A = this group's rows of wᵀ; B in pixel panels (as dense rows, its cin lines a column pair would leave L1)
     const ops = gemm.operands(rows, P, cin);
     packPanels(w, r0, rows, cin, 1, R, ops.a);
     ops.b.set(xPanels.subarray(n * panelSize(P, cin), (n + 1) * panelSize(P, cin)));

@@ -19,11 +19,7 @@ import { sumParts } from './sum-parts.ts';
 /** Pixels per block: the block's columns stay in L2 while every GEMM panel passes over them. */
 const BLOCK = 128;
 
-/**
- * Pixels per forward block: about 16 Ki column values (at least BLOCK pixels), so that few-tap
- * convolutions (conv1: 9 taps) do not pay the per-block, per-row copies on tiny GEMMs; blocks
- * of equal size, multiples of 8 pixels.
- */
+/** Pixels per forward block, a multiple of 8: about 16 Ki column values (at least BLOCK pixels), so few-tap convs (conv1) do not pay per-row copies on tiny GEMMs. */
 function fwdBlock(P: number, K: number): number {
   const blocks = Math.ceil(P / Math.max(BLOCK, 8 * Math.floor(2048 / K)));
   return 8 * Math.ceil(P / blocks / 8);

@@ -5,16 +5,13 @@ import { i32, op, v128, wasmModule, type Bytes } from './wasm-emit.ts';
 // eˣ − 1 without a call: x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln 2 / 2
 // (ln 2 in two parts, Cody and Waite, so n·ln 2 is exact), eʳ − 1 by its Taylor series
 // to r⁷ (error below 2⁻²⁶ of r), then eˣ − 1 = 2ⁿ·(eʳ − 1) + (2ⁿ − 1), both terms exact
-// but for one rounding each, so no cancellation near 0. x is clamped to −30 first
-// (eˣ − 1 rounds to −1 in float32 below about −17.3), which keeps 2ⁿ a normal float.
-// n is rounded by adding 1.5·2²³ (the sum's low mantissa bits are then n), which also
-// gives 2ⁿ's exponent bits without a float-to-int conversion.
-// NaN stays NaN (pmax keeps a NaN first operand, arithmetic propagates it, NaN > 0 is false).
+// but for one rounding each, so no cancellation near 0. x is first clamped to −30 (eˣ − 1
+// is −1 in float32 below −17.3), keeping 2ⁿ normal. Adding 1.5·2²³ rounds to n and leaves
+// n in the low mantissa bits: 2ⁿ's exponent without a float-to-int conversion. NaN stays
+// NaN (pmax keeps a NaN first operand, arithmetic propagates it, NaN > 0 is false).
 
 const [P, END, V, C, N, R, S] = [0, 1, 2, 3, 4, 5, 6];
-const ROUND = 12582912;
-const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
+const [ROUND, LN2_HI, LN2_LO] = [12582912, 0.693359375, -2.12194440e-4];
 
 const c = op.f32x4Const;
 const mulAdd = (coef: number): Bytes => [...op.get(R), ...op.f32x4Mul, ...c(coef), ...op.f32x4Add];

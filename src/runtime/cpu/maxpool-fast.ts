@@ -25,9 +25,9 @@ function columnSpans(g: MaxPoolGeometry): Int32Array {
 const planesPerItem = (g: MaxPoolGeometry) => Math.max(1, Math.floor(16384 / (g.h * g.w)));
 const items = (g: MaxPoolGeometry) => Math.ceil((g.n * g.c) / planesPerItem(g));
 
-interface FwdArgs { x: Float32Array; y: Float32Array; spans: Int32Array; g: MaxPoolGeometry }
+interface Args { x: Float32Array; y: Float32Array; spans: Int32Array; g: MaxPoolGeometry; dy?: Float32Array; dx?: Float32Array }
 
-export const maxpoolFwdTask: Task<FwdArgs> = {
+export const maxpoolFwdTask: Task<Args> = {
   name: 'maxpool.fwd',
   run({ x, y, spans, g }, item) {
     const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
@@ -43,9 +43,7 @@ export const maxpoolFwdTask: Task<FwdArgs> = {
           const x0 = spans[2 * ox];
           const x1 = spans[2 * ox + 1];
           if (full3 && x1 - x0 === 3 && r1 - r0 === 3 * W) {
-            const a = r0 + x0;
-            const b = a + W;
-            const c = b + W;
+            const a = r0 + x0, b = a + W, c = b + W;
             y[out] = Math.max(x[a], x[a + 1], x[a + 2], x[b], x[b + 1], x[b + 2], x[c], x[c + 1], x[c + 2]);
             continue;
           }
@@ -66,9 +64,7 @@ export function maxpoolFwdFast(x: Float32Array, g: MaxPoolGeometry): Float32Arra
   return args.y;
 }
 
-interface BwdArgs { x: Float32Array; y: Float32Array; dy: Float32Array; dx: Float32Array; spans: Int32Array; g: MaxPoolGeometry }
-
-export const maxpoolBwdTask: Task<BwdArgs> = {
+export const maxpoolBwdTask: Task<Required<Args>> = {
   name: 'maxpool.bwd',
   run({ x, y, dy, dx, spans, g }, item) {
     const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;

@@ -33,10 +33,11 @@ export function sharedF32(n: number): Float32Array {
   return threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
 }
 
+export const isShared = (a: Arr): boolean => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
+
 /** `a` as a Float32Array that helpers can read: itself when it already is one. */
 export function toShared(a: Arr): Float32Array {
-  const shared = typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
-  if (a instanceof Float32Array && (shared || threads === 1)) return a;
+  if (a instanceof Float32Array && (isShared(a) || threads === 1)) return a;
   const out = sharedF32(a.length);
   out.set(a);
   return out;
