@@ -8,7 +8,6 @@ import { isShared, parallelFor, type Task } from './parallel.ts';
 // elu-simd.ts where there is one (within 1 ulp or 6e-8 of Math.exp(z) − 1).
 
 const fastElu = simdElu();
-
 /** Values per work item of a threaded activation. */
 const ITEM = 65536;
 
@@ -17,8 +16,7 @@ interface ActArgs { from: Float32Array; f: number; to: Float32Array; t: number; 
 export const activateTask: Task<ActArgs> = {
   name: 'activate',
   run({ from, f, to, t, count, act }, item) {
-    const i = item * ITEM;
-    activateSerial(from, f + i, to, t + i, Math.min(ITEM, count - i), act);
+    activateSerial(from, f + item * ITEM, to, t + item * ITEM, Math.min(ITEM, count - item * ITEM), act);
   },
 };
 

@@ -29,8 +29,7 @@ const body: Bytes = [
   ...op.get(R), ...op.f32x4Mul, ...op.get(R), ...op.f32x4Mul, ...op.get(R), ...op.f32x4Add, ...op.set(C),
   // 2ⁿ: exponent bits n + 127, n being the low bits of n + 1.5·2²³
   ...op.get(S), ...op.i32x4Const(127 - 0x4b400000), ...op.i32x4Add, ...op.const(23), ...op.i32x4Shl, ...op.set(S),
-  ...op.get(P),
-  ...op.get(V),
+  ...op.get(P), ...op.get(V),
   ...op.get(S), ...op.get(C), ...op.f32x4Mul, ...op.get(S), ...c(1), ...op.f32x4Sub, ...op.f32x4Add,
   ...op.get(V), ...c(0), ...op.f32x4Gt,
   ...op.bitselect, ...op.store(),

@@ -1,15 +1,12 @@
 import type { MaxPoolGeometry } from './maxpool.ts';
 import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
 
-// Max pool for the cpu backend's float32 tensors, in monomorphic loops over each
-// window's in-image rows (padding is never a candidate), the window bounds along x
-// computed once per call; work items are groups of whole planes.
-// Forward takes Math.max over the window: no data-dependent branch, and any NaN
-// gives NaN, as the twin's "first NaN wins" does (a tie of −0 and 0 gives 0 where the
-// twin keeps the first: the same number).
-// Backward is given that output and sends dy to the window's first element equal to
-// it (the first NaN where it is NaN): the twin's first maximum, found without comparing
-// against a running best.
+// Max pool for the cpu backend's float32 tensors, in monomorphic loops over each window's
+// in-image rows (padding is never a candidate), window bounds along x computed once per
+// call; work items are groups of whole planes. Forward takes Math.max over the window:
+// no data-dependent branch, any NaN gives NaN as the twin's "first NaN wins" (a −0/0 tie
+// gives 0, the same number). Backward sends dy to the window's first element equal to that
+// output (the first NaN where it is NaN): the twin's first maximum, without a running best.
 
 /** Start (inclusive) and end (exclusive) in-image columns of each output column's window. */
 function columnSpans(g: MaxPoolGeometry): Int32Array {
