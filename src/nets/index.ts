@@ -1,12 +1,10 @@
 import type { GraphSpec } from './graph.ts';
+import { DEFAULT_DROPOUT } from './layers.ts';
 import { lightCnn } from './light-cnn.ts';
 import { squeezenet } from './squeezenet.ts';
 
 export const NET_NAMES = ['squeezenet', 'squeezenet-bypass', 'light-cnn'] as const;
 export type NetName = (typeof NET_NAMES)[number];
-
-/** The paper's dropout rate before the classifier: what every net is built with unless told otherwise. */
-export const DEFAULT_DROPOUT = 0.5;
 
 /** dropout: the rate of the dropout layer before the classifier, in [0, 1); it only acts in training. */
 export interface NetOptions {

@@ -1,5 +1,8 @@
 import type { Mode, NodeSpec, ParamSpec } from './graph.ts';
 
+/** The paper's dropout rate before the classifier: what every net is built with unless told otherwise. */
+export const DEFAULT_DROPOUT = 0.5;
+
 /** Collects the parameters and nodes of a network as it is described layer by layer. */
 export class GraphBuilder {
   readonly params: ParamSpec[] = [];

@@ -1,5 +1,5 @@
 import type { GraphSpec } from './graph.ts';
-import { GraphBuilder } from './layers.ts';
+import { DEFAULT_DROPOUT, GraphBuilder } from './layers.ts';
 import { trunk } from './trunk.ts';
 
 /**
@@ -8,7 +8,7 @@ import { trunk } from './trunk.ts';
  * F = concat[X, W] (320 maps at 56×56), global average pool → dropout(0.5, or options.dropout) → dense 320→2.
  */
 export function lightCnn(options: { inChannels?: number; size?: number; dropout?: number } = {}): GraphSpec {
-  const { inChannels = 1, size = 224, dropout = 0.5 } = options;
+  const { inChannels = 1, size = 224, dropout = DEFAULT_DROPOUT } = options;
   const b = new GraphBuilder();
   const { fire3, fire9 } = trunk(b, inChannels, 'custom', false);
   // T and W: each convolution and its ELU are one node

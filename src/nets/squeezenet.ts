@@ -1,5 +1,5 @@
 import type { GraphSpec } from './graph.ts';
-import { GraphBuilder } from './layers.ts';
+import { DEFAULT_DROPOUT, GraphBuilder } from './layers.ts';
 import { trunk } from './trunk.ts';
 
 /**
@@ -7,7 +7,7 @@ import { trunk } from './trunk.ts';
  * the simple bypass: dropout(0.5, or options.dropout) → conv 1×1 512→2 → ReLU → global average pool.
  */
 export function squeezenet(options: { bypass: boolean; inChannels?: number; size?: number; dropout?: number }): GraphSpec {
-  const { bypass, inChannels = 1, size = 224, dropout = 0.5 } = options;
+  const { bypass, inChannels = 1, size = 224, dropout = DEFAULT_DROPOUT } = options;
   const b = new GraphBuilder();
   const { fire9 } = trunk(b, inChannels, 'classic', bypass);
   const dropped = b.dropout('dropout', fire9, dropout);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import type { GraphSpec } from '../nets/graph.ts';
-import { DEFAULT_DROPOUT } from '../nets/index.ts';
+import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError, type NamedTensor } from '../nets/safetensors.ts';
 import type { TrainingState } from './training-state.ts';
 

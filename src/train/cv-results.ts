@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
-import { DEFAULT_DROPOUT } from '../nets/index.ts';
+import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { BinaryMetrics } from './metrics.ts';
 
 export const CV_FORMAT = 'covid-ct-cv/1';

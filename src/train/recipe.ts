@@ -1,4 +1,4 @@
-import { DEFAULT_DROPOUT } from '../nets/index.ts';
+import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { Crop } from './data/body-crop.ts';
 import type { Normalise } from './data/normalise.ts';
 import type { SgdSettings } from './train-step.ts';

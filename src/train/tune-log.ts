@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { ProposalKind } from './bayes-opt.ts';
 import type { BinaryMetrics } from './metrics.ts';
 import type { Hyperparameters } from './tune-space.ts';
@@ -37,9 +38,6 @@ export interface Attempt extends Hyperparameters {
   settings: TuneSettings;
 }
 
-/** The dropout of the searches logged before it was a setting. */
-const LEGACY_DROPOUT = 0.5;
-
 export const formatTuneLog = (attempts: readonly Attempt[]): string => attempts.map((a) => `${JSON.stringify(a)}\n`).join('');
 
 /** The attempts of a search log; a line that is not one names the file and the line. */
@@ -58,8 +56,8 @@ export function parseTuneLog(text: string, path: string): Attempt[] {
       const settings = attempt?.settings as Partial<TuneSettings> | null | undefined;
       if (typeof settings === 'object' && settings !== null && settings.dropout === undefined) {
         // Logged before dropout was searched: every attempt trained with light-cnn's fixed 0.5, a 3-d search.
-        settings.dropout = LEGACY_DROPOUT;
-        attempt.dropout ??= LEGACY_DROPOUT;
+        settings.dropout = DEFAULT_DROPOUT;
+        attempt.dropout ??= DEFAULT_DROPOUT;
       }
       const numbers = ['lr', 'momentum', 'l2', 'dropout', 'seconds'] as const;
       const bad = numbers.find((key) => typeof attempt?.[key] !== 'number');

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadModelFile } from '../../src/nets/model-file.ts';
+import { COVID_CT_ROOT } from '../data/data-paths.ts';
 
 export interface CliResult {
   code: number;
@@ -22,3 +24,17 @@ export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), pr
 
 /** A tiny run on the real data set: 4 images of each class per split at 32 × 32, batch 4, on the cpu backend. */
 export const TINY_RUN = ['--data', '/work/shared/data/covid-ct', '--limit', '4', '--size', '32', '--batch', '4', '--backend', 'cpu'];
+
+/**
+ * `covid-ct eval --json` of `model` on the first 4 COVID and 4 NonCOVID slices of the validation
+ * split (those a TINY_RUN validates on), and the validation metrics the model recorded.
+ */
+export async function evalRecordedValidation(model: string, dir: string): Promise<{ evaluated: CliResult; recorded: unknown }> {
+  const val = readFileSync(`${COVID_CT_ROOT}/splits/val.txt`, 'utf8').trim().split('\n');
+  const firstFour = (label: string) => val.filter((line) => line.startsWith(`${label}/`)).slice(0, 4);
+  const list = join(dir, 'val-8.txt');
+  writeFileSync(list, [...firstFour('COVID'), ...firstFour('NonCOVID')].join('\n'));
+  const evaluated = await covidCt('eval', '--data', COVID_CT_ROOT, '--list', list, '--model', model, '--backend', 'cpu', '--batch', '4', '--json');
+  const { meta } = await loadModelFile(model);
+  return { evaluated, recorded: (meta.training as Record<string, unknown>).val };
+}

@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
-import { COVID_CT_IMAGES, COVID_CT_ROOT } from '../data/data-paths.ts';
-import { covidCt, tempDir, TINY_RUN, type CliResult } from './cli.ts';
+import { COVID_CT_IMAGES } from '../data/data-paths.ts';
+import { covidCt, evalRecordedValidation, tempDir, TINY_RUN, type CliResult } from './cli.ts';
 
 const dir = tempDir('train-cli-');
 const model = join(dir, 'tiny.safetensors');
@@ -66,14 +66,9 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
   });
 
   it('gives the validation scores it recorded when eval scores the same images', async () => {
-    const val = readFileSync(`${COVID_CT_ROOT}/splits/val.txt`, 'utf8').trim().split('\n');
-    const firstFour = (label: string) => val.filter((line) => line.startsWith(`${label}/`)).slice(0, 4);
-    const list = join(dir, 'val-8.txt');
-    writeFileSync(list, [...firstFour('COVID'), ...firstFour('NonCOVID')].join('\n'));
-    const evaluated = await covidCt('eval', '--data', COVID_CT_ROOT, '--list', list, '--model', model, '--backend', 'cpu', '--batch', '4', '--json');
+    const { evaluated, recorded } = await evalRecordedValidation(model, dir);
     expect(evaluated.code, evaluated.stderr).toBe(0);
-    const { meta } = await loadModelFile(model);
-    expect(JSON.parse(evaluated.stdout)).toEqual((meta.training as Record<string, unknown>).val);
+    expect(JSON.parse(evaluated.stdout)).toEqual(recorded);
   });
 
   it('names the flag at fault', async () => {

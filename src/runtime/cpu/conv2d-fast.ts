@@ -1,5 +1,5 @@
 import type { Arr } from '../host-tensor.ts';
-import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
+import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
 import { col2imBlock, im2colRows, im2colTapPanels } from './im2col.ts';
@@ -25,7 +25,6 @@ function fwdBlock(P: number, K: number): number {
   return 8 * Math.ceil(P / blocks / 8);
 }
 
-const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 const taps = (g: Conv2dGeometry) => g.c * g.kh * g.kw;
 
 interface FwdArgs { x: Float32Array; wPanels: Float32Array; b: Float32Array; y: Float32Array; g: Conv2dGeometry }

@@ -1,4 +1,4 @@
-import type { Conv2dGeometry } from '../ops/conv2d-shapes.ts';
+import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 
 // The conv2d column matrix of a block of output pixels, col[k, q] = x[n, c, iy, ix] for tap
 // k = (c, ky, kx) and pixel p0 + q = (oy, ox), with iy = oy·sh − ph + ky, ix = ox·sw − pw + kx
@@ -12,7 +12,7 @@ export function im2colTapPanels(x: Float32Array, xn: number, g: Conv2dGeometry, 
 
 export function im2colRows(x: Float32Array, xn: number, g: Conv2dGeometry, p0: number, count: number, out: Float32Array, ldb: number): void {
   const { c: C, h: H, w: W } = g;
-  if (g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0) {
+  if (isPointwise(g)) {
     for (let c = 0; c < C; c++) out.set(x.subarray(xn + c * H * W + p0, xn + c * H * W + p0 + count), c * ldb);
   } else im2col(x, xn, g, p0, count, out, 4 * ldb, ldb, 4, 1);
 }

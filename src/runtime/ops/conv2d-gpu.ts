@@ -5,7 +5,7 @@ import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
 import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
-import type { Conv2dGeometry } from './conv2d-shapes.ts';
+import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
 
 // Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no padding are
 // GEMMs (shaders/conv2d-1x1.wgsl, the weight gradient in conv2d-1x1-weight.wgsl), 3×3 ones
@@ -31,7 +31,6 @@ const pointwiseTiles = (n: number, r: number, p: number) => n * octets(r) * Math
 
 export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
 const is3x3Stride2 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 2 && g.sw === 2;
-export const isPointwise = (g: Conv2dGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
 
 /** The `Conv` uniform block of shaders/conv2d.wgsl. */
 function convUniforms(g: Conv2dGeometry, tiles: number, chunk = 0): Record<string, number> {

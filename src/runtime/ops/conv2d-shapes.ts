@@ -18,6 +18,9 @@ export interface Conv2dGeometry {
   oh: number; ow: number;
 }
 
+/** A 1×1 convolution with stride 1 and no padding: a GEMM on the image as it is. */
+export const isPointwise = (g: Conv2dGeometry): boolean => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0;
+
 /**
  * Shape inference and validation for conv2d: x [N,C,H,W], w [O,C,KH,KW], b [O];
  * the output is [N, O, floor((H + 2·ph − KH)/sh) + 1, floor((W + 2·pw − KW)/sw) + 1].
