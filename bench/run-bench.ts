@@ -9,7 +9,7 @@ import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { benchWeights } from './bench-inputs.ts';
 import { referenceBatches, type PlannedCase } from './bench-plan.ts';
 import type { AdapterInfo, CaseResult } from './bench-schema.ts';
-import { openBenchPage, type BenchPage } from './chromium-page.ts';
+import type { BenchPage } from './chromium-page.ts';
 import { measureSafely, type Measured, type TimingPlan } from './latency.ts';
 import { NodeBackends, nodeRunner, type NetInputs } from './node-runners.ts';
 import { withCeilModeAsPadding } from './onnx-ceil-pads.ts';
@@ -70,6 +70,8 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
   let page: BenchPage | null = null;
   if (inPage.length > 0) {
     const onnxUrls = await writePageModels(inPage, nets, options);
+    // Loaded only here: a Node-only run needs neither Vite nor puppeteer installed.
+    const { openBenchPage } = await import('./chromium-page.ts');
     page = await openBenchPage();
     try {
       for (const c of inPage) {
