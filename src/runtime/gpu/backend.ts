@@ -74,7 +74,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.commandEncoder().copyBufferToBuffer(this.buffer(t), 0, staging, 0, bytes);
     this.submit();
     try {
-      await quietWait(staging.mapAsync(MAP_MODE_READ));
+      await this.wait(staging.mapAsync(MAP_MODE_READ));
     } catch (err) {
       // A failed map is how a lost device often shows first; give device.lost a moment to say so.
       await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
@@ -115,7 +115,7 @@ export class WebGpuBackend implements Backend, GpuContext {
   async sync(): Promise<void> {
     this.checkDevice();
     this.submit();
-    await quietWait(this.device.queue.onSubmittedWorkDone());
+    await this.wait(this.device.queue.onSubmittedWorkDone());
     this.checkDevice();
   }
 
@@ -210,6 +210,11 @@ export class WebGpuBackend implements Backend, GpuContext {
     for (const u of this.pendingUniforms) this.pool.release(u);
     this.pendingUniforms = [];
     this.pool.recycle();
+  }
+
+  /** On a hardware adapter Dawn's fast polling costs little and each quiet poll would add up to a millisecond. */
+  private wait<T>(promise: Promise<T>): Promise<T> {
+    return this.gpu.isSoftware ? quietWait(promise) : promise;
   }
 
   private checkDevice(): void {

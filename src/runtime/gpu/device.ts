@@ -69,13 +69,7 @@ async function getGpu(): Promise<GPU> {
   throw new NoAdapterError('this browser has no navigator.gpu (WebGPU is disabled or unsupported)');
 }
 
-const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxStorageBuffersPerShaderStage',
-] as const;
+const WANTED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const;
 
 export async function acquireGpuDevice(): Promise<GpuDevice> {
   let gpu: GPU;
