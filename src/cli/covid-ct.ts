@@ -5,6 +5,7 @@ import { CV_HELP, cvCommand } from './cv.ts';
 import { EVAL_HELP, evalCommand } from './eval.ts';
 import { INFO_HELP, infoCommand } from './info.ts';
 import { PREDICT_HELP, predictCommand } from './predict.ts';
+import { PRETRAIN_HELP, pretrainCommand } from './pretrain.ts';
 import { TRAIN_HELP, trainCommand } from './train.ts';
 import { TUNE_HELP, tuneCommand } from './tune.ts';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<
   demo: { help: DEMO_HELP, run: demoCommand },
   predict: { help: PREDICT_HELP, run: predictCommand },
   info: { help: INFO_HELP, run: infoCommand },
+  pretrain: { help: PRETRAIN_HELP, run: pretrainCommand },
   train: { help: TRAIN_HELP, run: trainCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   cv: { help: CV_HELP, run: cvCommand },

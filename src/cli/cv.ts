@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildNet } from '../nets/index.ts';
+import { initFrom } from '../nets/init-from.ts';
 import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
 import { crossValidate } from '../train/cross-validate.ts';
 import { listCvImages } from '../train/cv-data.ts';
@@ -17,7 +18,7 @@ import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
              [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1] [--backend auto]
-             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume]
+             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE]
   Patient-grouped, stratified k-fold cross-validation over the train and validation splits
   pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
   keeps the class ratio; each fold is held out once while a net is trained on the others with
@@ -34,7 +35,10 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
   --resume    go on with the results file: finished folds are skipped, a fold in progress goes
               on from its last epoch's checkpoint; the settings must be the same
   --limit N   only the first N patients of each class, all their slices (smoke tests)
-  --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)`;
+  --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
+  --init FILE every fold starts from FILE's weights (covid-ct pretrain) but for a fresh classifier.
+              FILE's rotation pretext task saw every train+val slice, each fold's held-out ones
+              included, without labels: those images, never their labels, reached the trunk`;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -54,6 +58,7 @@ const OPTIONS = {
   'out-dir': { type: 'string', default: join('runs', 'cv') },
   json: { type: 'string' },
   resume: { type: 'boolean', default: false },
+  init: { type: 'string' },
 } as const;
 
 const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
@@ -76,7 +81,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     dropout: numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
-    root: data.root, lists: data.lists, meta: data.meta, limit,
+    root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),
   };
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
   const outDir = flags['out-dir'];
@@ -88,6 +93,9 @@ export async function cvCommand(argv: string[]): Promise<void> {
   } else if (existsSync(resultsFile)) {
     throw new Error(`${resultsFile} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir or --json`);
   }
+  const initFile = (saved?.settings ?? settings).init;
+  const init = initFile ? await initFrom(initFile, spec, settings.seed) : undefined;
+  if (init) console.error(init.report);
 
   const progress = new Progress(data.entries.length);
   const { set, skipped } = await loadImageSet(data.entries, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise, onFile: (path) => progress.tick(`loading ${basename(path)}`) });
@@ -114,7 +122,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   let training: Progress | undefined;
   try {
     await crossValidate({
-      spec, backend, recipe, set, folds, results, resultsFile, outDir, resume: flags.resume,
+      spec, backend, recipe, set, folds, results, resultsFile, outDir, resume: flags.resume, initial: init?.weights,
       onStart: (steps) => (training = new Progress(steps)),
       onStep: (label) => training?.tick(label),
       onFold: (f, { metrics: m, seconds }) =>

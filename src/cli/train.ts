@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
+import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
 import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
 import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
@@ -22,7 +23,7 @@ import { Progress } from './progress.ts';
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
                 [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
                 [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
-                [--log FILE.jsonl] [--limit N]
+                [--log FILE.jsonl] [--limit N] [--init FILE]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
   step (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are
@@ -42,7 +43,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have
   --log        one JSON line per epoch: epoch, loss, accuracy, valAccuracy, valLoss, lr, seconds
-  --limit N    only the first N images of each class of each split (smoke tests)`;
+  --limit N    only the first N images of each class of each split (smoke tests)
+  --init FILE  start every layer but the classifier (which starts fresh) from FILE (covid-ct pretrain);
+               recorded in the model. FILE's pretext task saw the validation slices, not their labels`;
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -64,6 +67,7 @@ const OPTIONS = {
   resume: { type: 'boolean', default: false },
   log: { type: 'string' },
   limit: { type: 'string' },
+  init: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>['values'];
@@ -93,6 +97,7 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
     trainList,
     valList,
     limit,
+    ...(flags.init ? { init: flags.init } : {}),
   };
 }
 
@@ -112,6 +117,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const out = flags.out ?? join('models', `${settings.net}.safetensors`);
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;
+  const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
+  if (init) console.error(init.report);
 
   const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
   const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
@@ -120,7 +127,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
-  const net = netFromWeights(spec, backend, checkpoint?.weights ?? initialWeights(spec, settings.seed));
+  const net = netFromWeights(spec, backend, checkpoint?.weights ?? init?.weights ?? initialWeights(spec, settings.seed));
   const sgd = new Sgd(net);
   if (checkpoint) sgd.importVelocities(checkpoint.velocities);
   const state: TrainingState = checkpoint?.state ?? { settings, epoch: 0, best: null, log: [], seconds: 0 };

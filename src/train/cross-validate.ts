@@ -24,6 +24,8 @@ export interface CrossValidation {
   outDir: string;
   /** Go on from a fold checkpoint made with the same settings instead of starting that fold again. */
   resume: boolean;
+  /** The weights every fold starts from (cv --init); absent: the seed's initialisation. */
+  initial?: ReadonlyMap<string, Float32Array>;
   /** Called once before training with the number of training steps ahead. */
   onStart?: (steps: number) => void;
   onStep?: (label: string) => void;
@@ -57,7 +59,7 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
     const checkpoint = cv.resume ? await resumableCheckpoint(checkpointDir, runSettings, settings.epochs) : null;
     const label = `fold ${f + 1}/${cv.folds.length}`;
     const { net, state } = await trainUnselected({
-      spec: cv.spec, backend: cv.backend, recipe: cv.recipe, settings: runSettings, epochs: settings.epochs, train, checkpointDir, checkpoint,
+      spec: cv.spec, backend: cv.backend, recipe: cv.recipe, settings: runSettings, epochs: settings.epochs, train, checkpointDir, checkpoint, initial: cv.initial,
       onStep: (step) => cv.onStep?.(`${label} ${step}`),
     }).catch((err: Error) => {
       err.message = `${label}: ${err.message}`;
@@ -79,9 +81,9 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
 
 /** The settings a fold's checkpoint is made with: the run's, training on every fold but this one. */
 function foldRunSettings(cv: CrossValidation, fold: number): RunSettings {
-  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, lists, limit, folds } = cv.results.settings;
+  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, lists, limit, folds, init } = cv.results.settings;
   const pooled = lists.length ? lists.join(' + ') : root;
-  return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit };
+  return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit, ...(init ? { init } : {}) };
 }
 
 function pickImages(set: ImageSet, indices: readonly number[]): ImageSet {

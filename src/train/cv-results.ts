@@ -25,6 +25,8 @@ export interface CvSettings {
   meta: string;
   /** Only the first `limit` patients of each class. */
   limit: number | null;
+  /** The pretrained file every fold started from (cv --init); absent: the seed's initialisation. */
+  init?: string;
 }
 
 export interface FoldResult {

@@ -20,8 +20,9 @@ export interface UnselectedRun {
   epochs: number;
   train: ImageSet;
   checkpointDir: string;
-  /** A checkpoint to go on from (see resumableCheckpoint), or null to start from the seed's initial weights. */
+  /** A checkpoint to go on from (see resumableCheckpoint), or null to start from `initial` or else the seed's initial weights. */
   checkpoint: Checkpoint | null;
+  initial?: ReadonlyMap<string, Float32Array>;
   onStep?: (label: string) => void;
 }
 
@@ -46,7 +47,7 @@ export async function resumableCheckpoint(dir: string, settings: RunSettings, ep
 export async function trainUnselected(options: UnselectedRun): Promise<{ net: Net; state: TrainingState }> {
   const { spec, backend, recipe, settings, train, checkpoint, checkpointDir } = options;
   await mkdir(checkpointDir, { recursive: true });
-  const net = netFromWeights(spec, backend, checkpoint?.weights ?? initialWeights(spec, settings.seed));
+  const net = netFromWeights(spec, backend, checkpoint?.weights ?? options.initial ?? initialWeights(spec, settings.seed));
   const sgd = new Sgd(net);
   try {
     if (checkpoint) sgd.importVelocities(checkpoint.velocities);

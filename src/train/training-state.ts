@@ -16,6 +16,8 @@ export interface RunSettings {
   trainList: string | null;
   valList: string | null;
   limit: number | null;
+  /** The pretrained file the run started from (--init); absent: the seed's initialisation. */
+  init?: string;
 }
 
 /** One line of the --log file. */
@@ -47,7 +49,7 @@ export interface TrainingState {
 
 /** "lr 0.01 (checkpoint) vs 0.02 (now)" for each setting that differs. */
 export function settingsDifferences(saved: RunSettings, wanted: RunSettings): string[] {
-  return (Object.keys(wanted) as (keyof RunSettings)[])
+  return ([...new Set([...Object.keys(saved), ...Object.keys(wanted)])] as (keyof RunSettings)[])
     .filter((key) => saved[key] !== wanted[key])
     .map((key) => `${key} ${JSON.stringify(saved[key])} (checkpoint) vs ${JSON.stringify(wanted[key])} (now)`);
 }
