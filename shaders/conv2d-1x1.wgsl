@@ -99,7 +99,7 @@ fn store_tile(t: Tile, tile: array<mat4x4<f32>, 8>, bias_of: array<vec4<f32>, 2>
       let v = activate(tile[m][j] + bias_of[m / 4]);
       for (var i = 0; i < 4 && rg + i < mm.r; i++) {
         let k = (t.n * mm.dc + mm.d0 + rg + i) * mm.p + pg + j;
-        dst[k] = select(v[i], v[i] + dst[k], mm.act == 3);
+        if (mm.act == 3) { dst[k] += v[i]; } else { dst[k] = v[i]; } // a select() would read dst[k] for every store
       }
     }
   }
