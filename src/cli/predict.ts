@@ -4,20 +4,22 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { classActivationMaps } from '../nets/cam.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
-import { loadModelFile } from '../nets/model-file.ts';
+import type { ForwardPass } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
 import { camOverlayPng } from './cam-overlay.ts';
-import { checkPreprocessing, prepareInputs, type PreparedInput } from './inputs.ts';
-import { modelPath } from './model-path.ts';
+import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
+import { prepareInputs, type PreparedInput } from './inputs.ts';
 import { softmaxRows } from './softmax.ts';
 
-export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE] [--backend webgpu|cpu|auto] [--json] [--cam DIR]
-  Prints P(COVID), the label and the time per image. Images (PNG, JPEG, DICOM) are
-  preprocessed as the model's metadata says; .npy files hold preprocessed float
-  tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
-  --json   one JSON array [{"file","pCovid","label","ms","backend"}] on stdout, nothing else
-  --cam    write a class-activation-map overlay PNG per input into DIR`;
+export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--json] [--cam DIR]
+  Prints P(COVID), the label and the time per image (of all an ensemble's members together).
+  Images (PNG, JPEG, DICOM) are preprocessed as the model's metadata says; .npy files hold
+  preprocessed float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
+${ENSEMBLE_HELP}
+  --json    one JSON array [{"file","pCovid","label","ms","backend"}] on stdout, nothing else
+  --cam     write a class-activation-map overlay PNG per input into DIR; of an ensemble, the
+            mean of its members' maps for the class the ensemble predicts`;
 
 export interface Prediction {
   file: string;
@@ -27,36 +29,44 @@ export interface Prediction {
   backend: string;
 }
 
-type Model = Awaited<ReturnType<typeof loadModelFile>>;
-
-async function run(backend: Backend, model: Model, inputs: PreparedInput[], camDir?: string): Promise<Prediction[]> {
-  const net = inferenceNet(model.spec, backend, model.weights);
-  const [c, h, w] = model.spec.inputShape;
-  const covid = model.meta.classNames.indexOf('COVID');
+async function run(backend: Backend, members: Member[], inputs: PreparedInput[], camDir?: string): Promise<Prediction[]> {
+  const nets = members.map((m) => inferenceNet(m.spec, backend, m.weights));
+  const { classNames, spec } = members[0];
+  const [c, h, w] = spec.inputShape;
+  const covid = classNames.indexOf('COVID');
   const forward = async (input: Float32Array) => {
-    const x = backend.tensor([1, c, h, w], input);
-    const pass = net.forward(x, 'infer', { keepFeatures: camDir !== undefined });
-    const probs = softmaxRows(await pass.logits.read(), model.meta.classNames.length);
-    x.dispose();
-    return { pass, probs };
+    const passes = [];
+    const probs = [];
+    for (const net of nets) {
+      const x = backend.tensor([1, c, h, w], input);
+      const pass = net.forward(x, 'infer', { keepFeatures: camDir !== undefined });
+      passes.push(pass);
+      probs.push(softmaxRows(await pass.logits.read(), classNames.length));
+      x.dispose();
+    }
+    return { passes, probs: meanOf(probs) };
   };
-  net.release((await forward(inputs[0].input)).pass); // warm-up: builds pipelines and fills the buffer pool
+  const release = (passes: ForwardPass[]) => passes.forEach((pass, i) => nets[i].release(pass));
+  release((await forward(inputs[0].input)).passes); // warm-up: builds pipelines and fills the buffer pool
   const out: Prediction[] = [];
   for (const item of inputs) {
     const start = performance.now();
-    const { pass, probs } = await forward(item.input);
+    const { passes, probs } = await forward(item.input);
     const ms = performance.now() - start;
     const best = probs[0] >= probs[1] ? 0 : 1;
-    out.push({ file: item.name, pCovid: probs[covid], label: model.meta.classNames[best], ms, backend: backend.name });
-    if (camDir && pass.features) {
-      const cams = await classActivationMaps(net, pass.features);
-      const plane = cams.data.subarray(best * cams.size * cams.size, (best + 1) * cams.size * cams.size);
+    out.push({ file: item.name, pCovid: probs[covid], label: classNames[best], ms, backend: backend.name });
+    if (camDir) {
+      const planes = [];
+      for (const [i, pass] of passes.entries()) {
+        const cams = await classActivationMaps(nets[i], pass.features!);
+        planes.push(cams.data.subarray(best * h * w, (best + 1) * h * w));
+      }
       const slice = item.image ?? { width: w, height: h, data: item.input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
-      await writeFileAtomic(join(camDir, `${basename(item.name).replace(/[^\w.-]+/g, '_')}.cam.png`), camOverlayPng(slice, plane, cams.size));
+      await writeFileAtomic(join(camDir, `${basename(item.name).replace(/[^\w.-]+/g, '_')}.cam.png`), camOverlayPng(slice, meanOf(planes), h));
     }
-    net.release(pass);
+    release(passes);
   }
-  net.dispose();
+  nets.forEach((net) => net.dispose());
   return out;
 }
 
@@ -66,22 +76,23 @@ export async function predictCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       model: { type: 'string' },
+      models: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
       cam: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new Error(`predict needs at least one image or .npy file\n${PREDICT_HELP}`);
-  const file = modelPath(values.model);
-  const model = await loadModelFile(file);
-  const inputs = await prepareInputs(positionals, model.spec.inputShape[1], checkPreprocessing(model.meta.preprocessing, file));
+  const members = await loadEnsemble(values.model, values.models);
+  const inputs = await prepareInputs(positionals, members[0].spec.inputShape[1], members[0]);
   if (values.cam) {
-    if (!model.spec.cam) throw new Error(`--cam: ${model.meta.net} has no class activation maps (only light-cnn does)`);
+    const camless = members.find((m) => !m.spec.cam);
+    if (camless) throw new Error(`--cam: ${camless.file} is a ${camless.spec.name}, which has no class activation maps (only light-cnn does)`);
     await mkdir(values.cam, { recursive: true });
   }
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });
-  const { result } = await withDeviceFallback(backend, (b) => run(b, model, inputs, values.cam), { notice });
+  const { result } = await withDeviceFallback(backend, (b) => run(b, members, inputs, values.cam), { notice });
   backend.dispose();
   if (values.json) {
     console.log(JSON.stringify(result));

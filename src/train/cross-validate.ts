@@ -32,7 +32,7 @@ export interface CrossValidation {
   onFold?: (fold: number, result: FoldResult) => void;
 }
 
-const foldDir = (outDir: string, fold: number): string => join(outDir, `fold-${String(fold + 1).padStart(2, '0')}`);
+export const foldDir = (outDir: string, fold: number): string => join(outDir, `fold-${String(fold + 1).padStart(2, '0')}`);
 
 /**
  * For each unfinished fold: trains on the other folds for the set number of epochs (no
