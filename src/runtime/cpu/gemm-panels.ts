@@ -11,10 +11,19 @@ export const panelSize = (rows: number, cols: number): number => Math.ceil(rows 
  * at src[offset + r·rowStride + k·colStride], into ⌈rows/4⌉ panels in `out`.
  */
 export function packPanels(src: Float32Array, offset: number, rows: number, cols: number, rowStride: number, colStride: number, out: Float32Array = new Float32Array(panelSize(rows, cols))): Float32Array {
-  for (let r = 0; r < rows; r++) {
-    const base = (r >> 2) * cols * 4 + (r & 3);
-    let s = offset + r * rowStride;
-    for (let k = 0; k < cols; k++, s += colStride) out[base + k * 4] = src[s];
+  // Four rows at a time, so that the writes are sequential; rows past the end read row 0 and are zeroed after.
+  for (let r = 0; r < rows; r += 4) {
+    const s0 = offset + r * rowStride;
+    const s1 = r + 1 < rows ? s0 + rowStride : s0;
+    const s2 = r + 2 < rows ? s0 + 2 * rowStride : s0;
+    const s3 = r + 3 < rows ? s0 + 3 * rowStride : s0;
+    let o = r * cols;
+    for (let k = 0, d = 0; k < cols; k++, d += colStride, o += 4) {
+      out[o] = src[s0 + d];
+      out[o + 1] = src[s1 + d];
+      out[o + 2] = src[s2 + d];
+      out[o + 3] = src[s3 + d];
+    }
   }
   for (let r = rows; r % 4 !== 0; r++) {
     const base = (r >> 2) * cols * 4 + (r & 3);

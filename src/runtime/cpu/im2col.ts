@@ -1,4 +1,5 @@
 import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
+import { packPanels } from './gemm-panels.ts';
 
 // The conv2d column matrix of a block of output pixels, col[k, q] = x[n, c, iy, ix] for tap
 // k = (c, ky, kx) and pixel p0 + q = (oy, ox), with iy = oy·sh − ph + ky, ix = ox·sw − pw + kx
@@ -7,7 +8,8 @@ import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 //   im2colRows       dense rows of ldb floats:   element (k, q) at k·ldb + q
 
 export function im2colTapPanels(x: Float32Array, xn: number, g: Conv2dGeometry, p0: number, count: number, out: Float32Array): void {
-  im2col(x, xn, g, p0, count, out, 4 * count, 1, 16, 4);
+  if (isPointwise(g)) packPanels(x, xn + p0, g.c, count, g.h * g.w, 1, out);
+  else im2col(x, xn, g, p0, count, out, 4 * count, 1, 16, 4);
 }
 
 export function im2colRows(x: Float32Array, xn: number, g: Conv2dGeometry, p0: number, count: number, out: Float32Array, ldb: number): void {
