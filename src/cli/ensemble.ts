@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { GraphSpec } from '../nets/graph.ts';
 import { buildNet } from '../nets/index.ts';
 import { loadModelFile } from '../nets/model-file.ts';
+import { requireCovidClassifier } from '../nets/model-format.ts';
 import { checkpointPath, loadCheckpoint } from '../train/checkpoint.ts';
 import { foldDir } from '../train/cross-validate.ts';
 import { readCvResults } from '../train/cv-results.ts';
@@ -39,6 +40,7 @@ export async function loadEnsemble(model: string | undefined, models: string | u
 
 async function loadMember(file: string): Promise<Member> {
   const { meta, spec, weights } = await loadModelFile(file);
+  requireCovidClassifier(meta, file);
   return { file, spec, weights, classNames: meta.classNames, ...checkPreprocessing(meta.preprocessing, file) };
 }
 

@@ -1,5 +1,6 @@
 import { fmt } from '../runtime/shape.ts';
 import type { GraphSpec } from './graph.ts';
+import { withClasses } from './classifier.ts';
 import { buildNet, NET_NAMES } from './index.ts';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError, type NamedTensor } from './safetensors.ts';
 
@@ -57,7 +58,10 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
     classNames: parseJson(source, 'classNames', metadata.classNames) as string[],
     training: parseJson(source, 'training', metadata.training ?? '"unknown"') as ModelMetadata['training'],
   };
-  const spec = buildNet(net, { inChannels, size: inputSize });
+  if (!Array.isArray(meta.classNames) || meta.classNames.length < 2 || !meta.classNames.every((c) => typeof c === 'string')) {
+    throw new WeightsFileError(source, `metadata lists ${JSON.stringify(meta.classNames)} as class names; a net has two or more`);
+  }
+  const spec = withClasses(buildNet(net, { inChannels, size: inputSize }), meta.classNames.length);
   const weights = new Map<string, Float32Array>();
   for (const p of spec.params) {
     const t = tensors.get(p.name);
@@ -67,8 +71,11 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
   }
   const extra = [...tensors.keys()].filter((name) => !weights.has(name));
   if (extra.length) throw new WeightsFileError(source, `does not fit ${net}: unexpected tensors ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''}`);
-  if (!Array.isArray(meta.classNames) || meta.classNames.length !== 2) {
-    throw new WeightsFileError(source, `metadata lists ${JSON.stringify(meta.classNames)} as class names; the nets have 2 outputs`);
-  }
   return { meta, spec, weights };
+}
+
+/** Throws unless the model tells COVID from NonCOVID: a rotation-pretrained trunk (covid-ct pretrain) is only for train --init. */
+export function requireCovidClassifier(meta: ModelMetadata, source: string): void {
+  if (meta.classNames.length === 2 && meta.classNames.includes('COVID')) return;
+  throw new WeightsFileError(source, `is not a COVID classifier: its classes are ${meta.classNames.join(', ')} (a pretrained trunk is for train --init FILE)`);
 }

@@ -2,7 +2,7 @@
 // the class activation map and the per-layer timings. One request at a time, in order.
 import { classActivationMaps } from '../nets/cam.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
-import { decodeModel } from '../nets/model-format.ts';
+import { decodeModel, requireCovidClassifier } from '../nets/model-format.ts';
 import type { Net } from '../nets/net.ts';
 import { profileForward, releaseProfiled } from '../nets/profile.ts';
 import { softmaxRows } from '../cli/softmax.ts';
@@ -30,6 +30,7 @@ let webgpuUnavailable: string | null = null;
 async function loadModel(source: string, url?: string, bytes?: Uint8Array): Promise<ModelSummary> {
   const data = bytes ?? (await fetchModel(url!, source));
   const decoded = { ...decodeModel(data, source), source };
+  requireCovidClassifier(decoded.meta, source);
   const checked = checkPreprocessing(decoded.meta.preprocessing, source);
   if (!decoded.spec.cam) throw new Error(`${source}: ${decoded.meta.net} has no class activation maps; the viewer needs light-cnn`);
   for (const net of nets.values()) net.dispose();

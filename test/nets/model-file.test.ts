@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildNet } from '../../src/nets/index.ts';
 import { createNet, initialWeights } from '../../src/nets/init.ts';
 import { loadModelFile, saveModelFile } from '../../src/nets/model-file.ts';
-import { decodeModel, encodeModel, type ModelMetadata } from '../../src/nets/model-format.ts';
+import { withClasses } from '../../src/nets/classifier.ts';
+import { decodeModel, encodeModel, requireCovidClassifier, type ModelMetadata } from '../../src/nets/model-format.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/nets/safetensors.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 
@@ -65,6 +66,17 @@ describe('model files', () => {
       header.__metadata__,
     );
     expect(() => decodeModel(relabelled, 'm.safetensors')).toThrow('m.safetensors: does not fit squeezenet: tensor classifier.weight [2,512,1,1] is missing');
+  });
+
+  it('load a model with another class count (a rotation-pretrained trunk), which is no COVID classifier', () => {
+    const four = withClasses(spec, 4);
+    const trunk = encodeModel(four, initialWeights(four, 3), { ...meta, classNames: ['0°', '90°', '180°', '270°'] });
+    const loaded = decodeModel(trunk, 'pre.safetensors');
+    expect(loaded.spec.params.find((p) => p.name === 'fc.weight')!.shape).toEqual([4, 320]);
+    expect(() => requireCovidClassifier(loaded.meta, 'pre.safetensors')).toThrow('pre.safetensors: is not a COVID classifier: its classes are 0°, 90°, 180°, 270°');
+    expect(() => requireCovidClassifier(decodeModel(encodeModel(spec, weights, meta), 'm').meta, 'm')).not.toThrow();
+    const one = encodeModel(withClasses(spec, 1), initialWeights(withClasses(spec, 1), 3), { ...meta, classNames: ['COVID'] });
+    expect(() => decodeModel(one, 'one')).toThrow('one: metadata lists ["COVID"] as class names; a net has two or more');
   });
 
   it('reject a missing tensor and a wrong shape', () => {
