@@ -15,7 +15,7 @@ let run: CliResult;
 
 describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each class of train and val (cpu)', () => {
   beforeAll(async () => {
-    run = await covidCt('pretrain', ...TINY_RUN, '--epochs', '1', '--out', pretrained);
+    run = await covidCt('pretrain', ...TINY_RUN, '--epochs', '1', '--out', pretrained, '--checkpoint-dir', join(dir, 'ck-pretrain'));
   });
 
   it('writes a light-cnn with a 4-way rotation classifier, saying it is a rotation-pretrained trunk', () => {
@@ -30,7 +30,7 @@ describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each c
     expect(JSON.parse(metadata.classNames)).toEqual(['0°', '90°', '180°', '270°']);
     const training = JSON.parse(metadata.training);
     expect(training.pretext).toContain('rotation-pretrained trunk');
-    expect(training).toMatchObject({ size: 32, epochs: 1, batch: 4, seed: 1, limit: 4, images: 16, lists: [`${COVID_CT_ROOT}/splits/train.txt`, `${COVID_CT_ROOT}/splits/val.txt`] });
+    expect(training).toMatchObject({ size: 32, epochs: 1, batch: 4, seed: 1, limit: 4, images: 16, recipe: 'rotation-pretext', trainList: `${COVID_CT_ROOT}/splits/train.txt`, valList: `${COVID_CT_ROOT}/splits/val.txt` });
     expect(training.log.length).toBe(1);
   });
 

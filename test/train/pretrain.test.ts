@@ -13,6 +13,7 @@ import { loadImageSet } from '../../src/train/image-set.ts';
 import { pretrainEpochs } from '../../src/train/pretrain.ts';
 import { quarterTurn, rotationBatch } from '../../src/train/rotation-batch.ts';
 import { Sgd, trainStep } from '../../src/train/train-step.ts';
+import type { EpochLog } from '../../src/train/training-state.ts';
 import { COVID_CT_IMAGES } from '../data/data-paths.ts';
 import { tempDir } from './cli.ts';
 
@@ -76,10 +77,12 @@ describe('rotation pretraining', () => {
     const run = async () => {
       const backend = new CpuBackend();
       const net = createNet(withClasses(buildNet('light-cnn', { size: 32 }), 4), backend, 1);
-      const log = await pretrainEpochs({ net, sgd: new Sgd(net), images, seed: 5, batch: 2, settings: { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 } }, 2);
+      const settings = { net: 'light-cnn', size: 32, seed: 5, batch: 2, recipe: 'rotation-pretext', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, root: '', trainList: null, valList: null, limit: null };
+      const state = { settings, epoch: 0, best: null, log: [], seconds: 0 };
+      await pretrainEpochs({ net, sgd: new Sgd(net), images, state, checkpointDir: tempDir('pretrain-') }, 2);
       const weights = await net.exportWeights();
       backend.dispose();
-      return { log, weights };
+      return { log: state.log.map((l: EpochLog) => ({ ...l, seconds: 0 })), weights };
     };
     const [a, b] = [await run(), await run()];
     expect(a.log.length).toBe(2);
