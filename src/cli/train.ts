@@ -7,7 +7,7 @@ import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
 import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
-import { loadCheckpoint, type Checkpoint } from '../train/checkpoint.ts';
+import { resumeCheckpoint } from '../train/checkpoint.ts';
 import { inverseFrequencyWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
@@ -15,7 +15,7 @@ import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName, type Recipe } from '../train/recipe.ts';
 import { Sgd } from '../train/train-step.ts';
 import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
-import { settingsDifferences, type RunSettings, type TrainingState } from '../train/training-state.ts';
+import type { RunSettings, TrainingState } from '../train/training-state.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
@@ -101,13 +101,6 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
   };
 }
 
-async function resumeFrom(dir: string, settings: RunSettings): Promise<Checkpoint> {
-  const checkpoint = await loadCheckpoint(dir);
-  const differences = settingsDifferences(checkpoint.state.settings, settings);
-  if (differences.length) throw new Error(`--resume: the checkpoint in ${dir} was made with other settings: ${differences.join('; ')}`);
-  return checkpoint;
-}
-
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
   const recipe = recipeByName(flags.recipe);
@@ -116,7 +109,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
   const out = flags.out ?? join('models', `${settings.net}.safetensors`);
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
-  const checkpoint = flags.resume ? await resumeFrom(checkpointDir, settings) : undefined;
+  const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
   const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
 

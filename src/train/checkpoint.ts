@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../nets/atomic-write.ts';
 import type { GraphSpec } from '../nets/graph.ts';
 import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import { decodeSafetensors, encodeSafetensors, WeightsFileError, type NamedTensor } from '../nets/safetensors.ts';
-import type { TrainingState } from './training-state.ts';
+import { settingsDifferences, type RunSettings, type TrainingState } from './training-state.ts';
 
 const FORMAT = 'covid-ct-checkpoint/1';
 const FILE = 'checkpoint.safetensors';
@@ -63,4 +63,12 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     groups[group as Group].set(key.slice(slash + 1), tensor.data);
   }
   return { state, weights: groups.weights, velocities: groups.velocity, bestWeights: groups.best };
+}
+
+/** The checkpoint in dir for --resume, refused (the differences named) when it was made with other settings. */
+export async function resumeCheckpoint(dir: string, settings: RunSettings): Promise<Checkpoint> {
+  const checkpoint = await loadCheckpoint(dir);
+  const differences = settingsDifferences(checkpoint.state.settings, settings);
+  if (differences.length) throw new Error(`--resume: the checkpoint in ${dir} was made with other settings: ${differences.join('; ')}`);
+  return checkpoint;
 }
