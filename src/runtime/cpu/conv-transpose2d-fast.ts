@@ -2,7 +2,7 @@ import type { Arr } from '../host-tensor.ts';
 import type { ConvTranspose2dGeometry } from '../ops/conv-transpose2d.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
-import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
+import { parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
 import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
@@ -88,7 +88,7 @@ export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2
   const P = g.ih * g.iw;
   // Every item of an image reads all of it, packed once: rows are pixels.
   const xs = toShared(x);
-  const xPanels = sharedF32(g.batch * panelSize(P, g.cin));
+  const xPanels = sharedTemp('conv_transpose2d.xPanels', g.batch * panelSize(P, g.cin));
   for (let n = 0; n < g.batch; n++) packPanels(xs, n * g.cin * P, P, g.cin, 1, P, xPanels.subarray(n * panelSize(P, g.cin)));
   const args = { xPanels, w: toShared(w), b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
   parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
@@ -115,6 +115,7 @@ export const convTranspose2dBwdTask: Task<BwdArgs> = {
     const { cin, cout, oh, ow } = g;
     const R = cout * g.kh * g.kw;
     const P = g.ih * g.iw;
+    dwParts.fill(0, n * cin * R, (n + 1) * cin * R);
     for (let co = 0; co < cout; co++) {
       let s = 0;
       for (let q = (n * cout + co) * oh * ow; q < (n * cout + co + 1) * oh * ow; q++) s += dy[q];
@@ -133,10 +134,10 @@ export const convTranspose2dBwdTask: Task<BwdArgs> = {
 
 export function convTranspose2dBwdFast(x: Arr, w: Arr, dy: Arr, g: ConvTranspose2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
   const R = g.cout * g.kh * g.kw;
-  const wPanels = packPanels(toShared(w), 0, g.cin, R, R, 1, sharedF32(panelSize(g.cin, R)));
+  const wPanels = packPanels(toShared(w), 0, g.cin, R, R, 1, sharedTemp('conv_transpose2d.wPanels', panelSize(g.cin, R)));
   const args = {
     x: toShared(x), dy: toShared(dy), wPanels, g,
-    dx: sharedF32(x.length), dwParts: sharedF32(g.batch * g.cin * R), dbParts: sharedF32(g.batch * g.cout),
+    dx: sharedF32(x.length), dwParts: sharedTemp('conv_transpose2d.dwParts', g.batch * g.cin * R), dbParts: sharedTemp('conv_transpose2d.dbParts', g.batch * g.cout),
   };
   parallelFor(convTranspose2dBwdTask, args, g.batch);
   return { dx: args.dx, dw: sumParts(args.dwParts, g.batch), db: sumParts(args.dbParts, g.batch) };

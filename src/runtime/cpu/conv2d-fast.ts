@@ -3,7 +3,7 @@ import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
 import { col2imBlock, im2colRows, im2colTapPanels } from './im2col.ts';
-import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
+import { parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
 import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
@@ -54,7 +54,7 @@ export const conv2dFwdItems = (g: Conv2dGeometry): number => g.n * Math.ceil((g.
 export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float32Array {
   const K = taps(g);
   const P = g.oh * g.ow;
-  const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedF32(panelSize(g.o, K)));
+  const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedTemp('conv2d.wPanels', panelSize(g.o, K)));
   const args = { x: toShared(x), wPanels, b: toShared(b), y: sharedF32(g.n * g.o * P), g };
   parallelFor(conv2dFwdTask, args, conv2dFwdItems(g));
   return args.y;
@@ -70,6 +70,7 @@ export const conv2dBwdTask: Task<BwdArgs> = {
     const P = g.oh * g.ow;
     const xn = n * g.c * g.h * g.w;
     const dyn = n * O * P;
+    dwParts.fill(0, n * O * K, (n + 1) * O * K);
     for (let o = 0; o < O; o++) {
       let s = 0;
       for (let p = dyn + o * P; p < dyn + (o + 1) * P; p++) s += dy[p];
@@ -99,10 +100,10 @@ export const conv2dBwdTask: Task<BwdArgs> = {
 
 export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
   const K = taps(g);
-  const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedF32(panelSize(K, g.o)));
+  const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedTemp('conv2d.wtPanels', panelSize(K, g.o)));
   const args = {
     x: toShared(x), dy: toShared(dy), wtPanels, g,
-    dx: sharedF32(g.n * g.c * g.h * g.w), dwParts: sharedF32(g.n * g.o * K), dbParts: sharedF32(g.n * g.o),
+    dx: sharedF32(g.n * g.c * g.h * g.w), dwParts: sharedTemp('conv2d.dwParts', g.n * g.o * K), dbParts: sharedTemp('conv2d.dbParts', g.n * g.o),
   };
   parallelFor(conv2dBwdTask, args, g.n);
   return { dx: args.dx, dw: sumParts(args.dwParts, g.n), db: sumParts(args.dbParts, g.n) };

@@ -33,6 +33,19 @@ export function sharedF32(n: number): Float32Array {
   return threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
 }
 
+const temps = new Map<string, Float32Array>();
+
+/**
+ * A shared buffer for an op's intermediate values (never its result), kept for the op's next call
+ * and holding whatever that call left. Fresh SharedArrayBuffer pages are faulted in on first touch,
+ * which, with every thread touching them at once, cost more than the GEMMs that fill them.
+ */
+export function sharedTemp(name: string, n: number): Float32Array {
+  let t = temps.get(name);
+  if (!t || t.length < n || (threads > 1 && !isShared(t))) temps.set(name, (t = sharedF32(n)));
+  return t.subarray(0, n);
+}
+
 export const isShared = (a: Arr): boolean => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 
 /** `a` as a Float32Array that helpers can read: itself when it already is one. */
