@@ -2,17 +2,15 @@ import { writeFileAtomic } from '../nets/atomic-write.ts';
 import type { Net } from '../nets/net.ts';
 import { augmentBatch } from './augment-batch.ts';
 import { checkpointPath, saveCheckpoint } from './checkpoint.ts';
-import { CLASS_NAMES } from './data/classes.ts';
 import { predictSet } from './evaluate.ts';
 import type { ImageSet } from './image-set.ts';
 import { binaryMetrics } from './metrics.ts';
 import { mixImages, planMix } from './mixup.ts';
 import { augmentRandom, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
 import { learningRate, type Recipe } from './recipe.ts';
+import type { Random } from '../runtime/random.ts';
 import { trainStep, type Sgd } from './train-step.ts';
 import type { EpochLog, TrainingState } from './training-state.ts';
-
-const COVID = CLASS_NAMES.indexOf('COVID');
 
 /** A run in progress: the net and optimiser on their backend, the cached images, and where things are written. */
 export interface TrainingRun {
@@ -33,6 +31,8 @@ export interface TrainingRun {
   checkpointDir: string;
   /** A JSON-lines file rewritten after every epoch with one line per epoch so far. */
   logFile?: string;
+  /** A pretext task (covid-ct pretrain): makes each augmented batch's inputs and labels, the images' own labels unused. */
+  pretext?: (x: Float32Array, count: number, rng: Random) => { x: Float32Array; labels: Float32Array };
   onStep?: (label: string) => void;
   onEpoch?: (line: EpochLog) => void;
 }
@@ -86,8 +86,8 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   for (let step = 1; step <= steps; step++) {
     const picked = order.slice((step - 1) * batch, step * batch);
     const rng = augmentRandom(seed, epoch, step);
-    const x = augmentBatch(train, picked, channels, run.recipe.augment, rng);
-    const labels = Float32Array.from(picked, (image) => train.labels[image]);
+    const augmented = augmentBatch(train, picked, channels, run.recipe.augment, rng);
+    const { x, labels } = run.pretext?.(augmented, picked.length, rng) ?? { x: augmented, labels: Float32Array.from(picked, (image) => train.labels[image]) };
     const { mixup, labelSmoothing } = run.recipe;
     const mix = mixup > 0 ? planMix(mixupRandom(seed, epoch, step), mixup, picked.length) : null;
     const xT = net.backend.tensor([picked.length, channels, size, size], mix ? mixImages(x, values, mix) : x);
@@ -96,12 +96,21 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     xT.dispose();
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * picked.length;
-    labels.forEach((label, i) => {
-      if (probs[i * CLASS_NAMES.length + COVID] > 0.5 === (label === COVID)) correct++;
-    });
+    correct += correctRows(probs, labels);
     run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
   }
   return { loss: lossSum / train.count, accuracy: correct / train.count };
+}
+
+/** How many rows of probs put their largest value (the first of equals) at the row's label. */
+function correctRows(probs: Float32Array, labels: Float32Array): number {
+  const classes = probs.length / labels.length;
+  let correct = 0;
+  labels.forEach((label, i) => {
+    const row = probs.subarray(i * classes, (i + 1) * classes);
+    if (row.indexOf(Math.max(...row)) === label) correct++;
+  });
+  return correct;
 }
 
 /** Why the run stopped; the checkpoint of the last good epoch, if any, is left as it was. */
