@@ -18,7 +18,7 @@ import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
              [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1] [--backend auto]
-             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE]
+             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE] [--only-folds LIST]
   Patient-grouped, stratified k-fold cross-validation over the train and validation splits
   pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
   keeps the class ratio; each fold is held out once while a net is trained on the others with
@@ -34,6 +34,10 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
               P(COVID), mean and SD; rewritten atomically after every fold
   --resume    go on with the results file: finished folds are skipped, a fold in progress goes
               on from its last epoch's checkpoint; the settings must be the same
+  --only-folds LIST  train only these folds (3,4 or 6-10) and leave the others unfinished: to
+              spread one cross-validation over processes, give each its folds, the same --out-dir
+              and its own --json; then \`cv --resume\` with any one results file scores the folds
+              that other processes finished from their final checkpoints, without training them
   --limit N   only the first N patients of each class, all their slices (smoke tests)
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
   --init FILE every fold starts from FILE's weights (covid-ct pretrain) but for a fresh classifier.
@@ -59,6 +63,7 @@ const OPTIONS = {
   json: { type: 'string' },
   resume: { type: 'boolean', default: false },
   init: { type: 'string' },
+  'only-folds': { type: 'string' },
 } as const;
 
 const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
@@ -83,6 +88,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),
   };
+  const only = flags['only-folds'] === undefined ? undefined : foldList(flags['only-folds'], settings.folds);
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
   const outDir = flags['out-dir'];
   const resultsFile = flags.json ?? join(outDir, 'cv.json');
@@ -122,7 +128,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   let training: Progress | undefined;
   try {
     await crossValidate({
-      spec, backend, recipe, set, folds, results, resultsFile, outDir, resume: flags.resume, initial: init?.weights,
+      spec, backend, recipe, set, folds, results, resultsFile, outDir, resume: flags.resume, only, initial: init?.weights,
       onStart: (steps) => (training = new Progress(steps)),
       onStep: (label) => training?.tick(label),
       onFold: (f, { metrics: m, seconds }) =>
@@ -132,4 +138,16 @@ export async function cvCommand(argv: string[]): Promise<void> {
     backend.dispose();
   }
   console.log(formatCvTable(results));
+}
+
+/** "3,4" or "6-10" (1-based, as printed) as 0-based fold indices; anything else names the flag and the part at fault. */
+function foldList(text: string, folds: number): Set<number> {
+  const picked = new Set<number>();
+  for (const part of text.split(',')) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    const [first, last] = range ? [Number(range[1]), Number(range[2] ?? range[1])] : [NaN, NaN];
+    if (!(first >= 1 && first <= last && last <= folds)) throw new Error(`--only-folds: "${part}" is not a fold or range of folds between 1 and ${folds} (e.g. 3,4 or 6-10)`);
+    for (let f = first; f <= last; f++) picked.add(f - 1);
+  }
+  return picked;
 }

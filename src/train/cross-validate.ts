@@ -24,6 +24,8 @@ export interface CrossValidation {
   outDir: string;
   /** Go on from a fold checkpoint made with the same settings instead of starting that fold again. */
   resume: boolean;
+  /** Train only these folds (0-based; cv --only-folds), leaving the rest to another process or a later resume; absent: every fold. */
+  only?: ReadonlySet<number>;
   /** The weights every fold starts from (cv --init); absent: the seed's initialisation. */
   initial?: ReadonlyMap<string, Float32Array>;
   /** Called once before training with the number of training steps ahead. */
@@ -35,13 +37,13 @@ export interface CrossValidation {
 export const foldDir = (outDir: string, fold: number): string => join(outDir, `fold-${String(fold + 1).padStart(2, '0')}`);
 
 /**
- * For each unfinished fold: trains on the other folds for the set number of epochs (no
+ * For each unfinished fold (of `only`, when given): trains on the other folds for the set number of epochs (no
  * validation set, so nothing is selected on the held-out fold: the final weights are
  * scored), scores the held-out fold, and rewrites the results file.
  */
 export async function crossValidate(cv: CrossValidation): Promise<void> {
   const { settings } = cv.results;
-  const pending = cv.folds.flatMap((_, f) => (cv.results.folds[f].result ? [] : [f]));
+  const pending = cv.folds.flatMap((_, f) => (cv.results.folds[f].result || (cv.only && !cv.only.has(f)) ? [] : [f]));
   const trainCount = (f: number) => cv.set.count - cv.folds[f].length;
   let steps = 0;
   for (const f of pending) {

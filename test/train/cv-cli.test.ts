@@ -111,3 +111,24 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(noMeta.stderr).toContain('no meta.csv there, and patient-grouped folds need its patient ids');
   });
 });
+
+describe('covid-ct cv --only-folds: one cross-validation spread over two processes', () => {
+  it('each process trains only its folds; a --resume then scores the other from its checkpoint, to the same results as one process', async () => {
+    const [first, second] = await Promise.all([cv('spread', '--epochs', '2', '--only-folds', '1'), cv('spread', '--epochs', '2', '--only-folds', '2', '--json', join(dir, 'spread-2.json'))]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(first.stderr).not.toMatch(/fold 2\/2 epoch/);
+    expect(second.stderr).not.toMatch(/fold 1\/2 epoch/);
+    expect(results('spread').folds.map((f) => f.result !== null)).toEqual([true, false]);
+
+    const merged = await cv('spread', '--epochs', '2', '--resume');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).not.toMatch(/epoch \d step/);
+    expect(results('spread').folds.map((f) => f.result?.pCovid)).toEqual(results('straight').folds.map((f) => f.result?.pCovid));
+    expect(results('spread').summary).toEqual(results('straight').summary);
+
+    const bad = await cv('spread-bad', '--epochs', '2', '--only-folds', '2-3');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--only-folds: "2-3" is not a fold or range of folds between 1 and 2');
+  });
+});
