@@ -123,7 +123,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   const finished = results.folds.filter((f) => f.result).length;
   console.error(
     `cross-validating ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${entries.length} images of ${new Set(entries.map((e) => e.patient)).size} patients, ` +
-      `${settings.folds} folds of ${folds.map((f) => f.length).join('/')} images, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} each${finished ? `; ${finished} of ${settings.folds} folds already done` : ''}`,
+      `${settings.folds} folds of ${folds.map((f) => f.length).join('/')} images, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'} each${finished ? `; ${finished} of ${settings.folds} folds already done` : ''}${only ? `; this process takes fold ${[...only].map((f) => f + 1).join(', ')} only` : ''}`,
   );
   let training: Progress | undefined;
   try {

@@ -117,6 +117,7 @@ describe('covid-ct cv --only-folds: one cross-validation spread over two process
     const [first, second] = await Promise.all([cv('spread', '--epochs', '2', '--only-folds', '1'), cv('spread', '--epochs', '2', '--only-folds', '2', '--json', join(dir, 'spread-2.json'))]);
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
+    expect(first.stderr).toContain('this process takes fold 1 only');
     expect(first.stderr).not.toMatch(/fold 2\/2 epoch/);
     expect(second.stderr).not.toMatch(/fold 1\/2 epoch/);
     expect(results('spread').folds.map((f) => f.result !== null)).toEqual([true, false]);
