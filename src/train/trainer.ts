@@ -78,28 +78,38 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   const { net, sgd, train } = run;
   const { seed, batch, momentum, weightDecay } = run.state.settings;
   const [channels, size] = net.spec.inputShape;
-  const values = channels * size * size;
-  const order = epochOrder(seed, epoch, train.count);
   const steps = stepsPerEpoch(run);
+  const order = epochOrder(seed, epoch, train.count);
+  const prepare = (step: number) => stepBatch(run, epoch, step, order.slice((step - 1) * batch, step * batch), channels * size * size);
+  let next = prepare(1);
   let lossSum = 0;
   let correct = 0;
   for (let step = 1; step <= steps; step++) {
-    const picked = order.slice((step - 1) * batch, step * batch);
-    const rng = augmentRandom(seed, epoch, step);
-    const augmented = augmentBatch(train, picked, channels, run.recipe.augment, rng);
-    const { x, labels } = run.pretext?.(augmented, picked.length, rng) ?? { x: augmented, labels: Float32Array.from(picked, (image) => train.labels[image]) };
-    const { mixup, labelSmoothing } = run.recipe;
-    const mix = mixup > 0 ? planMix(mixupRandom(seed, epoch, step), mixup, picked.length) : null;
-    const xT = net.backend.tensor([picked.length, channels, size, size], mix ? mixImages(x, values, mix) : x);
-    const lossOptions = { labelSmoothing, ...(mix ? { mix: { lambda: mix.lambda, partnerLabels: Float32Array.from(mix.partner, (p) => labels[p]) } } : {}) };
-    const { loss, probs } = await trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step), lossOptions);
+    const { count, x, labels, lossOptions } = next;
+    const xT = net.backend.tensor([count, channels, size, size], x);
+    const pending = trainStep(net, sgd, xT, labels, run.classWeights, { lr, momentum, weightDecay }, dropoutSeed(seed, epoch, step), lossOptions);
+    // The next batch is augmented on the host while a GPU runs this step (a CPU step is done by now).
+    if (step < steps) next = prepare(step + 1);
+    const { loss, probs } = await pending;
     xT.dispose();
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
-    lossSum += loss * picked.length;
+    lossSum += loss * count;
     correct += correctRows(probs, labels);
     run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
   }
   return { loss: lossSum / train.count, accuracy: correct / train.count };
+}
+
+/** A step's input: the picked images augmented (then turned by a pretext task, or mixed by mixup), their labels and the loss's options. */
+function stepBatch(run: TrainingRun, epoch: number, step: number, picked: number[], values: number) {
+  const { train, recipe } = run;
+  const { seed } = run.state.settings;
+  const rng = augmentRandom(seed, epoch, step);
+  const augmented = augmentBatch(train, picked, run.net.spec.inputShape[0], recipe.augment, rng);
+  const { x, labels } = run.pretext?.(augmented, picked.length, rng) ?? { x: augmented, labels: Float32Array.from(picked, (image) => train.labels[image]) };
+  const mix = recipe.mixup > 0 ? planMix(mixupRandom(seed, epoch, step), recipe.mixup, picked.length) : null;
+  const lossOptions = { labelSmoothing: recipe.labelSmoothing, ...(mix ? { mix: { lambda: mix.lambda, partnerLabels: Float32Array.from(mix.partner, (p) => labels[p]) } } : {}) };
+  return { count: picked.length, x: mix ? mixImages(x, values, mix) : x, labels, lossOptions };
 }
 
 /** How many rows of probs put their largest value (the first of equals) at the row's label. */
