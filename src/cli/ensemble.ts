@@ -27,14 +27,16 @@ export interface Member {
   classNames: string[];
   crop: Crop;
   normalise: Normalise;
+  /** A fold model's held-out images (CLASS/file, relative to the data set's images), from its cv.json. */
+  heldOut?: readonly string[];
 }
 
-/** The models of --model (a comma list; the shipped model when absent) or --models DIR, checked to agree; an ensemble is named on stderr. */
-export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
+/** The models of --model (a comma list; the shipped model when absent) or --models DIR, checked to agree; an ensemble is named on stderr (unless the models are not one, eval --held-out). */
+export async function loadEnsemble(model: string | undefined, models: string | undefined, { ensemble = true } = {}): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
   const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : await foldModels(models);
   for (const m of members.slice(1)) agree(members[0], m);
-  if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
+  if (ensemble && members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;
 }
 
@@ -57,7 +59,7 @@ export async function foldModels(dir: string): Promise<Member[]> {
     const file = checkpointPath(foldDir(dir, f));
     const { state, weights } = await loadCheckpoint(foldDir(dir, f));
     if (state.epoch !== settings.epochs) throw new Error(`${file}: weights after epoch ${state.epoch}, not the fold's final ones (epoch ${settings.epochs})`);
-    members.push({ file, spec, weights, classNames: [...CLASS_NAMES], crop, normalise });
+    members.push({ file, spec, weights, classNames: [...CLASS_NAMES], crop, normalise, heldOut: fold.images });
   }
   if (members.length === 0) throw new Error(`--models ${dir}: no fold has finished yet (${resultsFile} records no result)`);
   return members;

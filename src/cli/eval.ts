@@ -1,21 +1,25 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
-import { CLASS_NAMES } from '../train/data/classes.ts';
+import { CLASS_NAMES, type ClassName } from '../train/data/classes.ts';
+import type { DatasetEntry } from '../train/data/dataset.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
-import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
-import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet, type View } from '../train/views.ts';
+import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/views.ts';
 import { ENSEMBLE_HELP, loadEnsemble, meanOf } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 
-export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
+export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
   Scores a model on labelled images: accuracy, sensitivity, specificity, precision, F1 (COVID is
   the positive class, predicted when P(COVID) > 0.5), ROC AUC and the confusion matrix.
   --data    a folder of COVID/ and NonCOVID/ folders (one of them may be missing), or the data
             set folder (its images/); every image there unless --list names some (CLASS/file lines)
 ${ENSEMBLE_HELP}
+  --held-out  with --models DIR: no ensemble; each fold model scores only its own held-out fold
+            (from DIR/cv.json) and the scores pool every fold's slices, so the plain view gives
+            the cross-validation's pooled figures, and --robustness and --tta judge unseen patients
   --json    exactly one JSON object {"n","accuracy","sensitivity","specificity","precision","f1",
             "auc","confusion"} on stdout; a score that needs an absent class is null
   --tta     test-time augmentation: P(COVID) is the mean over the four quarter turns of each
@@ -50,31 +54,41 @@ export async function evalCommand(argv: string[]): Promise<void> {
       robustness: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
+      'held-out': { type: 'boolean', default: false },
     },
   });
   if (!values.data) throw new Error(`--data DIR is required\n${EVAL_HELP}`);
+  const heldOut = values['held-out'];
+  if (heldOut && (values.models === undefined || values.list !== undefined)) throw new Error('--held-out needs --models DIR (a cv --out-dir) and no --list: the folds name the images');
   const batch = numberFlag('batch', values.batch, 16, { integer: true, min: 1 });
-  const members = await loadEnsemble(values.model, values.models);
+  const members = await loadEnsemble(values.model, values.models, { ensemble: !heldOut });
+  if (heldOut) console.error(`held out: ${members.length} fold models of ${values.models}, each scoring its own fold`);
   const { file, spec, classNames, crop, normalise } = members[0];
   if (classNames.join() !== CLASS_NAMES.join()) throw new Error(`${file}: class names ${JSON.stringify(classNames)}, eval needs ${JSON.stringify(CLASS_NAMES)}`);
-  const entries = await listImages(resolveDataDir(values.data).root, { list: values.list });
-  const set = await loadImagesReporting(values.data, entries, { size: spec.inputShape[1], crop, normalise, strict: values.strict });
+  const { root } = resolveDataDir(values.data);
+  const load = (entries: DatasetEntry[]) => loadImagesReporting(values.data!, entries, { size: spec.inputShape[1], crop, normalise, strict: values.strict });
+  // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
+  const groups = heldOut
+    ? await Promise.all(members.map(async (m) => ({ members: [m], set: await load(m.heldOut!.map((path) => ({ path: join(root, path), label: path.split('/')[0] as ClassName }))) })))
+    : [{ members, set: await load(await listImages(root, { list: values.list })) }];
 
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });
   const views = values.robustness ? ROBUSTNESS_VIEWS : ROBUSTNESS_VIEWS.slice(0, 1);
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
-    const nets = members.map((m) => inferenceNet(m.spec, b, m.weights));
-    const predict = async (s: ImageSet) => {
-      const each = [];
-      for (const net of nets) each.push(await predictViews(net, s, batch, tta));
-      return meanOf(each);
-    };
-    const scores = [];
-    for (const view of views) scores.push(await scoreView(set, view, predict));
-    for (const net of nets) net.dispose();
-    return scores;
+    const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[] }));
+    for (const group of groups) {
+      const nets = group.members.map((m) => inferenceNet(m.spec, b, m.weights));
+      for (const [v, view] of views.entries()) {
+        const each = [];
+        for (const net of nets) each.push(await predictViews(net, viewSet(group.set, view), batch, tta));
+        scores[v].labels.push(...group.set.labels);
+        scores[v].pCovid.push(...meanOf(each));
+      }
+      for (const net of nets) net.dispose();
+    }
+    return scores.map(({ view, labels, pCovid }) => ({ view, metrics: binaryMetrics(labels, pCovid) }));
   }, { notice });
   backend.dispose();
   if (!values.robustness) {
@@ -85,10 +99,6 @@ export async function evalCommand(argv: string[]): Promise<void> {
   } else {
     printRobustness(result);
   }
-}
-
-async function scoreView(set: ImageSet, view: View, predict: (set: ImageSet) => Promise<Float32Array>): Promise<{ view: string; metrics: BinaryMetrics }> {
-  return { view: view.name, metrics: binaryMetrics(set.labels, await predict(viewSet(set, view))) };
 }
 
 function printRobustness(rows: { view: string; metrics: BinaryMetrics }[]): void {

@@ -133,3 +133,29 @@ describe('covid-ct cv --only-folds: one cross-validation spread over two process
     expect(bad.stderr).toContain('--only-folds: "2-3" is not a fold or range of folds between 1 and 2');
   });
 });
+
+describe('covid-ct eval --models DIR --held-out: each fold model on its own fold, pooled', () => {
+  it('gives the cross-validation\'s pooled scores, and the same pooling for every robustness view', async () => {
+    const run = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'straight'), '--held-out', '--backend', 'cpu', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`held out: 2 fold models of ${join(dir, 'straight')}, each scoring its own fold`);
+    expect(run.stderr).not.toContain('ensemble of');
+    const { folds } = results('straight');
+    const want = binaryMetrics(folds.flatMap((f) => labelsOf(f.images)), folds.flatMap((f) => f.result!.pCovid));
+    const got = JSON.parse(run.stdout);
+    expect(got.n).toBe(31);
+    expect(got.confusion).toEqual(want.confusion);
+    for (const key of ['accuracy', 'sensitivity', 'specificity', 'auc'] as const) expect(Math.abs(got[key] - want[key]!)).toBeLessThan(1e-6);
+
+    const views = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'straight'), '--held-out', '--backend', 'cpu', '--robustness', '--json');
+    expect(views.code, views.stderr).toBe(0);
+    const rows = JSON.parse(views.stdout).views;
+    expect(rows.map((r: { view: string }) => r.view)).toEqual(['original', 'rotated 90°', 'cropped 80%', 'rotated 90° + cropped 80%']);
+    expect(rows.every((r: { n: number }) => r.n === 31)).toBe(true);
+    expect(rows[0].confusion).toEqual(want.confusion);
+
+    const bad = await covidCt('eval', '--data', COVID_CT_ROOT, '--held-out');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--held-out needs --models DIR');
+  });
+});
