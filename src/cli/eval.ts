@@ -5,9 +5,10 @@ import { createBackend, withDeviceFallback, type BackendChoice } from '../runtim
 import { CLASS_NAMES, type ClassName } from '../train/data/classes.ts';
 import type { DatasetEntry } from '../train/data/dataset.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
+import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/views.ts';
-import { ENSEMBLE_HELP, loadEnsemble, meanOf } from './ensemble.ts';
+import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 
@@ -68,9 +69,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { root } = resolveDataDir(values.data);
   const load = (entries: DatasetEntry[]) => loadImagesReporting(values.data!, entries, { size: spec.inputShape[1], crop, normalise, strict: values.strict });
   // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
-  const groups = heldOut
-    ? await Promise.all(members.map(async (m) => ({ members: [m], set: await load(m.heldOut!.map((path) => ({ path: join(root, path), label: path.split('/')[0] as ClassName }))) })))
-    : [{ members, set: await load(await listImages(root, { list: values.list })) }];
+  const groups: { members: Member[]; set: ImageSet }[] = [];
+  if (!heldOut) groups.push({ members, set: await load(await listImages(root, { list: values.list })) });
+  else for (const m of members) groups.push({ members: [m], set: await load(m.heldOut!.map((path) => ({ path: join(root, path), label: path.split('/')[0] as ClassName }))) });
 
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });
