@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
-import { CLASS_NAMES, type ClassName } from '../train/data/classes.ts';
-import type { DatasetEntry } from '../train/data/dataset.ts';
+import { CLASS_NAMES } from '../train/data/classes.ts';
+import { namedImages, type DatasetEntry } from '../train/data/dataset.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
@@ -71,7 +70,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
   const groups: { members: Member[]; set: ImageSet }[] = [];
   if (!heldOut) groups.push({ members, set: await load(await listImages(root, { list: values.list })) });
-  else for (const m of members) groups.push({ members: [m], set: await load(m.heldOut!.map((path) => ({ path: join(root, path), label: path.split('/')[0] as ClassName }))) });
+  else for (const m of members) groups.push({ members: [m], set: await load(await namedImages(root, m.heldOut!, `${values.models}/cv.json (the fold of ${m.file})`)) });
 
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });

@@ -80,7 +80,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   const [channels, size] = net.spec.inputShape;
   const steps = stepsPerEpoch(run);
   const order = epochOrder(seed, epoch, train.count);
-  const prepare = (step: number) => stepBatch(run, epoch, step, order.slice((step - 1) * batch, step * batch), channels * size * size);
+  const prepare = (step: number) => stepBatch(run, epoch, step, order.slice((step - 1) * batch, step * batch));
   let next = prepare(1);
   let lossSum = 0;
   let correct = 0;
@@ -101,15 +101,15 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
 }
 
 /** A step's input: the picked images augmented (then turned by a pretext task, or mixed by mixup), their labels and the loss's options. */
-function stepBatch(run: TrainingRun, epoch: number, step: number, picked: number[], values: number) {
-  const { train, recipe } = run;
-  const { seed } = run.state.settings;
+function stepBatch(run: TrainingRun, epoch: number, step: number, picked: number[]) {
+  const { train, recipe, state: { settings: { seed } } } = run;
+  const [channels, size] = run.net.spec.inputShape;
   const rng = augmentRandom(seed, epoch, step);
-  const augmented = augmentBatch(train, picked, run.net.spec.inputShape[0], recipe.augment, rng);
+  const augmented = augmentBatch(train, picked, channels, recipe.augment, rng);
   const { x, labels } = run.pretext?.(augmented, picked.length, rng) ?? { x: augmented, labels: Float32Array.from(picked, (image) => train.labels[image]) };
   const mix = recipe.mixup > 0 ? planMix(mixupRandom(seed, epoch, step), recipe.mixup, picked.length) : null;
   const lossOptions = { labelSmoothing: recipe.labelSmoothing, ...(mix ? { mix: { lambda: mix.lambda, partnerLabels: Float32Array.from(mix.partner, (p) => labels[p]) } } : {}) };
-  return { count: picked.length, x: mix ? mixImages(x, values, mix) : x, labels, lossOptions };
+  return { count: picked.length, x: mix ? mixImages(x, channels * size * size, mix) : x, labels, lossOptions };
 }
 
 /** How many rows of probs put their largest value (the first of equals) at the row's label. */

@@ -157,5 +157,13 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
     const bad = await covidCt('eval', '--data', COVID_CT_ROOT, '--held-out');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--held-out needs --models DIR');
+
+    cpSync(join(dir, 'straight'), join(dir, 'moved'), { recursive: true });
+    const moved = results('moved');
+    moved.folds[1].images[0] = 'COVID/no-such-slice.png';
+    writeFileSync(join(dir, 'moved', 'cv.json'), JSON.stringify(moved));
+    const missing = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'moved'), '--held-out', '--backend', 'cpu');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`${join(dir, 'moved')}/cv.json (the fold of ${join(dir, 'moved', 'fold-02', 'checkpoint.safetensors')}) lists COVID/no-such-slice.png, but`);
   });
 });

@@ -24,7 +24,8 @@ export interface ListDatasetOptions {
  * folder sorted by name. Files are not opened here; loadBatch reports the unreadable ones.
  */
 export async function listDataset(root: string, options: ListDatasetOptions = {}): Promise<DatasetEntry[]> {
-  const images = options.list ? await listedImages(root, options.list) : await folderImages(root);
+  const { list } = options;
+  const images = list ? await checkedImages(root, parseSplitList(await readText(list), list), list) : await folderImages(root);
   const patients = options.meta ? parsePatientsCsv(await readText(options.meta), options.meta) : undefined;
   return images.map(({ relativePath, label }) => {
     const patient = patients?.get(relativePath);
@@ -33,13 +34,18 @@ export async function listDataset(root: string, options: ListDatasetOptions = {}
   });
 }
 
-async function listedImages(root: string, listFile: string): Promise<ListedImage[]> {
-  const images = parseSplitList(await readText(listFile), listFile);
+/** The images named by `CLASS/file` paths held elsewhere (a cv.json fold), checked as a split list's are; `source` names them in errors. */
+export async function namedImages(root: string, paths: readonly string[], source: string): Promise<DatasetEntry[]> {
+  const images = await checkedImages(root, parseSplitList(paths.join('\n'), source), source);
+  return images.map(({ relativePath, label }) => ({ path: join(root, relativePath), label }));
+}
+
+async function checkedImages(root: string, images: ListedImage[], source: string): Promise<ListedImage[]> {
   await Promise.all(
     images.map(async ({ relativePath }) => {
       const path = join(root, relativePath);
       const found = await stat(path).then((s) => s.isFile(), () => false);
-      if (!found) throw new Error(`${listFile} lists ${relativePath}, but ${path} is not a file`);
+      if (!found) throw new Error(`${source} lists ${relativePath}, but ${path} is not a file`);
     }),
   );
   return images;
