@@ -1,0 +1,30 @@
+/**
+ * Host time of one training step's augmentation (augmentBatch: the recipe's random transform of
+ * each slice of a batch), per recipe and input size, on random images: median and min of --runs
+ * runs after one warm-up. In Node this is the loader's code too (scripts/ts-hooks.mjs).
+ *   node --import ./scripts/register-loader.mjs bench/augment.ts [--batch 16] [--runs 9] [--sizes 112,224] [--recipes paper,robust]
+ */
+import { parseArgs } from 'node:util';
+import { Random } from '../src/runtime/random.ts';
+import { augmentBatch } from '../src/train/augment-batch.ts';
+import { recipeByName } from '../src/train/recipe.ts';
+
+const { values } = parseArgs({ options: { batch: { type: 'string', default: '16' }, runs: { type: 'string', default: '9' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
+const [batch, runs] = [Number(values.batch), Number(values.runs)];
+const picked = Array.from({ length: batch }, (_, i) => i);
+console.log('recipe    size  median ms  min ms');
+for (const size of values.sizes.split(',').map(Number)) {
+  const random = new Random(1);
+  const set = { count: batch, size, x: Float32Array.from({ length: batch * size * size }, () => random.normal()), labels: new Float32Array(batch) };
+  for (const name of values.recipes.split(',')) {
+    const { augment } = recipeByName(name);
+    const ms: number[] = [];
+    for (let run = 0; run <= runs; run++) {
+      const started = performance.now();
+      augmentBatch(set, picked, 1, augment, new Random(run));
+      if (run > 0) ms.push(performance.now() - started);
+    }
+    ms.sort((a, b) => a - b);
+    console.log(`${name.padEnd(9)} ${String(size).padStart(4)} ${ms[ms.length >> 1].toFixed(1).padStart(10)} ${ms[0].toFixed(1).padStart(7)}`);
+  }
+}
