@@ -1,4 +1,5 @@
 import { Shape, sizeOf, fmt } from './shape.ts';
+import { sharedF32 } from './cpu/parallel.ts';
 
 /** Float data on the host: Float32Array normally, Float64Array for gradient checks. */
 export type Arr = Float32Array | Float64Array;
@@ -17,5 +18,5 @@ export function host(shape: Shape, data: Arr): HostTensor {
 
 /** A zero-filled array of the same precision as `like`. */
 export function zerosLike(like: Arr, n: number): Arr {
-  return like instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+  return like instanceof Float64Array ? new Float64Array(n) : sharedF32(n);
 }

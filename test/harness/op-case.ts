@@ -3,6 +3,7 @@ import { host, type HostTensor } from '../../src/runtime/host-tensor.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { getOp } from '../../src/runtime/registry.ts';
 import { sizeOf, type Shape } from '../../src/runtime/shape.ts';
+import type { Tensor } from '../../src/runtime/tensor.ts';
 
 /** How to fill one input: normal values (default), positive values, or class labels 0..k-1. */
 export type Fill = 'normal' | 'positive' | { labels: number };
@@ -48,6 +49,13 @@ export function makeInputs(c: OpCase, seed: number): Float32Array[] {
  * every output, every gradient and every input an op updates in place against
  * the CPU twin run on the same data.
  */
+/** A backend frees each tensor's storage on its own dispose (the cpu backend reuses it), so an op must never hand back an input's. */
+function expectFreshStorage(c: OpCase, inputs: Tensor[], results: (Tensor | null)[]): void {
+  const storage = (t: Tensor) => (t.handle instanceof Float32Array || t.handle instanceof Float64Array ? t.handle.buffer : t.handle);
+  const taken = new Set(inputs.map(storage));
+  for (const t of results) if (t && taken.has(storage(t))) throw new Error(`${caseName(c)}: a result shares the storage of one of the op's inputs`);
+}
+
 export async function runOpCase(backend: Backend, c: OpCase, seed = 1): Promise<CaseResult> {
   const op = getOp(c.op);
   const attrs = c.attrs ?? {};
@@ -59,6 +67,7 @@ export async function runOpCase(backend: Backend, c: OpCase, seed = 1): Promise<
 
   const inputs = data.map((d, i) => backend.tensor(c.inputs[i], d));
   const outputs = backend.forward(c.op, inputs, attrs);
+  expectFreshStorage(c, inputs, outputs);
   let worst = 0;
   let where = '';
   let compared = 0;
@@ -83,6 +92,7 @@ export async function runOpCase(backend: Backend, c: OpCase, seed = 1): Promise<
     const refGrads = op.cpu.bwd!(refInputs, refOutputs, host(refOutputs[0].shape, dyData), attrs);
     const dy = backend.tensor(refOutputs[0].shape, dyData);
     const grads = backend.backward(c.op, inputs, outputs, dy, attrs);
+    expectFreshStorage(c, [...inputs, ...outputs, dy], grads);
     for (let i = 0; i < grads.length; i++) {
       const g = grads[i];
       const want = refGrads[i];

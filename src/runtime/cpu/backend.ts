@@ -4,6 +4,7 @@ import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
+import { drainPool, recycle } from './array-pool.ts';
 import { sharedF32, useThreads } from './parallel.ts';
 import { defaultThreads, helpers } from './worker-pool.ts';
 
@@ -54,8 +55,11 @@ export class CpuBackend implements Backend {
     return this.data(t).slice();
   }
 
+  /** Every op's outputs are new arrays, never an input's (the op tests check it), so a released one is free for reuse. */
   release(t: Tensor): void {
-    this.bytesInUse -= this.data(t).byteLength;
+    const data = this.data(t);
+    this.bytesInUse -= data.byteLength;
+    if (data instanceof Float32Array) recycle(data);
   }
 
   forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
@@ -82,7 +86,9 @@ export class CpuBackend implements Backend {
     return { bytesInUse: this.bytesInUse, peakBytesInUse: this.peak };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    drainPool();
+  }
 
   private host(t: Tensor): HostTensor {
     t.checkAlive();

@@ -13,7 +13,7 @@ export function eluFwdFast(x: Float32Array, alpha: number): Float32Array {
 }
 
 export function eluBwdFast(x: Float32Array, y: Float32Array, dy: Float32Array, alpha: number): Float32Array {
-  const dx = new Float32Array(x.length);
+  const dx = sharedF32(x.length);
   for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
   return dx;
 }

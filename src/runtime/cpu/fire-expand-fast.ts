@@ -2,6 +2,7 @@ import type { FireExpandGeometry } from '../ops/fire-expand-shapes.ts';
 import { activateRange, activationGradRange } from './activation-fast.ts';
 import { conv2dBwdFast, conv2dFwdFast } from './conv2d-fast.ts';
 import { sharedF32 } from './parallel.ts';
+import { recycle } from './array-pool.ts';
 
 // fire_expand for the cpu backend's float32 tensors: the two convolutions by conv2d-fast,
 // their outputs activated straight into their channel slices of y (one pass, one loop per
@@ -20,6 +21,8 @@ export function fireExpandFwdFast(s: Float32Array, w1: Float32Array, b1: Float32
     activateRange(z1, n * size1, y, at, size1, geo.activation);
     activateRange(z3, n * size3, y, at + size1, size3, geo.activation);
   }
+  recycle(z1);
+  recycle(z3);
   return y;
 }
 
@@ -29,8 +32,8 @@ export function fireExpandBwdFast(s: Float32Array, w1: Float32Array, w3: Float32
   const hw = one.h * one.w;
   const size1 = one.o * hw;
   const size3 = three.o * hw;
-  const dz1 = new Float32Array(one.n * size1);
-  const dz3 = new Float32Array(one.n * size3);
+  const dz1 = sharedF32(one.n * size1);
+  const dz3 = sharedF32(one.n * size3);
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
     activationGradRange(y, dy, at, dz1, n * size1, size1, geo.activation);
     activationGradRange(y, dy, at + size1, dz3, n * size3, size3, geo.activation);
@@ -38,5 +41,6 @@ export function fireExpandBwdFast(s: Float32Array, w1: Float32Array, w3: Float32
   const a = conv2dBwdFast(s, w1, dz1, one);
   const b = conv2dBwdFast(s, w3, dz3, three);
   for (let i = 0; i < a.dx.length; i++) a.dx[i] += b.dx[i];
+  for (const spent of [dz1, dz3, b.dx]) recycle(spent);
   return [a.dx, a.dw, a.db, b.dw, b.db];
 }

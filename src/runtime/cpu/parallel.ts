@@ -1,4 +1,5 @@
 import type { Arr } from '../host-tensor.ts';
+import { takeZeroed } from './array-pool.ts';
 import { helpers } from './worker-pool.ts';
 
 // Data-parallel loops of the fast CPU paths. A task's items are independent and
@@ -29,8 +30,10 @@ export function useThreads(n: number): void {
   threads = n;
 }
 
+/** A zero-filled array of n values, in shared memory when loops may run on several threads. */
 export function sharedF32(n: number): Float32Array {
-  return threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n);
+  const shared = threads > 1;
+  return takeZeroed(n, shared) ?? (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
 }
 
 const temps = new Map<string, Float32Array>();
