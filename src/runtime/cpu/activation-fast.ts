@@ -41,8 +41,22 @@ function activateSerial(from: Float32Array, f: number, to: Float32Array, t: numb
   }
 }
 
-/** to[t + i] = dy[f + i]·act′ read from y[f + i], for i < count. */
+interface GradArgs { y: Float32Array; dy: Float32Array; f: number; to: Float32Array; t: number; count: number; act: Activation }
+
+export const activationGradTask: Task<GradArgs> = {
+  name: 'activation.grad',
+  run({ y, dy, f, to, t, count, act }, item) {
+    activationGradSerial(y, dy, f + item * ITEM, to, t + item * ITEM, Math.min(ITEM, count - item * ITEM), act);
+  },
+};
+
+/** to[t + i] = dy[f + i]·act′ read from y[f + i], for i < count; on the worker pool where the arrays are shared. */
 export function activationGradRange(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
+  if (count > ITEM && isShared(y) && isShared(dy) && isShared(to)) parallelFor(activationGradTask, { y, dy, f, to, t, count, act }, Math.ceil(count / ITEM));
+  else activationGradSerial(y, dy, f, to, t, count, act);
+}
+
+function activationGradSerial(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
   if (act === 'elu') {
     for (let i = 0; i < count; i++) {
       const v = y[f + i];

@@ -98,12 +98,13 @@ export const conv2dBwdTask: Task<BwdArgs> = {
   },
 };
 
-export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+/** dx (added to `dx` when given: fire_expand's two branches share one), dw and db. */
+export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry, dx = sharedF32(g.n * g.c * g.h * g.w)): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
   const K = taps(g);
   const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedTemp('conv2d.wtPanels', panelSize(K, g.o)));
   const args = {
     x: toShared(x), dy: toShared(dy), wtPanels, g,
-    dx: sharedF32(g.n * g.c * g.h * g.w), dwParts: sharedTemp('conv2d.dwParts', g.n * g.o * K), dbParts: sharedTemp('conv2d.dbParts', g.n * g.o),
+    dx, dwParts: sharedTemp('conv2d.dwParts', g.n * g.o * K), dbParts: sharedTemp('conv2d.dbParts', g.n * g.o),
   };
   parallelFor(conv2dBwdTask, args, g.n);
   return { dx: args.dx, dw: sumParts(args.dwParts, g.n), db: sumParts(args.dbParts, g.n) };
