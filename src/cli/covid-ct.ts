@@ -1,4 +1,5 @@
 /** The `covid-ct` command line: one subcommand per job. */
+import { COMPARE_HELP, compareCommand } from './compare.ts';
 import { DEMO_HELP, demoCommand } from './demo.ts';
 import { EXPORT_ONNX_HELP, exportOnnxCommand } from './export-onnx.ts';
 import { CV_HELP, cvCommand } from './cv.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<
   eval: { help: EVAL_HELP, run: evalCommand },
   cv: { help: CV_HELP, run: cvCommand },
   tune: { help: TUNE_HELP, run: tuneCommand },
+  compare: { help: COMPARE_HELP, run: compareCommand },
   'export-onnx': { help: EXPORT_ONNX_HELP, run: exportOnnxCommand },
 };
 

@@ -1,0 +1,84 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { METRIC_KEYS, readCvResults, type CvResults, type MetricKey } from '../train/cv-results.ts';
+import { pairedT, type PairedT } from '../train/paired-t.ts';
+
+export const COMPARE_HELP = `covid-ct compare A B [--json]
+  Judges cross-validation B against A (each a cv --out-dir or its cv.json) on the folds both
+  have finished, which must hold out the same slices (same data, --folds and --seed):
+  per metric the mean over folds of B − A, its 95% confidence interval and a two-sided paired
+  t-test. "better" or "worse" only where p < 0.05; otherwise the difference is within the noise
+  of the folds. --json prints one JSON object.`;
+
+interface MetricComparison extends PairedT {
+  meanA: number;
+  meanB: number;
+  verdict: 'better' | 'worse' | 'no difference';
+}
+
+async function load(path: string): Promise<{ path: string; results: CvResults }> {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'cv.json') : path;
+  if (!existsSync(file)) throw new Error(`compare: there is no ${file} (give a cv --out-dir or its cv.json)`);
+  return { path: file, results: await readCvResults(file) };
+}
+
+/** The fold indices both have results for; an error where a fold holds out different slices. */
+function pairedFolds(a: { path: string; results: CvResults }, b: { path: string; results: CvResults }): number[] {
+  if (a.results.folds.length !== b.results.folds.length) {
+    throw new Error(`compare: ${a.path} has ${a.results.folds.length} folds and ${b.path} ${b.results.folds.length}: only the same folds can be paired`);
+  }
+  const folds: number[] = [];
+  a.results.folds.forEach((fa, k) => {
+    const fb = b.results.folds[k];
+    const [ia, ib] = [[...fa.images].sort(), [...fb.images].sort()];
+    if (ia.length !== ib.length || ia.some((image, i) => image !== ib[i])) {
+      throw new Error(`compare: fold ${k + 1} holds out different slices in ${a.path} and ${b.path} (different data, --folds or --seed): only the same folds can be paired`);
+    }
+    if (fa.result && fb.result) folds.push(k);
+  });
+  return folds;
+}
+
+function compareMetric(a: CvResults, b: CvResults, folds: number[], key: MetricKey): MetricComparison | null {
+  const pairs = folds.flatMap((k) => {
+    const [va, vb] = [a.folds[k].result!.metrics[key], b.folds[k].result!.metrics[key]];
+    return va === null || vb === null ? [] : [[va, vb]];
+  });
+  if (pairs.length < 2) return null;
+  const test = pairedT(pairs.map(([va, vb]) => vb - va));
+  const mean = (i: number) => pairs.reduce((s, p) => s + p[i], 0) / pairs.length;
+  const verdict = test.p < 0.05 ? (test.meanDifference > 0 ? 'better' : 'worse') : 'no difference';
+  return { meanA: mean(0), meanB: mean(1), ...test, verdict };
+}
+
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
+
+export async function compareCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length !== 2) throw new Error(`compare: give two cross-validations, A and B (got ${positionals.length})\n${COMPARE_HELP}`);
+  const [a, b] = await Promise.all(positionals.map(load));
+  const folds = pairedFolds(a, b);
+  if (folds.length < 2) throw new Error(`compare: ${folds.length} fold(s) finished in both ${a.path} and ${b.path}; a paired test needs at least 2`);
+  const metrics = Object.fromEntries(METRIC_KEYS.map((key) => [key, compareMetric(a.results, b.results, folds, key)]));
+  const settingChanges = Object.keys(b.results.settings)
+    .map((key) => [key, (a.results.settings as unknown as Record<string, unknown>)[key], (b.results.settings as unknown as Record<string, unknown>)[key]])
+    .filter(([, va, vb]) => JSON.stringify(va) !== JSON.stringify(vb))
+    .map(([key, va, vb]) => `${key} ${JSON.stringify(va) ?? 'none'} → ${JSON.stringify(vb) ?? 'none'}`);
+  if (values.json) {
+    console.log(JSON.stringify({ a: a.path, b: b.path, pairedFolds: folds.map((k) => k + 1), settingChanges, metrics }));
+    return;
+  }
+  console.log(`B − A over the ${folds.length} folds finished in both (${folds.map((k) => k + 1).join(', ')}), two-sided paired t-test:`);
+  console.log(`  A ${a.path}\n  B ${b.path}\n  settings changed: ${settingChanges.join(', ') || 'none'}`);
+  console.log(`${'metric'.padEnd(12)}${'A'.padStart(7)}${'B'.padStart(7)}  ${'B − A ± SD'.padEnd(16)}${'95% CI'.padEnd(18)}${'t'.padStart(6)}${'p'.padStart(7)}  verdict`);
+  for (const key of METRIC_KEYS) {
+    const m = metrics[key];
+    if (!m) {
+      console.log(`${key.padEnd(12)} fewer than 2 folds have it in both`);
+      continue;
+    }
+    const ci = `[${signed(m.ci95[0])}, ${signed(m.ci95[1])}]`;
+    console.log(`${key.padEnd(12)}${m.meanA.toFixed(3).padStart(7)}${m.meanB.toFixed(3).padStart(7)}  ${`${signed(m.meanDifference)} ± ${m.sdDifference.toFixed(3)}`.padEnd(16)}${ci.padEnd(18)}${m.t.toFixed(2).padStart(6)}${m.p.toFixed(3).padStart(7)}  ${m.verdict}`);
+  }
+}

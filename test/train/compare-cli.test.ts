@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CV_FORMAT, summarise, type CvResults } from '../../src/train/cv-results.ts';
+import { covidCt, tempDir } from './cli.ts';
+
+const dir = tempDir('compare-cli-');
+
+/** A results file of 4 folds (the last unfinished) with the given accuracies; AUC 0.7 everywhere. */
+function cvDir(name: string, recipe: string, accuracies: (number | null)[], swapFirstFold = false): string {
+  const folds = accuracies.map((accuracy, k) => ({
+    images: swapFirstFold && k === 0 ? ['COVID/other.png'] : [`COVID/${k}.png`, `NonCOVID/${k}.png`],
+    patients: 2,
+    result: accuracy === null ? null : { trainImages: 6, seconds: 1, pCovid: [0.5, 0.5], metrics: { accuracy, sensitivity: accuracy, specificity: null, precision: null, f1: null, auc: 0.7, confusion: [[1, 0], [0, 1]] } },
+  }));
+  const results = { format: CV_FORMAT, command: 'test', selection: 'final epoch', settings: { recipe, folds: 4, seed: 1 }, folds } as unknown as CvResults;
+  results.summary = summarise(results.folds);
+  mkdirSync(join(dir, name));
+  writeFileSync(join(dir, name, 'cv.json'), JSON.stringify(results));
+  return join(dir, name);
+}
+
+describe('covid-ct compare', () => {
+  const a = cvDir('a', 'paper', [0.6, 0.7, 0.5, null]);
+  const better = cvDir('better', 'robust', [0.7, 0.82, 0.61, 0.9]);
+
+  it('pairs the folds finished in both and calls a consistent gain better, an unchanged metric no difference', async () => {
+    const r = await covidCt('compare', a, better, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pairedFolds).toEqual([1, 2, 3]);
+    expect(out.settingChanges).toEqual(['recipe "paper" → "robust"']);
+    // differences 0.10, 0.12, 0.11: mean 0.11, SD 0.01, t = 0.11 / (0.01 / √3)
+    expect(out.metrics.accuracy.meanDifference).toBeCloseTo(0.11, 9);
+    expect(out.metrics.accuracy.t).toBeCloseTo(0.11 / (0.01 / Math.sqrt(3)), 6);
+    expect(out.metrics.accuracy.verdict).toBe('better');
+    expect(out.metrics.auc.verdict).toBe('no difference');
+    expect(out.metrics.specificity).toBeNull();
+    const table = await covidCt('compare', better, a);
+    expect(table.stdout).toMatch(/accuracy\s+0\.710\s+0\.600\s+−0\.110 ± 0\.010 .* worse/);
+  });
+
+  it('refuses folds that hold out different slices, and a missing results file', async () => {
+    const other = cvDir('other', 'robust', [0.7, 0.8, 0.6, 0.9], true);
+    const r = await covidCt('compare', a, other);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fold 1 holds out different slices/);
+    const missing = await covidCt('compare', a, join(dir, 'nothing'));
+    expect(missing.stderr).toMatch(/there is no .*nothing/);
+  });
+});
