@@ -1,35 +1,24 @@
-// Pooling: max pool (floor or ceil mode, windows clipped to the image, never
-// reading padding) and global average pool, forward and backward.
+// Max pool (floor or ceil mode, windows clipped to the image, never reading
+// padding), forward and backward.
 // One invocation per output element (forward) or per input element (backward);
 // the launch may be folded into 2-D (see src/runtime/gpu/dispatch.ts).
 
 const WG: u32 = 256u;
 
 // total: invocations of this launch; sizes as i32 so window edges may go negative.
-struct MaxPoolParams {
-  total: u32,
-  h: i32, w: i32,
-  oh: i32, ow: i32,
-  kernel: i32, stride: i32, pad: i32,
-};
-struct AvgPoolParams { total: u32, hw: u32, inv_hw: f32 };
+struct MaxPoolParams { total: u32, h: i32, w: i32, oh: i32, ow: i32, kernel: i32, stride: i32, pad: i32 };
 
 @group(0) @binding(0) var<uniform> mp: MaxPoolParams;
-@group(0) @binding(0) var<uniform> ap: AvgPoolParams;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(5) var<storage, read_write> arg: array<i32>; // window argmaxes (within the plane), [N, C, OH, OW]
 
-fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return g.x + g.y * nwg.x * WG;
-}
+fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 { return g.x + g.y * nwg.x * WG; }
 
 // Bit test: compilers may assume `v != v` is false, an integer compare they may not.
-fn is_nan(v: f32) -> bool {
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
-}
+fn is_nan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
 
 // Index (within the plane) of the first maximum of window (oy, ox), scanning the
 // window row-major over in-image positions only. The first NaN wins and stays.
@@ -132,12 +121,9 @@ fn maxpool_argmax(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_work
 fn maxpool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
   if (i >= mp.total) { return; }
-  let w = u32(mp.w);
-  let h = u32(mp.h);
-  let ix = i32(i % w);
-  let iy = i32((i / w) % h);
-  let nc = i / (w * h);
-  let out_plane = nc * u32(mp.oh * mp.ow);
+  let ix = i32(i % u32(mp.w));
+  let iy = i32((i / u32(mp.w)) % u32(mp.h));
+  let out_plane = i / u32(mp.w * mp.h) * u32(mp.oh * mp.ow);
   let at = iy * mp.w + ix;
   // Windows oy with oy*s-p <= iy < oy*s-p+k, i.e. (iy+p-k+1)/s <= oy <= (iy+p)/s.
   let oy_lo = max(0, ceil_div_nonneg(iy + mp.pad - mp.kernel + 1, mp.stride));
@@ -155,31 +141,67 @@ fn maxpool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgro
 }
 
 // ceil(a / b) for b > 0, returning 0 when a <= 0 (callers clamp at 0 anyway).
-fn ceil_div_nonneg(a: i32, b: i32) -> i32 {
-  if (a <= 0) { return 0; }
-  return (a + b - 1) / b;
+fn ceil_div_nonneg(a: i32, b: i32) -> i32 { return select((a + b - 1) / b, 0, a <= 0); }
+
+// Backward of 3×3 windows with stride 2 (the nets' pools), straight-line. First pass: one window's
+// argmax from its 9 positions clamped into the image; a clamped position repeats an in-image one
+// of the same window, so the first maximum (first NaN) is the same element as window_argmax's.
+fn takes(best: f32, v: f32) -> bool { return v > best || (is_nan(v) && !is_nan(best)); }
+
+@compute @workgroup_size(WG)
+fn maxpool_argmax_3x3s2(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = linear(g, nwg);
+  if (i >= mp.total) { return; }
+  let ox = i32(i % u32(mp.ow));
+  let oy = i32((i / u32(mp.ow)) % u32(mp.oh));
+  let plane = i / u32(mp.ow * mp.oh) * u32(mp.h * mp.w);
+  var best_at = -1;
+  var best = 0.0;
+  for (var ky = 0; ky < 3; ky++) {
+    let row = clamp(oy * 2 - mp.pad + ky, 0, mp.h - 1) * mp.w;
+    for (var kx = 0; kx < 3; kx++) {
+      let at = row + clamp(ox * 2 - mp.pad + kx, 0, mp.w - 1);
+      let v = x[plane + u32(at)];
+      let t = best_at < 0 || takes(best, v);
+      best = select(best, v, t);
+      best_at = select(best_at, at, t);
+    }
+  }
+  arg[i] = best_at;
 }
 
-// One invocation per (n, c) plane: a sum over H·W, 4 values a step. Workgroups of 16, so that the few
-// planes (320 in the net) still make enough workgroups to keep every SwiftShader thread busy.
-const GAP_WG: u32 = 16u;
-@compute @workgroup_size(GAP_WG)
-fn global_avg_pool_fwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = g.x + g.y * nwg.x * GAP_WG;
-  if (i >= ap.total) { return; }
-  let base = i * ap.hw;
-  var sum = vec4<f32>();
-  var j = 0u;
-  for (; j + 4u <= ap.hw; j += 4u) {
-    sum += vec4<f32>(x[base + j], x[base + j + 1u], x[base + j + 2u], x[base + j + 3u]);
-  }
-  for (; j < ap.hw; j++) { sum.x += x[base + j]; }
-  y[i] = (sum.x + sum.y + sum.z + sum.w) * ap.inv_hw;
+// Second pass, 2 × 2 inputs per invocation: rows iy with iy + p = 2m or 2m + 1 (likewise columns)
+// lie in windows m − 1 (2m only) and m, so 4 windows' argmaxes and dy serve all 4 inputs.
+fn window_arg(plane: u32, oy: i32, ox: i32) -> i32 {
+  let inside = oy >= 0 && oy < mp.oh && ox >= 0 && ox < mp.ow;
+  return select(-1, arg[plane + u32(clamp(oy, 0, mp.oh - 1) * mp.ow + clamp(ox, 0, mp.ow - 1))], inside);
+}
+fn window_dy(plane: u32, oy: i32, ox: i32) -> f32 { return dy[plane + u32(clamp(oy, 0, mp.oh - 1) * mp.ow + clamp(ox, 0, mp.ow - 1))]; }
+fn store_dx(plane: u32, iy: i32, ix: i32, v: f32) {
+  if (iy >= 0 && iy < mp.h && ix >= 0 && ix < mp.w) { dx[plane + u32(iy * mp.w + ix)] = v; }
 }
 
 @compute @workgroup_size(WG)
-fn global_avg_pool_bwd(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn maxpool_bwd_3x3s2(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
-  if (i >= ap.total) { return; }
-  dx[i] = dy[i / ap.hw] * ap.inv_hw;
+  if (i >= mp.total) { return; }
+  let cols = u32(mp.w + mp.pad + 1) / 2u;
+  let rows = u32(mp.h + mp.pad + 1) / 2u;
+  let m = i32((i / cols) % rows);
+  let n = i32(i % cols);
+  let nc = i / (cols * rows);
+  let op = nc * u32(mp.oh * mp.ow);
+  // windows: a = (m − 1, n − 1), b = (m − 1, n), c = (m, n − 1), d = (m, n)
+  let aa = window_arg(op, m - 1, n - 1); let ab = window_arg(op, m - 1, n);
+  let ac = window_arg(op, m, n - 1); let ad = window_arg(op, m, n);
+  let da = window_dy(op, m - 1, n - 1); let db = window_dy(op, m - 1, n);
+  let dc = window_dy(op, m, n - 1); let dd = window_dy(op, m, n);
+  let y0 = 2 * m - mp.pad; let x0 = 2 * n - mp.pad;
+  let at = y0 * mp.w + x0; // input (y0, x0); the others at +1, +w, +w+1
+  // summed in maxpool_bwd's window order: rows, then columns, upper and left ones first
+  let plane = nc * u32(mp.h * mp.w);
+  store_dx(plane, y0, x0, select(0.0, da, aa == at) + select(0.0, db, ab == at) + select(0.0, dc, ac == at) + select(0.0, dd, ad == at));
+  store_dx(plane, y0, x0 + 1, select(0.0, db, ab == at + 1) + select(0.0, dd, ad == at + 1));
+  store_dx(plane, y0 + 1, x0, select(0.0, dc, ac == at + mp.w) + select(0.0, dd, ad == at + mp.w));
+  store_dx(plane, y0 + 1, x0 + 1, select(0.0, dd, ad == at + mp.w + 1));
 }

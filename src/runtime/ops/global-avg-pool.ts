@@ -1,4 +1,4 @@
-import source from '../../../shaders/pool.wgsl?raw';
+import source from '../../../shaders/global-avg-pool.wgsl?raw';
 import { globalAvgPoolBwd, globalAvgPoolFwd } from '../cpu/global-avg-pool.ts';
 import { globalAvgPoolBwdFast, globalAvgPoolFwdFast } from '../cpu/global-avg-pool-fast.ts';
 import { host } from '../host-tensor.ts';

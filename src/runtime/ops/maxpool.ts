@@ -70,7 +70,7 @@ export const maxpool = defineOp<MaxPoolAttrs>({
     ],
   },
   gpu: {
-    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd'] }],
+    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd', 'maxpool_argmax_3x3s2', 'maxpool_bwd_3x3s2'] }],
     fwd: (gpu, [x], [y], attrs) => {
       const g = maxpoolGeometry(x.shape, attrs);
       if (g.kernel === 3 && g.stride === 2) {
@@ -87,9 +87,11 @@ export const maxpool = defineOp<MaxPoolAttrs>({
       const g = maxpoolGeometry(x.shape, attrs);
       const outputs = g.n * g.c * g.oh * g.ow;
       const arg = gpu.scratch([g.n, g.c, g.oh, g.ow]);
-      gpu.run(source, 'maxpool_argmax', { x, arg }, uniforms(g, outputs), { threads: outputs });
-      const total = g.n * g.c * g.h * g.w;
-      gpu.run(source, 'maxpool_bwd', { arg, dy, dx: dx! }, uniforms(g, total), { threads: total });
+      const suffix = g.kernel === 3 && g.stride === 2 ? '_3x3s2' : '';
+      gpu.run(source, `maxpool_argmax${suffix}`, { x, arg }, uniforms(g, outputs), { threads: outputs });
+      // the 3×3 stride-2 gather takes 2 × 2 inputs per invocation
+      const total = suffix ? g.n * g.c * Math.ceil((g.h + g.pad) / 2) * Math.ceil((g.w + g.pad) / 2) : g.n * g.c * g.h * g.w;
+      gpu.run(source, `maxpool_bwd${suffix}`, { arg, dy, dx: dx! }, uniforms(g, total), { threads: total });
     },
   },
 });
