@@ -23,6 +23,7 @@ export const poolCases: OpCase[] = [
   { op: 'maxpool', inputs: [[2, 2, 5, 7]], attrs: { kernel: 2, stride: 3, ceilMode: true } },
   // Values 0, 1, 2 only: many ties, which both backends must give to the first maximum.
   { op: 'maxpool', inputs: [[2, 3, 9, 11]], attrs: net, fill: [{ labels: 3 }] },
+  { op: 'maxpool', inputs: [[2, 2, 9, 8]], attrs: { ...net, pad: 1 }, fill: [{ labels: 2 }] },
   { op: 'maxpool', inputs: [[2, 2, 6, 6]], attrs: { kernel: 3, stride: 1, pad: 1, ceilMode: true }, fill: [{ labels: 2 }] },
   // light-cnn pool1, pool3, pool5: 112 → 56, 56 → 28, 28 → 14.
   { op: 'maxpool', inputs: [[1, 64, 112, 112]], attrs: net },

@@ -1,4 +1,5 @@
-import source from '../../../shaders/pool.wgsl?raw';
+import source from '../../../shaders/maxpool.wgsl?raw';
+import source3x3s2 from '../../../shaders/maxpool-3x3s2.wgsl?raw';
 import { maxpoolBwd, maxpoolFwd, type MaxPoolGeometry } from '../cpu/maxpool.ts';
 import { maxpoolBwdFast, maxpoolFwdFast } from '../cpu/maxpool-fast.ts';
 import { host } from '../host-tensor.ts';
@@ -44,6 +45,11 @@ const uniforms = (g: MaxPoolGeometry, total: number) => ({
   total, h: g.h, w: g.w, oh: g.oh, ow: g.ow, kernel: g.kernel, stride: g.stride, pad: g.pad,
 });
 
+const isNetPool = (g: MaxPoolGeometry) => g.kernel === 3 && g.stride === 2;
+const outputs = (g: MaxPoolGeometry) => g.n * g.c * g.oh * g.ow;
+/** Invocations of the 3×3 stride-2 kernels' tiles of 2 output rows × 4 columns. */
+const tiles = (g: MaxPoolGeometry) => g.n * g.c * Math.ceil(g.oh / 2) * Math.ceil(g.ow / 4);
+
 export const maxpool = defineOp<MaxPoolAttrs>({
   name: 'maxpool',
   kind: 'layer',
@@ -70,28 +76,29 @@ export const maxpool = defineOp<MaxPoolAttrs>({
     ],
   },
   gpu: {
-    modules: [{ source, fwdEntries: ['maxpool_fwd', 'maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd', 'maxpool_argmax_3x3s2', 'maxpool_bwd_3x3s2'] }],
+    modules: [
+      { source, fwdEntries: ['maxpool_fwd'], bwdEntries: ['maxpool_argmax', 'maxpool_bwd'] },
+      { source: source3x3s2, fwdEntries: ['maxpool_fwd_3x3s2'], bwdEntries: ['maxpool_argmax_3x3s2', 'maxpool_bwd_3x3s2'] },
+    ],
     fwd: (gpu, [x], [y], attrs) => {
       const g = maxpoolGeometry(x.shape, attrs);
-      if (g.kernel === 3 && g.stride === 2) {
-        // 2 output rows × 4 columns per invocation
-        const total = g.n * g.c * Math.ceil(g.oh / 2) * Math.ceil(g.ow / 4);
-        gpu.run(source, 'maxpool_fwd_3x3s2', { x, y }, uniforms(g, total), { threads: total });
-        return;
-      }
-      const total = g.n * g.c * g.oh * g.ow;
-      gpu.run(source, 'maxpool_fwd', { x, y }, uniforms(g, total), { threads: total });
+      if (isNetPool(g)) gpu.run(source3x3s2, 'maxpool_fwd_3x3s2', { x, y }, uniforms(g, tiles(g)), { threads: tiles(g) });
+      else gpu.run(source, 'maxpool_fwd', { x, y }, uniforms(g, outputs(g)), { threads: outputs(g) });
     },
     bwd: (gpu, [x], _outputs, dy, [dx], attrs) => {
       // each window's argmax once, then each input gathers dy from the windows it is the argmax of
       const g = maxpoolGeometry(x.shape, attrs);
-      const outputs = g.n * g.c * g.oh * g.ow;
       const arg = gpu.scratch([g.n, g.c, g.oh, g.ow]);
-      const suffix = g.kernel === 3 && g.stride === 2 ? '_3x3s2' : '';
-      gpu.run(source, `maxpool_argmax${suffix}`, { x, arg }, uniforms(g, outputs), { threads: outputs });
-      // the 3×3 stride-2 gather takes 2 × 2 inputs per invocation
-      const total = suffix ? g.n * g.c * Math.ceil((g.h + g.pad) / 2) * Math.ceil((g.w + g.pad) / 2) : g.n * g.c * g.h * g.w;
-      gpu.run(source, `maxpool_bwd${suffix}`, { arg, dy, dx: dx! }, uniforms(g, total), { threads: total });
+      if (isNetPool(g)) {
+        gpu.run(source3x3s2, 'maxpool_argmax_3x3s2', { x, arg }, uniforms(g, tiles(g)), { threads: tiles(g) });
+        // 2 × 2 inputs per invocation
+        const blocks = g.n * g.c * Math.ceil((g.h + g.pad) / 2) * Math.ceil((g.w + g.pad) / 2);
+        gpu.run(source3x3s2, 'maxpool_bwd_3x3s2', { arg, dy, dx: dx! }, uniforms(g, blocks), { threads: blocks });
+        return;
+      }
+      gpu.run(source, 'maxpool_argmax', { x, arg }, uniforms(g, outputs(g)), { threads: outputs(g) });
+      const inputs = g.n * g.c * g.h * g.w;
+      gpu.run(source, 'maxpool_bwd', { arg, dy, dx: dx! }, uniforms(g, inputs), { threads: inputs });
     },
   },
 });
