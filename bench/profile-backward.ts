@@ -67,7 +67,7 @@ function clockedBackend(inner: Backend, clock: CallClock, nodeOf: (inputs: Tenso
     read: (t) => inner.read(t),
     release: (t) => inner.release(t),
     forward: (op, inputs, attrs) => clock.around(sumsOwner, () => inner.forward(op, inputs, attrs)),
-    backward: (op, inputs, outputs, dOut, attrs) => clock.around(nodeOf(inputs), () => inner.backward(op, inputs, outputs, dOut, attrs)),
+    backward: (op, inputs, outputs, dOut, attrs, needed) => clock.around(nodeOf(inputs), () => inner.backward(op, inputs, outputs, dOut, attrs, needed)),
     sync: () => inner.sync(),
     memory: () => inner.memory(),
     dispose: () => {},

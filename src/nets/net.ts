@@ -105,13 +105,11 @@ export class Net {
       const dOut = grads.get(node.name);
       if (!dOut) continue;
       grads.delete(node.name);
-      const dInputs = this.backend.backward(node.op, inputs, outputs, dOut, attrs);
+      // The net's input needs no gradient: conv1 skips computing it.
+      const dInputs = this.backend.backward(node.op, inputs, outputs, dOut, attrs, node.inputs.map((name) => name !== 'input'));
       if (dOut !== dLogits) dOut.dispose();
       dInputs.forEach((g, k) => {
-        if (!g) return;
-        const name = node.inputs[k];
-        if (name === 'input') g.dispose();
-        else accumulate(name, g);
+        if (g) accumulate(node.inputs[k], g);
       });
     }
     const paramGrads = new Map<string, Tensor>();

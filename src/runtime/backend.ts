@@ -18,8 +18,11 @@ export interface Backend {
   release(t: Tensor): void;
   /** Runs an op's forward pass; returns its outputs (none for in-place update ops). */
   forward(op: string, inputs: Tensor[], attrs?: object): Tensor[];
-  /** Gradients of the op's inputs given the gradient of its first output. */
-  backward(op: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs?: object): (Tensor | null)[];
+  /**
+   * Gradients of the op's inputs given the gradient of its first output; null for the inputs
+   * that have none and for those `needed` marks false (default: every one is needed).
+   */
+  backward(op: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs?: object, needed?: readonly boolean[]): (Tensor | null)[];
   /** Waits until all work so far has finished. */
   sync(): Promise<void>;
   memory(): MemoryStats;

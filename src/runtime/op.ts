@@ -21,6 +21,12 @@ export interface OpDef<A = Record<string, unknown>> {
    */
   readonly minInputs?: number;
   readonly grads: readonly boolean[];
+  /**
+   * Backward can skip a gradient its caller does not need (the net's input needs none): the
+   * GPU bwd is given null for it and the fast CPU bwd `needed`. For other ops every gradient
+   * is computed and the backend drops the unneeded ones.
+   */
+  readonly skipsUnneededGrads?: boolean;
   inferShapes(inputs: readonly Shape[], attrs: A): Shape[];
   /** The reference twin: naive, obviously correct loops; generic over float32/float64. */
   readonly cpu: CpuImpl<A>;
@@ -42,7 +48,7 @@ export interface GpuModule {
 
 export interface CpuImpl<A> {
   fwd(inputs: HostTensor[], attrs: A): HostTensor[];
-  bwd?(inputs: HostTensor[], outputs: HostTensor[], dOut: HostTensor, attrs: A): (HostTensor | null)[];
+  bwd?(inputs: HostTensor[], outputs: HostTensor[], dOut: HostTensor, attrs: A, needed?: readonly boolean[]): (HostTensor | null)[];
 }
 
 // Attribute types differ per op; the registry stores them type-erased.

@@ -34,6 +34,6 @@ describe('sharedTemp', () => {
     const first = small();
     run(5)(); // fills the temps with other numbers
     const again = small();
-    for (const k of [0, 1]) for (const key of ['dx', 'dw', 'db'] as const) expect(same(again[k][key], first[k][key]), `${k} ${key}`).toBe(true);
+    for (const k of [0, 1]) for (const key of ['dx', 'dw', 'db'] as const) expect(same(again[k][key]!, first[k][key]!), `${k} ${key}`).toBe(true);
   });
 });

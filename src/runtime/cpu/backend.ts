@@ -70,14 +70,15 @@ export class CpuBackend implements Backend {
     return outs.map((o) => this.wrap(o.shape, o.data));
   }
 
-  backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}): (Tensor | null)[] {
+  backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}, needed?: readonly boolean[]): (Tensor | null)[] {
     const op = getOp(opName);
     const bwd = (!this.options.float64 && op.cpuFast?.bwd) || op.cpu.bwd;
     if (!bwd) throw new Error(`${opName} has no backward pass`);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
     useThreads(this.threads);
-    const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs);
-    return grads.map((g) => (g ? this.wrap(g.shape, g.data) : null));
+    const wanted = inputs.map((_, i) => op.grads[i] && (needed?.[i] ?? true));
+    const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs, wanted);
+    return grads.map((g, i) => (g && wanted[i] ? this.wrap(g.shape, g.data) : null));
   }
 
   async sync(): Promise<void> {}

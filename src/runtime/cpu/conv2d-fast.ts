@@ -60,7 +60,7 @@ export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float3
   return args.y;
 }
 
-interface BwdArgs { x: Float32Array; dy: Float32Array; wtPanels: Float32Array; dx: Float32Array; dwParts: Float32Array; dbParts: Float32Array; g: Conv2dGeometry }
+interface BwdArgs { x: Float32Array; dy: Float32Array; wtPanels: Float32Array; dx: Float32Array | null; dwParts: Float32Array; dbParts: Float32Array; g: Conv2dGeometry }
 
 export const conv2dBwdTask: Task<BwdArgs> = {
   name: 'conv2d.bwd',
@@ -78,19 +78,21 @@ export const conv2dBwdTask: Task<BwdArgs> = {
     }
     for (let p0 = 0; p0 < P; p0 += BLOCK) {
       const count = Math.min(BLOCK, P - p0);
-      // dcol = Wᵀ · dy: A = wᵀ panels, B = dy's rows
-      let ops = gemm.operands(K, count, O, true);
-      ops.a.set(wtPanels);
-      for (let o = 0; o < O; o++) ops.b.set(dy.subarray(dyn + o * P + p0, dyn + o * P + p0 + count), o * ops.ldb);
-      if (isPointwise(g)) gemm.run(K, count, O, dx, xn + p0, P);
-      else {
-        const dcol = scratch32('conv2d.dcol', K * count);
-        dcol.fill(0, 0, K * count);
-        gemm.run(K, count, O, dcol, 0, count);
-        col2imBlock(dcol, dx, xn, g, p0, count);
+      if (dx) {
+        // dcol = Wᵀ · dy: A = wᵀ panels, B = dy's rows
+        const ops = gemm.operands(K, count, O, true);
+        ops.a.set(wtPanels);
+        for (let o = 0; o < O; o++) ops.b.set(dy.subarray(dyn + o * P + p0, dyn + o * P + p0 + count), o * ops.ldb);
+        if (isPointwise(g)) gemm.run(K, count, O, dx, xn + p0, P);
+        else {
+          const dcol = scratch32('conv2d.dcol', K * count);
+          dcol.fill(0, 0, K * count);
+          gemm.run(K, count, O, dcol, 0, count);
+          col2imBlock(dcol, dx, xn, g, p0, count);
+        }
       }
       // dW += dy · colᵀ: A = dy by channel, B = col by tap
-      ops = gemm.operands(O, K, count);
+      const ops = gemm.operands(O, K, count);
       packPanels(dy, dyn + p0, O, count, P, 1, ops.a);
       im2colTapPanels(x, xn, g, p0, count, ops.b);
       gemm.run(O, K, count, dwParts, n * O * K, K);
@@ -98,8 +100,8 @@ export const conv2dBwdTask: Task<BwdArgs> = {
   },
 };
 
-/** dx (added to `dx` when given: fire_expand's two branches share one), dw and db. */
-export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry, dx = sharedF32(g.n * g.c * g.h * g.w)): { dx: Float32Array; dw: Float32Array; db: Float32Array } {
+/** dx (added to `dx` when given: fire_expand's two branches share one; none when null), dw and db. */
+export function conv2dBwdFast(x: Arr, w: Arr, dy: Arr, g: Conv2dGeometry, dx: Float32Array | null = sharedF32(g.n * g.c * g.h * g.w)): { dx: Float32Array | null; dw: Float32Array; db: Float32Array } {
   const K = taps(g);
   const wtPanels = packPanels(toShared(w), 0, K, g.o, 1, K, sharedTemp('conv2d.wtPanels', panelSize(K, g.o)));
   const args = {

@@ -39,7 +39,7 @@ export function fireExpandBwdFast(s: Float32Array, w1: Float32Array, w3: Float32
     activationGradRange(y, dy, at + size1, dz3, n * size3, size3, geo.activation);
   }
   const a = conv2dBwdFast(s, w1, dz1, one);
-  const b = conv2dBwdFast(s, w3, dz3, three, a.dx);
+  const b = conv2dBwdFast(s, w3, dz3, three, a.dx!);
   for (const spent of [dz1, dz3]) recycle(spent);
-  return [a.dx, a.dw, a.db, b.dw, b.db];
+  return [a.dx!, a.dw, a.db, b.dw, b.db];
 }

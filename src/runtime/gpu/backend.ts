@@ -101,15 +101,19 @@ export class WebGpuBackend implements Backend, GpuContext {
     return outputs;
   }
 
-  backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}): (Tensor | null)[] {
+  backward(opName: string, inputs: Tensor[], outputs: Tensor[], dOut: Tensor, attrs: object = {}, needed?: readonly boolean[]): (Tensor | null)[] {
     this.checkDevice();
     const op = getOp(opName);
     if (!op.gpu.bwd) throw new Error(`${opName} has no backward pass`);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
-    const grads = inputs.map((t, i) => (op.grads[i] ? this.tensor(t.shape) : null));
+    const wanted = inputs.map((_, i) => op.grads[i] && (needed?.[i] ?? true));
+    const grads = inputs.map((t, i) => (wanted[i] || (op.grads[i] && !op.skipsUnneededGrads) ? this.tensor(t.shape) : null));
     op.gpu.bwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), this.view(dOut), grads.map((g) => (g ? this.view(g) : null)), attrs);
     this.releaseScratch();
-    return grads;
+    return grads.map((g, i) => {
+      if (g && !wanted[i]) g.dispose();
+      return wanted[i] ? g : null;
+    });
   }
 
   async sync(): Promise<void> {

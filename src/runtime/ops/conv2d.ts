@@ -23,6 +23,7 @@ export const conv2d = defineOp<Conv2dAttrs>({
   kind: 'layer',
   inputs: ['x', 'w', 'b'],
   grads: [true, true, true],
+  skipsUnneededGrads: true,
   inferShapes: ([x, w, b], attrs) => [conv2dOutputShape(geometry(x, w, b, attrs))],
   cpu: {
     fwd: ([x, w, b], attrs) => {
@@ -42,10 +43,11 @@ export const conv2d = defineOp<Conv2dAttrs>({
       const g = geometry(x.shape, w.shape, b.shape, attrs);
       return [host(conv2dOutputShape(g), activateInPlace(conv2dFwdFast(x.data, w.data, b.data, g), act(attrs)))];
     },
-    bwd: ([x, w, b], [y], dy, attrs) => {
+    bwd: ([x, w, b], [y], dy, attrs, needed) => {
       const dz = activationGradFromOutput(y.data as Float32Array, dy.data as Float32Array, act(attrs));
-      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dz, geometry(x.shape, w.shape, b.shape, attrs));
-      return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
+      const g = geometry(x.shape, w.shape, b.shape, attrs);
+      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dz, g, needed?.[0] === false ? null : undefined);
+      return [dx && host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
   // The 1×1 and 3×3 stride-1 fast paths live in modules of their own (conv2dSources).
@@ -62,7 +64,7 @@ export const conv2d = defineOp<Conv2dAttrs>({
     bwd: (g, [x, w, b], [y], dOut, [dx, dw, db], attrs) => {
       const geo = geometry(x.shape, w.shape, b.shape, attrs);
       const dy = activationGradGpu(g, y, dOut, act(attrs));
-      conv2dInputGrad(g, w, dy, dx!, geo);
+      if (dx) conv2dInputGrad(g, w, dy, dx, geo);
       conv2dWeightGrad(g, x, dy, dw!, geo);
       conv2dBiasGrad(g, dy, db!, geo);
     },

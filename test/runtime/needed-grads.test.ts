@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backend } from '../../src/runtime/backend.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { Random } from '../../src/runtime/random.ts';
+import { webgpuForTests } from '../harness/webgpu.ts';
+
+// backward(..., needed): a gradient nobody needs comes back as null, whether the op skips it
+// (conv2d) or computes it and the backend drops it (add), and nothing of it stays allocated (a leaked gradient here is 120 bytes or more).
+
+describe.each(['cpu', 'webgpu'] as const)('backward on %s with a gradient not needed', (kind) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = kind === 'cpu' ? new CpuBackend() : await webgpuForTests();
+  });
+  afterAll(() => backend?.dispose());
+
+  it('add: null for a, dy for b, and the memory in use back where it was', async () => {
+    const rng = new Random(2);
+    const [a, b, dy] = [0, 1, 2].map(() => backend.tensor([2, 3, 5], rng.normals(30)));
+    const [y] = backend.forward('add', [a, b]);
+    const before = backend.memory().bytesInUse;
+    const [da, db] = backend.backward('add', [a, b], [y], dy, {}, [false, true]);
+    expect(da).toBeNull();
+    expect(await db!.read()).toEqual(await dy.read());
+    db!.dispose();
+    expect(backend.memory().bytesInUse).toBeLessThanOrEqual(before); // the gpu backend may free a uniform buffer too
+  });
+
+  it('conv2d (conv1 of the nets): null for x, and dw and db as with it', async () => {
+    const rng = new Random(3);
+    const x = backend.tensor([2, 1, 9, 11], rng.normals(198));
+    const w = backend.tensor([4, 1, 3, 3], rng.normals(36));
+    const b = backend.tensor([4], rng.normals(4));
+    const attrs = { stride: 2, pad: 1, activation: 'elu' };
+    const [y] = backend.forward('conv2d', [x, w, b], attrs);
+    const dy = backend.tensor(y.shape, rng.normals(y.size));
+    const all = await Promise.all(backend.backward('conv2d', [x, w, b], [y], dy, attrs).map((g) => g!.read()));
+    const before = backend.memory().bytesInUse;
+    const [dx, dw, db] = backend.backward('conv2d', [x, w, b], [y], dy, attrs, [false, true, true]);
+    expect(dx).toBeNull();
+    expect(await dw!.read()).toEqual(all[1]);
+    expect(await db!.read()).toEqual(all[2]);
+    dw!.dispose();
+    db!.dispose();
+    expect(backend.memory().bytesInUse).toBeLessThanOrEqual(before); // the gpu backend may free a uniform buffer too
+  });
+});
