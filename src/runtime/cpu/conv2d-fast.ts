@@ -19,8 +19,8 @@ import { sumParts } from './sum-parts.ts';
 /** Pixels per block: the block's columns stay in L2 while every GEMM panel passes over them. */
 const BLOCK = 128;
 
-/** Pixels per forward block, a multiple of 8: about 16 Ki column values (at least BLOCK pixels), so few-tap convs (conv1) do not pay per-row copies on tiny GEMMs. */
-function fwdBlock(P: number, K: number): number {
+/** Pixels per block, a multiple of 8: about 16 Ki column values (at least BLOCK pixels), so few-tap convs (conv1) do not pay per-row copies on tiny GEMMs. */
+function pixelBlock(P: number, K: number): number {
   const blocks = Math.ceil(P / Math.max(BLOCK, 8 * Math.floor(2048 / K)));
   return 8 * Math.ceil(P / blocks / 8);
 }
@@ -34,7 +34,7 @@ export const conv2dFwdTask: Task<FwdArgs> = {
   run({ x, wPanels, b, y, g }, item) {
     const P = g.oh * g.ow;
     const K = taps(g);
-    const block = fwdBlock(P, K);
+    const block = pixelBlock(P, K);
     const blocks = Math.ceil(P / block);
     const n = Math.floor(item / blocks);
     const p0 = (item % blocks) * block;
@@ -49,7 +49,7 @@ export const conv2dFwdTask: Task<FwdArgs> = {
 };
 
 /** How many items a forward job of geometry g has. */
-export const conv2dFwdItems = (g: Conv2dGeometry): number => g.n * Math.ceil((g.oh * g.ow) / fwdBlock(g.oh * g.ow, taps(g)));
+export const conv2dFwdItems = (g: Conv2dGeometry): number => g.n * Math.ceil((g.oh * g.ow) / pixelBlock(g.oh * g.ow, taps(g)));
 
 export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float32Array {
   const K = taps(g);
@@ -76,8 +76,9 @@ export const conv2dBwdTask: Task<BwdArgs> = {
       for (let p = dyn + o * P; p < dyn + (o + 1) * P; p++) s += dy[p];
       dbParts[n * O + o] = s;
     }
-    for (let p0 = 0; p0 < P; p0 += BLOCK) {
-      const count = Math.min(BLOCK, P - p0);
+    const block = pixelBlock(P, K);
+    for (let p0 = 0; p0 < P; p0 += block) {
+      const count = Math.min(block, P - p0);
       if (dx) {
         // dcol = Wᵀ · dy: A = wᵀ panels, B = dy's rows
         const ops = gemm.operands(K, count, O, true);
