@@ -61,8 +61,9 @@ export async function compareCommand(argv: string[]): Promise<void> {
   const folds = pairedFolds(a, b);
   if (folds.length < 2) throw new Error(`compare: ${folds.length} fold(s) finished in both ${a.path} and ${b.path}; a paired test needs at least 2`);
   const metrics = Object.fromEntries(METRIC_KEYS.map((key) => [key, compareMetric(a.results, b.results, folds, key)]));
-  const settingChanges = Object.keys(b.results.settings)
-    .map((key) => [key, (a.results.settings as unknown as Record<string, unknown>)[key], (b.results.settings as unknown as Record<string, unknown>)[key]])
+  const [sa, sb] = [a, b].map((x) => x.results.settings as unknown as Record<string, unknown>);
+  const settingChanges = [...new Set([...Object.keys(sa), ...Object.keys(sb)])]
+    .map((key) => [key, sa[key], sb[key]])
     .filter(([, va, vb]) => JSON.stringify(va) !== JSON.stringify(vb))
     .map(([key, va, vb]) => `${key} ${JSON.stringify(va) ?? 'none'} → ${JSON.stringify(vb) ?? 'none'}`);
   if (values.json) {

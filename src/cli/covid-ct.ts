@@ -40,6 +40,12 @@ async function main(argv: string[]): Promise<void> {
   await command.run(rest);
 }
 
+// `covid-ct ... | head` closes the pipe early: that ends the output, it is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 main(process.argv.slice(2)).catch((err: Error) => {
   console.error(`covid-ct: ${err.message}`);
   process.exitCode = 1;

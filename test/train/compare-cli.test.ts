@@ -6,14 +6,14 @@ import { covidCt, tempDir } from './cli.ts';
 
 const dir = tempDir('compare-cli-');
 
-/** A results file of 4 folds (the last unfinished) with the given accuracies; AUC 0.7 everywhere. */
-function cvDir(name: string, recipe: string, accuracies: (number | null)[], swapFirstFold = false): string {
+/** A results file of 4 folds with the given accuracies (null: unfinished); AUC 0.7 everywhere. */
+function cvDir(name: string, settings: object, accuracies: (number | null)[], swapFirstFold = false): string {
   const folds = accuracies.map((accuracy, k) => ({
     images: swapFirstFold && k === 0 ? ['COVID/other.png'] : [`COVID/${k}.png`, `NonCOVID/${k}.png`],
     patients: 2,
     result: accuracy === null ? null : { trainImages: 6, seconds: 1, pCovid: [0.5, 0.5], metrics: { accuracy, sensitivity: accuracy, specificity: null, precision: null, f1: null, auc: 0.7, confusion: [[1, 0], [0, 1]] } },
   }));
-  const results = { format: CV_FORMAT, command: 'test', selection: 'final epoch', settings: { recipe, folds: 4, seed: 1 }, folds } as unknown as CvResults;
+  const results = { format: CV_FORMAT, command: 'test', selection: 'final epoch', settings: { folds: 4, seed: 1, ...settings }, folds } as unknown as CvResults;
   results.summary = summarise(results.folds);
   mkdirSync(join(dir, name));
   writeFileSync(join(dir, name, 'cv.json'), JSON.stringify(results));
@@ -21,15 +21,15 @@ function cvDir(name: string, recipe: string, accuracies: (number | null)[], swap
 }
 
 describe('covid-ct compare', () => {
-  const a = cvDir('a', 'paper', [0.6, 0.7, 0.5, null]);
-  const better = cvDir('better', 'robust', [0.7, 0.82, 0.61, 0.9]);
+  const a = cvDir('a', { recipe: 'paper', init: 'p.safetensors' }, [0.6, 0.7, 0.5, null]);
+  const better = cvDir('better', { recipe: 'robust' }, [0.7, 0.82, 0.61, 0.9]);
 
   it('pairs the folds finished in both and calls a consistent gain better, an unchanged metric no difference', async () => {
     const r = await covidCt('compare', a, better, '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.pairedFolds).toEqual([1, 2, 3]);
-    expect(out.settingChanges).toEqual(['recipe "paper" → "robust"']);
+    expect(out.settingChanges).toEqual(['recipe "paper" → "robust"', 'init "p.safetensors" → none']);
     // differences 0.10, 0.12, 0.11: mean 0.11, SD 0.01, t = 0.11 / (0.01 / √3)
     expect(out.metrics.accuracy.meanDifference).toBeCloseTo(0.11, 9);
     expect(out.metrics.accuracy.t).toBeCloseTo(0.11 / (0.01 / Math.sqrt(3)), 6);
@@ -41,7 +41,7 @@ describe('covid-ct compare', () => {
   });
 
   it('refuses folds that hold out different slices, and a missing results file', async () => {
-    const other = cvDir('other', 'robust', [0.7, 0.8, 0.6, 0.9], true);
+    const other = cvDir('other', { recipe: 'robust' }, [0.7, 0.8, 0.6, 0.9], true);
     const r = await covidCt('compare', a, other);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/fold 1 holds out different slices/);
