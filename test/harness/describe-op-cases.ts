@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/runtime/backend.ts';
+import { recycle } from '../../src/runtime/cpu/array-pool.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { getOp } from '../../src/runtime/registry.ts';
+import { sizeOf } from '../../src/runtime/shape.ts';
 import { gradCheck } from './gradcheck.ts';
 import { caseName, runOpCase, type OpCase } from './op-case.ts';
 import { webgpuForTests } from './webgpu.ts';
@@ -24,9 +27,10 @@ export function describeOpCases(family: string, cases: OpCase[], gradCases: OpCa
     });
   });
 
-  describe(`${family} on the cpu backend matches the CPU twin`, () => {
+  describe(`${family} on the cpu backend matches the CPU twin, its arrays reused from a pool full of NaN`, () => {
     const cpu = new CpuBackend();
     it.each(cases.map((c) => [caseName(c), c] as const))('%s', async (_name, c) => {
+      poisonPool(c);
       const r = await runOpCase(cpu, c);
       expect(r.worst, r.where).toBeLessThanOrEqual(1);
     });
@@ -39,4 +43,15 @@ export function describeOpCases(family: string, cases: OpCase[], gradCases: OpCa
       expect(r.worst, r.where).toBeLessThanOrEqual(maxGradError);
     });
   });
+}
+
+/**
+ * Leaves NaN-filled arrays of every length the case's outputs and gradients have in the cpu
+ * backend's pool: an op that hands out a reused array without writing all of it shows NaN.
+ */
+function poisonPool(c: OpCase): void {
+  const outputs = getOp(c.op).inferShapes(c.inputs, c.attrs ?? {});
+  for (const shape of [...outputs, ...c.inputs]) {
+    for (let copy = 0; copy < 3; copy++) recycle(new Float32Array(new SharedArrayBuffer(4 * sizeOf(shape))).fill(NaN));
+  }
 }

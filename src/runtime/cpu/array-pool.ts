@@ -2,7 +2,8 @@
 // A fresh buffer's pages are faulted in on first touch: at 224×224 a training step
 // allocates about a gigabyte of activations and gradients, and faulting them in (slower
 // still with two threads faulting at once) cost more than the ops that fill them.
-// Refilling a warm array with zeros is several times cheaper.
+// Reusing a warm array is several times cheaper; parallel.ts zero-fills it for callers that
+// accumulate into it and hands it back as it is to those that write every value.
 
 const free = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
@@ -11,14 +12,14 @@ const MAX_POOLED_BYTES = 2 ** 31;
 
 const isSharedBuffer = (a: Float32Array) => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 
-/** A zero-filled pooled array of n values, shared memory when `shared`; undefined when none is free. */
-export function takeZeroed(n: number, shared: boolean): Float32Array | undefined {
+/** A pooled array of n values holding whatever it held, shared memory when `shared`; undefined when none is free. */
+export function take(n: number, shared: boolean): Float32Array | undefined {
   const list = free.get(n) ?? [];
   for (let at = list.length - 1; at >= 0; at--) {
     if (shared && !isSharedBuffer(list[at])) continue;
     const [a] = list.splice(at, 1);
     pooledBytes -= a.byteLength;
-    return a.fill(0);
+    return a;
   }
   return undefined;
 }

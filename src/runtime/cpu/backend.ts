@@ -5,7 +5,7 @@ import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 import { outputShapes } from '../validate.ts';
 import { drainPool, recycle } from './array-pool.ts';
-import { sharedF32, useThreads } from './parallel.ts';
+import { outputF32, sharedF32, useThreads } from './parallel.ts';
 import { defaultThreads, helpers } from './worker-pool.ts';
 
 export interface CpuBackendOptions {
@@ -41,7 +41,7 @@ export class CpuBackend implements Backend {
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
     if (this.options.float64) return this.wrap(shape, data ? Float64Array.from(data) : new Float64Array(n));
     useThreads(this.threads);
-    const t = sharedF32(n);
+    const t = data ? outputF32(n) : sharedF32(n);
     if (data) t.set(data);
     return this.wrap(shape, t);
   }

@@ -1,5 +1,5 @@
 import type { BatchStats, BnDims } from './batchnorm.ts';
-import { sharedF32 } from './parallel.ts';
+import { outputF32 } from './parallel.ts';
 
 // Batch norm for the cpu backend's float32 tensors: the twin's formulas in monomorphic
 // loops over each (n, c) plane, no per-element closures, sums in float64. The affine
@@ -44,7 +44,7 @@ export function batchStatsFast(x: Float32Array, d: BnDims, eps: number): BatchSt
 
 /** y = (x − mean)·invStd·gamma + beta, per channel. */
 export function bnNormalizeFast(x: Float32Array, d: BnDims, mean: Float32Array, invStd: Float32Array, gamma: Float32Array, beta: Float32Array): Float32Array {
-  const y = sharedF32(x.length);
+  const y = outputF32(x.length);
   const P = d.plane;
   planes(d, (c, start) => {
     const scale = invStd[c] * gamma[c];
@@ -78,7 +78,7 @@ export function bnAffineGradsFast(x: Float32Array, dy: Float32Array, d: BnDims, 
 /** Training mode: dx = gamma·invStd·(dy − (dbeta + x̂·dgamma) / count). */
 export function bnInputGradTrainingFast(x: Float32Array, dy: Float32Array, d: BnDims, mean: Float32Array, invStd: Float32Array,
   gamma: Float32Array, dgamma: Float32Array, dbeta: Float32Array): Float32Array {
-  const dx = sharedF32(x.length);
+  const dx = outputF32(x.length);
   const count = d.batch * d.plane;
   const P = d.plane;
   planes(d, (c, start) => {
@@ -92,7 +92,7 @@ export function bnInputGradTrainingFast(x: Float32Array, dy: Float32Array, d: Bn
 
 /** Inference mode: dx = dy·gamma·invStd. */
 export function bnInputGradInferenceFast(dy: Float32Array, d: BnDims, invStd: Float32Array, gamma: Float32Array): Float32Array {
-  const dx = sharedF32(dy.length);
+  const dx = outputF32(dy.length);
   const P = d.plane;
   planes(d, (c, start) => {
     const k = gamma[c] * invStd[c];

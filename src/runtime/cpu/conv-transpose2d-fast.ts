@@ -2,7 +2,7 @@ import type { Arr } from '../host-tensor.ts';
 import type { ConvTranspose2dGeometry } from '../ops/conv-transpose2d.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
-import { parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
+import { outputF32, parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
 import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
@@ -90,7 +90,7 @@ export function convTranspose2dFwdFast(x: Arr, w: Arr, b: Arr, g: ConvTranspose2
   const xs = toShared(x);
   const xPanels = sharedTemp('conv_transpose2d.xPanels', g.batch * panelSize(P, g.cin));
   for (let n = 0; n < g.batch; n++) packPanels(xs, n * g.cin * P, P, g.cin, 1, P, xPanels.subarray(n * panelSize(P, g.cin)));
-  const args = { xPanels, w: toShared(w), b: toShared(b), y: sharedF32(g.batch * g.cout * g.oh * g.ow), g };
+  const args = { xPanels, w: toShared(w), b: toShared(b), y: outputF32(g.batch * g.cout * g.oh * g.ow), g };
   parallelFor(convTranspose2dFwdTask, args, g.batch * Math.ceil(g.cout / channelGroup(g)));
   return args.y;
 }

@@ -3,7 +3,7 @@ import { isPointwise, type Conv2dGeometry } from '../ops/conv2d-shapes.ts';
 import { gemm } from './gemm.ts';
 import { packPanels, panelSize } from './gemm-panels.ts';
 import { col2imBlock, im2colRows, im2colTapPanels } from './im2col.ts';
-import { parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
+import { outputF32, parallelFor, sharedF32, sharedTemp, toShared, type Task } from './parallel.ts';
 import { scratch32 } from './scratch.ts';
 import { sumParts } from './sum-parts.ts';
 
@@ -55,7 +55,7 @@ export function conv2dFwdFast(x: Arr, w: Arr, b: Arr, g: Conv2dGeometry): Float3
   const K = taps(g);
   const P = g.oh * g.ow;
   const wPanels = packPanels(toShared(w), 0, g.o, K, K, 1, sharedTemp('conv2d.wPanels', panelSize(g.o, K)));
-  const args = { x: toShared(x), wPanels, b: toShared(b), y: sharedF32(g.n * g.o * P), g };
+  const args = { x: toShared(x), wPanels, b: toShared(b), y: outputF32(g.n * g.o * P), g };
   parallelFor(conv2dFwdTask, args, conv2dFwdItems(g));
   return args.y;
 }

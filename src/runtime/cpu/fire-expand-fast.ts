@@ -1,7 +1,7 @@
 import type { FireExpandGeometry } from '../ops/fire-expand-shapes.ts';
 import { activateRange, activationGradRange } from './activation-fast.ts';
 import { conv2dBwdFast, conv2dFwdFast } from './conv2d-fast.ts';
-import { sharedF32 } from './parallel.ts';
+import { outputF32 } from './parallel.ts';
 import { recycle } from './array-pool.ts';
 
 // fire_expand for the cpu backend's float32 tensors: the two convolutions by conv2d-fast,
@@ -14,7 +14,7 @@ export function fireExpandFwdFast(s: Float32Array, w1: Float32Array, b1: Float32
   const hw = one.h * one.w;
   const size1 = one.o * hw;
   const size3 = three.o * hw;
-  const y = sharedF32(one.n * (size1 + size3));
+  const y = outputF32(one.n * (size1 + size3));
   const z1 = conv2dFwdFast(s, w1, b1, one);
   const z3 = conv2dFwdFast(s, w3, b3, three);
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
@@ -32,8 +32,8 @@ export function fireExpandBwdFast(s: Float32Array, w1: Float32Array, w3: Float32
   const hw = one.h * one.w;
   const size1 = one.o * hw;
   const size3 = three.o * hw;
-  const dz1 = sharedF32(one.n * size1);
-  const dz3 = sharedF32(one.n * size3);
+  const dz1 = outputF32(one.n * size1);
+  const dz3 = outputF32(one.n * size3);
   for (let n = 0, at = 0; n < one.n; n++, at += size1 + size3) {
     activationGradRange(y, dy, at, dz1, n * size1, size1, geo.activation);
     activationGradRange(y, dy, at + size1, dz3, n * size3, size3, geo.activation);

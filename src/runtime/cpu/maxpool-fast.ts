@@ -1,5 +1,5 @@
 import type { MaxPoolGeometry } from './maxpool.ts';
-import { parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
+import { outputF32, parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
 
 // Max pool for the cpu backend's float32 tensors, in monomorphic loops over each window's
 // in-image rows (padding is never a candidate), window bounds along x computed once per
@@ -56,7 +56,7 @@ export const maxpoolFwdTask: Task<Args> = {
 };
 
 export function maxpoolFwdFast(x: Float32Array, g: MaxPoolGeometry): Float32Array {
-  const args = { x: toShared(x), y: sharedF32(g.n * g.c * g.oh * g.ow), spans: columnSpans(g), g };
+  const args = { x: toShared(x), y: outputF32(g.n * g.c * g.oh * g.ow), spans: columnSpans(g), g };
   parallelFor(maxpoolFwdTask, args, items(g));
   return args.y;
 }

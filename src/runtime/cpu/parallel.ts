@@ -1,5 +1,5 @@
 import type { Arr } from '../host-tensor.ts';
-import { takeZeroed } from './array-pool.ts';
+import { take } from './array-pool.ts';
 import { helpers } from './worker-pool.ts';
 
 // Data-parallel loops of the fast CPU paths. A task's items are independent and
@@ -32,9 +32,15 @@ export function useThreads(n: number): void {
 
 /** A zero-filled array of n values, in shared memory when loops may run on several threads. */
 export function sharedF32(n: number): Float32Array {
-  const shared = threads > 1;
-  return takeZeroed(n, shared) ?? (shared ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
+  return take(n, threads > 1)?.fill(0) ?? freshF32(n);
 }
+
+/** An array of n values for an output its caller writes in full: a reused one still holds its old values. */
+export function outputF32(n: number): Float32Array {
+  return take(n, threads > 1) ?? freshF32(n);
+}
+
+const freshF32 = (n: number) => (threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
 
 const temps = new Map<string, Float32Array>();
 
@@ -54,7 +60,7 @@ export const isShared = (a: Arr): boolean => typeof SharedArrayBuffer === 'funct
 /** `a` as a Float32Array that helpers can read: itself when it already is one. */
 export function toShared(a: Arr): Float32Array {
   if (a instanceof Float32Array && (isShared(a) || threads === 1)) return a;
-  const out = sharedF32(a.length);
+  const out = outputF32(a.length);
   out.set(a);
   return out;
 }

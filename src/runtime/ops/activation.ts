@@ -7,7 +7,7 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import type { Arr } from '../host-tensor.ts';
 import type { GpuModule } from '../op.ts';
 import { ShapeError, sizeOf } from '../shape.ts';
-import { sharedF32 } from '../cpu/parallel.ts';
+import { outputF32 } from '../cpu/parallel.ts';
 
 // The optional activation a layer op applies to what it outputs (conv2d's `activation`
 // attribute): y = act(z) with ELU (α = 1) or ReLU. Backward first forms dz = dy · act′(z)
@@ -48,7 +48,7 @@ export function activateInPlace(z: Float32Array, act: Activation | undefined): F
 /** Fast float32 path: dy · act′ from the output y. */
 export function activationGradFromOutput(y: Float32Array, dy: Float32Array, act: Activation | undefined): Float32Array {
   if (!act) return dy;
-  const dz = sharedF32(y.length);
+  const dz = outputF32(y.length);
   activationGradRange(y, dy, 0, dz, 0, y.length, act);
   return dz;
 }
