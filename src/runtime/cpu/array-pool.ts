@@ -1,9 +1,7 @@
-// Freed tensor arrays of the cpu backend, kept for the next array of the same length.
-// A fresh buffer's pages are faulted in on first touch: at 224×224 a training step
-// allocates about a gigabyte of activations and gradients, and faulting them in (slower
-// still with two threads faulting at once) cost more than the ops that fill them.
-// Reusing a warm array is several times cheaper; parallel.ts zero-fills it for callers that
-// accumulate into it and hands it back as it is to those that write every value.
+// Freed tensor arrays of the cpu backend, kept for the next array of the same length: a
+// fresh buffer's pages are faulted in on first touch, which at 224×224 (about a gigabyte a
+// training step, both threads faulting at once) cost more than the ops that fill them.
+// parallel.ts zero-fills a reused array for callers that accumulate into it (sharedF32).
 
 const free = new Map<number, Float32Array[]>();
 let pooledBytes = 0;

@@ -31,14 +31,10 @@ export function useThreads(n: number): void {
 }
 
 /** A zero-filled array of n values, in shared memory when loops may run on several threads. */
-export function sharedF32(n: number): Float32Array {
-  return take(n, threads > 1)?.fill(0) ?? freshF32(n);
-}
+export const sharedF32 = (n: number): Float32Array => take(n, threads > 1)?.fill(0) ?? freshF32(n);
 
 /** An array of n values for an output its caller writes in full: a reused one still holds its old values. */
-export function outputF32(n: number): Float32Array {
-  return take(n, threads > 1) ?? freshF32(n);
-}
+export const outputF32 = (n: number): Float32Array => take(n, threads > 1) ?? freshF32(n);
 
 const freshF32 = (n: number) => (threads > 1 ? new Float32Array(new SharedArrayBuffer(4 * n)) : new Float32Array(n));
 
