@@ -7,6 +7,7 @@ import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import type { Arr } from '../host-tensor.ts';
 import type { GpuModule } from '../op.ts';
 import { ShapeError, sizeOf } from '../shape.ts';
+import { recycle } from '../cpu/array-pool.ts';
 import { outputF32 } from '../cpu/parallel.ts';
 
 // The optional activation a layer op applies to what it outputs (conv2d's `activation`
@@ -45,12 +46,14 @@ export function activateInPlace(z: Float32Array, act: Activation | undefined): F
   return z;
 }
 
-/** Fast float32 path: dy · act′ from the output y. */
-export function activationGradFromOutput(y: Float32Array, dy: Float32Array, act: Activation | undefined): Float32Array {
-  if (!act) return dy;
+/** Fast float32 path: `use` of dz = dy · act′ from the output y (dy itself without act); dz goes back to the pool after. */
+export function withActivationGrad<T>(y: Float32Array, dy: Float32Array, act: Activation | undefined, use: (dz: Float32Array) => T): T {
+  if (!act) return use(dy);
   const dz = outputF32(y.length);
   activationGradRange(y, dy, 0, dz, 0, y.length, act);
-  return dz;
+  const result = use(dz);
+  recycle(dz);
+  return result;
 }
 
 /** The WGSL modules of the two GPU helpers below. */

@@ -6,7 +6,7 @@ import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import { ShapeError, checkDims, checkEqual, fmt, spatialPair, type Shape } from '../shape.ts';
 import {
-  ACT_CODE, activateGpu, activateInPlace, activateTwin, activationGradFromOutput, activationGradGpu, activationGradTwin,
+  ACT_CODE, activateGpu, activateInPlace, activateTwin, withActivationGrad, activationGradGpu, activationGradTwin,
   activationModules, activationOf, type Activation,
 } from './activation.ts';
 import { conv2dSources, conv2dWeightGrad, convTransposeGemm, gemm1x1 } from './conv2d-gpu.ts';
@@ -112,8 +112,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     },
     bwd: ([x, w, b], [y], dy, attrs) => {
       const g = convTranspose2dGeometry(x.shape, w.shape, b.shape, attrs);
-      const dz = activationGradFromOutput(y.data as Float32Array, dy.data as Float32Array, act(attrs));
-      const { dx, dw, db } = convTranspose2dBwdFast(x.data, w.data, dz, g);
+      const { dx, dw, db } = withActivationGrad(y.data as Float32Array, dy.data as Float32Array, act(attrs), (dz) => convTranspose2dBwdFast(x.data, w.data, dz, g));
       return [host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },

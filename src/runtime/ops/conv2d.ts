@@ -4,7 +4,7 @@ import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import type { Shape } from '../shape.ts';
 import {
-  activateInPlace, activateTwin, activationGradFromOutput, activationGradGpu, activationGradTwin, activationModules, activationOf,
+  activateInPlace, activateTwin, activationGradGpu, activationGradTwin, activationModules, activationOf, withActivationGrad,
 } from './activation.ts';
 import { conv2dBiasGrad, conv2dForwardActivated, conv2dInputGrad, conv2dSources, conv2dWeightGrad } from './conv2d-gpu.ts';
 import { conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from './conv2d-shapes.ts';
@@ -44,9 +44,8 @@ export const conv2d = defineOp<Conv2dAttrs>({
       return [host(conv2dOutputShape(g), activateInPlace(conv2dFwdFast(x.data, w.data, b.data, g), act(attrs)))];
     },
     bwd: ([x, w, b], [y], dy, attrs, needed) => {
-      const dz = activationGradFromOutput(y.data as Float32Array, dy.data as Float32Array, act(attrs));
       const g = geometry(x.shape, w.shape, b.shape, attrs);
-      const { dx, dw, db } = conv2dBwdFast(x.data, w.data, dz, g, needed?.[0] === false ? null : undefined);
+      const { dx, dw, db } = withActivationGrad(y.data as Float32Array, dy.data as Float32Array, act(attrs), (dz) => conv2dBwdFast(x.data, w.data, dz, g, needed?.[0] === false ? null : undefined));
       return [dx && host(x.shape, dx), host(w.shape, dw), host(b.shape, db)];
     },
   },
