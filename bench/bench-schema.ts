@@ -46,8 +46,10 @@ export interface AdapterInfo {
   /** The WebGPU adapter in Node (Dawn), or null without one. */
   name: string | null;
   isSoftware: boolean;
+  /** Our 1×1 and 3×3 kernels shared loads across 4-lane subgroups (src/runtime/gpu/subgroup-probe.ts). */
+  fourLaneSubgroups: boolean;
   /** The adapter Chromium offered the bench page, when the Chromium part ran. */
-  chromium: { name: string | null; isSoftware: boolean } | null;
+  chromium: { name: string | null; isSoftware: boolean; fourLaneSubgroups: boolean } | null;
 }
 
 export interface BenchResults {

@@ -19,6 +19,8 @@ export interface PageCase {
 export interface PageAdapter {
   name: string | null;
   isSoftware: boolean;
+  /** Our 1×1 and 3×3 kernels share loads across 4-lane subgroups (src/runtime/gpu/subgroup-probe.ts). */
+  fourLaneSubgroups: boolean;
   crossOriginIsolated: boolean;
   /** Threads the wasm peers may use. */
   threads: number;

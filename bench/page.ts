@@ -29,9 +29,9 @@ const ourBackend = (name: 'webgpu' | 'cpu') => backends.get(name) ?? backends.se
 async function adapter(): Promise<PageAdapter> {
   try {
     const b = (await ourBackend('webgpu')) as WebGpuBackend;
-    return { name: b.gpu.adapterName, isSoftware: b.gpu.isSoftware, crossOriginIsolated, threads, reason: null };
+    return { name: b.gpu.adapterName, isSoftware: b.gpu.isSoftware, fourLaneSubgroups: b.gpu.fourLaneSubgroups, crossOriginIsolated, threads, reason: null };
   } catch (err) {
-    return { name: null, isSoftware: false, crossOriginIsolated, threads, reason: (err as Error).message };
+    return { name: null, isSoftware: false, fourLaneSubgroups: false, crossOriginIsolated, threads, reason: (err as Error).message };
   }
 }
 

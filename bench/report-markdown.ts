@@ -2,6 +2,8 @@ import type { BenchResults, CaseResult } from './bench-schema.ts';
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const loads = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
+const adapterNotes = (a: { isSoftware: boolean; fourLaneSubgroups: boolean }) =>
+  [a.isSoftware && 'software', a.fourLaneSubgroups && 'our kernels share loads across 4-lane subgroups'].filter(Boolean).map((n) => ` (${n})`).join('');
 
 /** Busy when the 1-minute load average reaches half the cores: then figures run long and only compare within one run. */
 export function machineWasBusy(r: BenchResults): boolean {
@@ -40,8 +42,8 @@ export function toMarkdown(r: BenchResults): string {
     `- Machine: ${m.cpus} × ${m.model}; Node ${m.node}; ${m.chromium ? `Chromium ${m.chromium}` : 'Chromium not run'}.`,
     `- Load average (1 / 5 / 15 min): ${loads(m.loadAverage)} at the start, ${loads(m.loadAverageAtEnd)} at the end.` +
       (machineWasBusy(r) ? ' **The machine was busy with other work: these figures run long; compare only figures of this run.**' : ''),
-    `- WebGPU adapter: Node ${r.adapter.name ?? 'not used'}${r.adapter.isSoftware ? ' (software)' : ''}; ` +
-      `Chromium ${r.adapter.chromium ? `${r.adapter.chromium.name ?? 'none'}${r.adapter.chromium.isSoftware ? ' (software)' : ''}` : 'not run'}.`,
+    `- WebGPU adapter: Node ${r.adapter.name ?? 'not used'}${adapterNotes(r.adapter)}; ` +
+      `Chromium ${r.adapter.chromium ? `${r.adapter.chromium.name ?? 'none'}${adapterNotes(r.adapter.chromium)}` : 'not run'}.`,
     '- ms/image is the time of one whole batch (upload, compute, read back; a training step for mode train) divided by the batch,',
     '  median and range over the timed repeats after a warm-up. Every output was checked against our CPU backend first:',
     '  a case whose class probabilities differ by more than 1e-3 has no time.',

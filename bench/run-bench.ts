@@ -90,7 +90,8 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
   const adapter: AdapterInfo = {
     name: nodeAdapter?.gpu.adapterName ?? null,
     isSoftware: nodeAdapter?.gpu.isSoftware ?? false,
-    chromium: page ? { name: page.adapter.name, isSoftware: page.adapter.isSoftware } : null,
+    fourLaneSubgroups: nodeAdapter?.gpu.fourLaneSubgroups ?? false,
+    chromium: page ? { name: page.adapter.name, isSoftware: page.adapter.isSoftware, fourLaneSubgroups: page.adapter.fourLaneSubgroups } : null,
   };
   return { cases, adapter, chromium: page?.version ?? null };
 }

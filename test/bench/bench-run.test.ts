@@ -23,7 +23,7 @@ describe('runBench', () => {
     expect(labels).toEqual(['node ours cpu light-cnn infer batch 1', 'node ours cpu light-cnn train batch 2']);
     expect(reported).toEqual(out.cases);
     expect(out.chromium).toBeNull();
-    expect(out.adapter).toEqual({ name: null, isSoftware: false, chromium: null });
+    expect(out.adapter).toEqual({ name: null, isSoftware: false, fourLaneSubgroups: false, chromium: null });
     const [infer, train] = out.cases;
     expect(Object.keys(infer).sort()).toEqual([...SCHEMA_KEYS].sort());
     expect(infer).toMatchObject({ impl: 'ours', backend: 'cpu', net: 'light-cnn', batch: 1, mode: 'infer', env: 'node', peakGpuBytes: null, repeats: 1 });

@@ -22,7 +22,7 @@ const RESULTS: BenchResults = {
   date: '2025-06-01T19:00:00.000Z',
   command: 'npm run bench -- --quick',
   machine: { cpus: 2, model: 'AMD EPYC', loadAverage: [1.5, 1.2, 1], loadAverageAtEnd: [0.5, 0.5, 0.5], node: 'v20.20.2', chromium: 'Chrome/156.0' },
-  adapter: { name: 'SwiftShader', isSoftware: true, chromium: { name: 'google swiftshader', isSoftware: true } },
+  adapter: { name: 'SwiftShader', isSoftware: true, fourLaneSubgroups: true, chromium: { name: 'google swiftshader', isSoftware: true, fourLaneSubgroups: false } },
   cases: [
     timed({}),
     timed({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null }),
@@ -50,6 +50,10 @@ describe('toMarkdown', () => {
     const idle = { ...RESULTS, machine: { ...RESULTS.machine, loadAverage: [0.2, 0.2, 0.2] } };
     expect(machineWasBusy(idle)).toBe(false);
     expect(toMarkdown(idle)).not.toContain('The machine was busy');
+  });
+
+  it('says which adapters ran the subgroup kernels', () => {
+    expect(md).toContain('Node SwiftShader (software) (our kernels share loads across 4-lane subgroups); Chromium google swiftshader (software).');
   });
 });
 

@@ -38,10 +38,13 @@ export class WebGpuBackend implements Backend, GpuContext {
   private validationError: string | null = null;
   /** When set, every compute pass begun writes its start and end times where this says (per-layer timing, nets/profile.ts). */
   passTimestamps: (() => GPUComputePassTimestampWrites) | null = null;
+  /** From the device probe; tests turn it off to run the kernels that do without subgroups. */
+  fourLaneSubgroups: boolean;
 
   constructor(readonly gpu: GpuDevice) {
     this.device = gpu.device;
-    this.description = `WebGPU (${gpu.adapterName})`;
+    this.fourLaneSubgroups = gpu.fourLaneSubgroups;
+    this.description = `WebGPU (${gpu.adapterName}${gpu.fourLaneSubgroups ? ', 4-lane subgroups' : ''})`;
     this.pool = new BufferPool(this.device);
     this.pipelines = new PipelineCache(this.device);
     this.device.lost.then((info) => {

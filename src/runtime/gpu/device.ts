@@ -1,3 +1,5 @@
+import { hasFourLaneSubgroups } from './subgroup-probe.ts';
+
 /** Finds a WebGPU device: navigator.gpu in a browser, Dawn (the `webgpu` package) in Node. */
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -14,6 +16,8 @@ export interface GpuDevice {
   readonly adapterName: string;
   readonly isSoftware: boolean;
   readonly hasTimestamps: boolean;
+  /** Subgroups of 4 consecutive invocations (subgroup-probe.ts): the 3×3 kernels share their weight loads. */
+  readonly fourLaneSubgroups: boolean;
 }
 
 let nodeGpu: Promise<GPU> | undefined;
@@ -89,12 +93,11 @@ export async function acquireGpuDevice(): Promise<GpuDevice> {
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const hasTimestamps = adapter.features.has('timestamp-query');
-  const device = await adapter.requestDevice({
-    requiredLimits,
-    requiredFeatures: hasTimestamps ? ['timestamp-query'] : [],
-  });
+  const subgroups = adapter.features.has('subgroups');
+  const requiredFeatures = [...(hasTimestamps ? ['timestamp-query'] : []), ...(subgroups ? ['subgroups'] : [])] as GPUFeatureName[];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   const adapterName = [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ') || 'unknown adapter';
   const isSoftware = info.isFallbackAdapter || /swiftshader|llvmpipe|warp/i.test(adapterName);
-  return { device, adapterName, isSoftware, hasTimestamps };
+  return { device, adapterName, isSoftware, hasTimestamps, fourLaneSubgroups: subgroups && (await hasFourLaneSubgroups(device)) };
 }

@@ -120,6 +120,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     modules: [
       { source, fwdEntries: ['conv_transpose2d_fwd'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
       { source: conv2dSources.pointwise, fwdEntries: ['conv_transpose2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
+      { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv_transpose2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
       ...activationModules,

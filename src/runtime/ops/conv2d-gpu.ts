@@ -1,7 +1,9 @@
 import generic from '../../../shaders/conv2d.wgsl?raw';
 import pointwise from '../../../shaders/conv2d-1x1.wgsl?raw';
+import pointwiseShared from '../../../shaders/conv2d-1x1-subgroup.wgsl?raw';
 import pointwiseWeight from '../../../shaders/conv2d-1x1-weight.wgsl?raw';
 import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
+import threeByThreeShared from '../../../shaders/conv2d-3x3-subgroup.wgsl?raw';
 import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
@@ -11,9 +13,13 @@ import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
 // GEMMs (shaders/conv2d-1x1.wgsl, the weight gradient in conv2d-1x1-weight.wgsl), 3×3 ones
 // with stride 1 (forward also stride 2) reuse each input row for three taps
 // (shaders/conv2d-3x3.wgsl, the weight gradient in conv2d-3x3-weight.wgsl); everything else
-// runs the generic implicit-GEMM kernels of shaders/conv2d.wgsl.
+// runs the generic implicit-GEMM kernels of shaders/conv2d.wgsl. Where the device's subgroups
+// are 4 consecutive lanes (SwiftShader), the 1×1 kernels share their pixel loads and the
+// stride-1 3×3 ones their weight loads across a subgroup (the *-subgroup.wgsl files).
 
-export const conv2dSources = { generic, pointwise, pointwiseWeight, threeByThree, threeByThreeWeight };
+const pointwiseSubgroup = `enable subgroups;\n${pointwise}\n${pointwiseShared}`;
+const threeByThreeSubgroup = `enable subgroups;\n${threeByThree}\n${threeByThreeShared}`;
+export const conv2dSources = { generic, pointwise, pointwiseSubgroup, pointwiseWeight, threeByThree, threeByThreeSubgroup, threeByThreeWeight };
 
 /**
  * Where the 1×1 and 3×3 kernels read and write in bigger tensors (fire_expand): y or dy is
@@ -28,6 +34,13 @@ const quads = (n: number) => Math.ceil(n / 4);
 const octets = (n: number) => Math.ceil(n / 8);
 /** Invocations of the 1×1 kernel: one per 8 channels × 16 pixels of an image. */
 const pointwiseTiles = (n: number, r: number, p: number) => n * octets(r) * Math.ceil(p / 16);
+
+/** A 1×1 kernel's module and entry: its pixel-sharing twin where 4-lane subgroups take 4 octets of the r channels each. */
+const pointwiseEntry = (g: GpuContext, entry: string, r: number): [string, string] =>
+  g.fourLaneSubgroups && octets(r) % 4 === 0 ? [pointwiseSubgroup, `${entry}_shared`] : [pointwise, entry];
+
+/** Invocations of the 3×3 kernels per image and channel octet: 16 pixels of a row each, padded to a multiple of 4 for the shared entries. */
+const threeByThreeRowTiles = (oh: number, ow: number, padded: boolean) => (padded ? quads(oh * Math.ceil(ow / 16)) * 4 : oh * Math.ceil(ow / 16));
 
 export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
 const is3x3Stride2 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 2 && g.sw === 2;
@@ -78,15 +91,16 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
     const p = geo.h * geo.w;
     const tiles = pointwiseTiles(geo.n, geo.o, p);
     const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out), ...plainStore(p) };
-    g.run(pointwise, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+    g.run(...pointwiseEntry(g, 'conv2d_fwd_1x1', u.r), { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
   if (is3x3Stride1(geo) || is3x3Stride2(geo)) {
-    const tiles = geo.n * octets(geo.o) * geo.oh * Math.ceil(geo.ow / 16);
+    const shared = geo.sh === 1 && g.fourLaneSubgroups;
+    const tiles = geo.n * octets(geo.o) * threeByThreeRowTiles(geo.oh, geo.ow, shared);
     const u = { n: geo.n, q: geo.c, h: geo.h, w: geo.w, r: geo.o, oh: geo.oh, ow: geo.ow, ph: geo.ph, pw: geo.pw,
       sr: geo.c * 9, sq: 9, sky: 3, skx: 1, base: 0, tiles, ...sliceUniforms(whole(geo.c), out) };
-    const entry = geo.sh === 1 ? 'conv2d_fwd_3x3' : 'conv2d_fwd_3x3_s2';
-    g.run(threeByThree, entry, { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+    const entry = shared ? 'conv2d_fwd_3x3_shared' : geo.sh === 1 ? 'conv2d_fwd_3x3' : 'conv2d_fwd_3x3_s2';
+    g.run(shared ? threeByThreeSubgroup : threeByThree, entry, { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }
   if (out.channels !== geo.o || out.act !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels write slices');
@@ -112,7 +126,7 @@ export function gemm1x1(g: GpuContext, a: GpuTensor, src: GpuTensor, out: GpuTen
   { n, q, r, p, sr, sq }: { n: number; q: number; r: number; p: number; sr: number; sq: number }): void {
   const tiles = pointwiseTiles(n, r, p);
   const u = { n, q, r, p, sr, sq, tiles, ...sliceUniforms(whole(q), whole(r)), ...plainStore(p) };
-  g.run(pointwise, 'conv2d_bwd_input_1x1', { src, wt: a, dst: out }, u, { threads: tiles });
+  g.run(...pointwiseEntry(g, 'conv2d_bwd_input_1x1', u.r), { src, wt: a, dst: out }, u, { threads: tiles });
 }
 
 /**
@@ -127,7 +141,7 @@ export function convTransposeGemm(g: GpuContext, x: GpuTensor, w: GpuTensor, b: 
   const p = ih * iw;
   const tiles = pointwiseTiles(n, r, p);
   const u = { n, q: cin, r, p, sr: 1, sq: r, tiles, sc: cin, s0: 0, dc: cout, d0: 0, act, kh, kw, iw };
-  g.run(pointwise, 'conv_transpose2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+  g.run(...pointwiseEntry(g, 'conv_transpose2d_fwd_1x1', u.r), { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
 }
 
 export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
@@ -137,15 +151,16 @@ export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: 
     const p = geo.h * geo.w;
     const tiles = pointwiseTiles(geo.n, geo.c, p);
     const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices, ...plainStore(p) };
-    g.run(pointwise, 'conv2d_bwd_input_1x1', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
+    g.run(...pointwiseEntry(g, 'conv2d_bwd_input_1x1', u.r), { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
   }
   if (is3x3Stride1(geo)) {
     // dx is the 3×3 convolution of dy with the flipped, transposed kernel and padding 2 − p.
-    const tiles = geo.n * octets(geo.c) * geo.h * Math.ceil(geo.w / 16);
+    const shared = g.fourLaneSubgroups;
+    const tiles = geo.n * octets(geo.c) * threeByThreeRowTiles(geo.h, geo.w, shared);
     const u = { n: geo.n, q: geo.o, h: geo.oh, w: geo.ow, r: geo.c, oh: geo.h, ow: geo.w, ph: 2 - geo.ph, pw: 2 - geo.pw,
       sr: 9, sq: geo.c * 9, sky: -3, skx: -1, base: 8, tiles, ...slices };
-    g.run(threeByThree, 'conv2d_bwd_input_3x3', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
+    g.run(shared ? threeByThreeSubgroup : threeByThree, shared ? 'conv2d_bwd_input_3x3_shared' : 'conv2d_bwd_input_3x3', { src: dy, wt: w, dst: dx }, u, { threads: tiles });
     return;
   }
   if (dySlice.channels !== geo.o || dxAct !== 0) throw new Error('conv2d: only the 1×1 and 3×3 stride-1 kernels read slices');

@@ -48,8 +48,10 @@ export const fireExpand = defineOp<FireExpandAttrs>({
     modules: [
       { source: fireExpandSource, fwdEntries: [], bwdEntries: ['fire_act_bwd', 'fire_bias_grad'] },
       { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
+      { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.threeByThree, fwdEntries: ['conv2d_fwd_3x3'], bwdEntries: ['conv2d_bwd_input_3x3'] },
+      { source: conv2dSources.threeByThreeSubgroup, fwdEntries: ['conv2d_fwd_3x3_shared'], bwdEntries: ['conv2d_bwd_input_3x3_shared'] },
       { source: conv2dSources.threeByThreeWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_3x3'] },
       { source: conv2dSources.generic, fwdEntries: [], bwdEntries: ['conv2d_reduce_splits'] },
     ],
