@@ -39,8 +39,8 @@ const pointwiseTiles = (n: number, r: number, p: number) => n * octets(r) * Math
 const pointwiseEntry = (g: GpuContext, entry: string, r: number): [string, string] =>
   g.fourLaneSubgroups && octets(r) % 4 === 0 ? [pointwiseSubgroup, `${entry}_shared`] : [pointwise, entry];
 
-/** Invocations of the 3×3 kernels per image and channel octet: 16 pixels of a row each, padded to a multiple of 4 for the shared entries. */
-const threeByThreeRowTiles = (oh: number, ow: number, padded: boolean) => (padded ? quads(oh * Math.ceil(ow / 16)) * 4 : oh * Math.ceil(ow / 16));
+/** Invocations of the 3×3 kernels per image and channel octet: 16 pixels of a row each, or of two rows padded to a multiple of 4 for the shared entries. */
+const threeByThreeRowTiles = (oh: number, ow: number, shared: boolean) => (shared ? quads(Math.ceil(oh / 2) * Math.ceil(ow / 16)) * 4 : oh * Math.ceil(ow / 16));
 
 export const is3x3Stride1 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1;
 const is3x3Stride2 = (g: Conv2dGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 2 && g.sw === 2;
