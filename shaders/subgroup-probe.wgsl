@@ -1,4 +1,4 @@
-// Whether the device's subgroups are what the subgroup kernels assume (conv2d-3x3-subgroup.wgsl):
+// Whether the device's subgroups are what the subgroup kernels assume (conv2d-*-subgroup.wgsl):
 // 4 lanes, made of 4 consecutive invocations of a workgroup in order. Counts the invocations
 // for which that does not hold; WGSL itself promises neither.
 enable subgroups;

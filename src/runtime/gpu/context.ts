@@ -14,6 +14,6 @@ export interface GpuContext {
   copy(src: GpuTensor, srcAt: number, dst: GpuTensor, dstAt: number, count: number): void;
   /** A scratch buffer for this op alone; released once the op is encoded. */
   scratch(shape: Shape): GpuTensor;
-  /** The device's subgroups are 4 consecutive invocations: the 3×3 kernels may share weight loads (subgroup-probe.ts). */
+  /** The device's subgroups are 4 consecutive invocations: the 1×1 and 3×3 conv kernels may share loads (subgroup-probe.ts). */
   readonly fourLaneSubgroups: boolean;
 }

@@ -16,7 +16,7 @@ export interface GpuDevice {
   readonly adapterName: string;
   readonly isSoftware: boolean;
   readonly hasTimestamps: boolean;
-  /** Subgroups of 4 consecutive invocations (subgroup-probe.ts): the 3×3 kernels share their weight loads. */
+  /** Subgroups of 4 consecutive invocations (subgroup-probe.ts): the 1×1 and 3×3 conv kernels share loads. */
   readonly fourLaneSubgroups: boolean;
 }
 

@@ -6,8 +6,8 @@ const MAP_READ_COPY_DST = 0x1 | 0x8;
 
 /**
  * Runs shaders/subgroup-probe.wgsl: true when every subgroup of a few workgroups is 4
- * consecutive invocations in order (SwiftShader's), the layout the 3×3 kernels' shared weight
- * loads rely on. `device` must have the 'subgroups' feature.
+ * consecutive invocations in order (SwiftShader's), the layout the conv kernels' shared loads
+ * rely on (shaders/conv2d-*-subgroup.wgsl). `device` must have the 'subgroups' feature.
  */
 export async function hasFourLaneSubgroups(device: GPUDevice): Promise<boolean> {
   const counter = device.createBuffer({ size: 4, usage: STORAGE_COPY_SRC });
