@@ -11,9 +11,10 @@ import { benchInput, benchWeights } from './bench-inputs.ts';
  * copy + mapAsync, the compute passes' own GPU timestamps, and the process CPU time (on SwiftShader
  * that is mostly its worker threads running the kernels, so it shows the work apart from how much
  * of the machine the process got). With --split every op gets its own compute pass (as the per-layer
- * profile does), alternating with the one-pass runs.
+ * profile does), alternating with the one-pass runs; with --plain the runs alternate with runs of the
+ * kernels that do without subgroups (where the device takes the subgroup ones: 4-lane subgroups).
  *
- *   node --import ./scripts/register-loader.mjs bench/forward-phases.ts [--size 224] [--runs 7] [--split]
+ *   node --import ./scripts/register-loader.mjs bench/forward-phases.ts [--size 224] [--runs 7] [--split | --plain]
  */
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,6 +23,8 @@ const arg = (name: string, dflt: number) => {
 const size = arg('size', 224);
 const runs = arg('runs', 7);
 const split = process.argv.includes('--split');
+const plain = process.argv.includes('--plain');
+if (split && plain) throw new Error('forward-phases: --split or --plain, not both');
 
 const backend = await createBackend('webgpu');
 if (!(backend instanceof WebGpuBackend)) throw new Error('forward-phases needs the webgpu backend');
@@ -36,6 +39,7 @@ backend.run = (...args) => {
   run(...args);
 };
 let splitNow = false;
+const subgroups = backend.fourLaneSubgroups;
 const forward = backend.forward.bind(backend);
 backend.forward = (...args) => {
   const out = forward(...args);
@@ -46,9 +50,12 @@ backend.forward = (...args) => {
 const phases = ['upload', 'encode', 'gpu wait', 'read', 'wall', 'GPU passes', 'process CPU'];
 const rows = new Map<string, number[]>();
 const record = (name: string, ms: number) => rows.set(name, [...(rows.get(name) ?? []), ms]);
-const runsPerMode = split ? 2 : 1;
+const runsPerMode = split || plain ? 2 : 1;
+const label = split ? ' (pass per op)' : ' (plain kernels)';
 for (let r = 0; r < runsPerMode * (runs + 1); r++) {
-  splitNow = split && r % 2 === 1;
+  const other = runsPerMode === 2 && r % 2 === 1;
+  splitNow = split && other;
+  backend.fourLaneSubgroups = subgroups && !(plain && other);
   const timer = backend.gpu.hasTimestamps ? new PassTimer(backend.device) : null;
   backend.passTimestamps = timer ? () => timer.nextPass() : null;
   dispatches = 0;
@@ -70,7 +77,7 @@ for (let r = 0; r < runsPerMode * (runs + 1); r++) {
   timer?.destroy();
   if (r < runsPerMode) continue; // pipelines built, JIT warm
   const times = [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, passMs, (cpu.user + cpu.system) / 1000];
-  phases.forEach((p, i) => record(splitNow ? `${p} (pass per op)` : p, times[i]));
+  phases.forEach((p, i) => record(other ? `${p}${label}` : p, times[i]));
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

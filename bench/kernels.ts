@@ -3,8 +3,11 @@
  * forward and backward, on webgpu and cpu. Each case is first checked against
  * the CPU twin; a kernel that disagrees is reported as FAIL and not timed.
  *
- * Usage: bench:kernels [--backend webgpu|cpu|both] [--filter TEXT] [--batch N]
+ * Usage: bench:kernels [--backend both|LIST] [--filter TEXT] [--batch N]
  *                      [--samples N] [--json FILE] [--threads 1,2]
+ * --backend lists webgpu, webgpu-plain and cpu (both: webgpu,cpu); webgpu-plain is WebGPU with the
+ * kernels that do without subgroups, where the device would take the subgroup ones (4-lane
+ * subgroups, src/runtime/gpu/subgroup-probe.ts): each case runs on both back to back.
  * --threads times the cpu backend once per listed thread count (default: every core).
  * The table goes to stdout, progress and ETA to stderr; --json writes the rows
  * atomically (a temp file renamed into place).
@@ -14,6 +17,8 @@
  *   conv2d_*_3x3  3×3 stride 1 (forward also stride 2, conv1): 8 channels × 16 pixels of a row,
  *                 each input row reused for three taps (shaders/conv2d-3x3.wgsl)
  *   conv2d_*      anything else: implicit GEMM, 4×4 tile (shaders/conv2d.wgsl)
+ *   *_shared      with 4-lane subgroups: the 1×1 kernels share pixel loads (4 channel octets of the same
+ *                 pixels per subgroup), the 3×3 stride-1 ones weight loads, 2 rows each (the *-subgroup.wgsl files)
  * fire_expand runs the 1×1 and 3×3 kernels into channel slices of one output; conv_transpose2d
  * with kernel = stride runs the 1×1 GEMM, storing at the output pixels (its backward a gather and 1×1 GEMMs).
  * On the cpu backend: im2col + a WebAssembly SIMD GEMM, 4×8 register tile (src/runtime/cpu/gemm-simd.ts).
@@ -26,6 +31,7 @@ import { Progress } from '../src/cli/progress.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { CpuBackend } from '../src/runtime/cpu/backend.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
+import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { getOp } from '../src/runtime/registry.ts';
 import { benchCases, type BenchCase } from './cases.ts';
 import { opMacs } from './op-costs.ts';
@@ -70,13 +76,23 @@ function cpuBackends(): Backend[] {
   });
 }
 
-const backendLabel = (b: Backend) => (b instanceof CpuBackend && values.threads ? `cpu×${b.threads}` : b.name);
+function backendLabel(b: Backend): string {
+  if (b instanceof CpuBackend && values.threads) return `cpu×${b.threads}`;
+  return b instanceof WebGpuBackend && b.gpu.fourLaneSubgroups && !b.fourLaneSubgroups ? 'webgpu-plain' : b.name;
+}
 
-async function backends(choice: string): Promise<Backend[]> {
-  if (choice === 'both') return [await createBackend('webgpu'), ...cpuBackends()];
-  if (choice === 'webgpu') return [await createBackend(choice)];
+async function backend(choice: string): Promise<Backend[]> {
   if (choice === 'cpu') return cpuBackends();
-  throw new Error(`--backend must be webgpu, cpu or both, got ${choice}`);
+  if (choice !== 'webgpu' && choice !== 'webgpu-plain') throw new Error(`--backend lists webgpu, webgpu-plain and cpu (or is both), got ${choice}`);
+  const gpu = (await createBackend('webgpu')) as WebGpuBackend;
+  gpu.fourLaneSubgroups &&= choice === 'webgpu';
+  return [gpu];
+}
+
+async function backends(list: string): Promise<Backend[]> {
+  const out: Backend[] = [];
+  for (const choice of list === 'both' ? ['webgpu', 'cpu'] : list.split(',')) out.push(...(await backend(choice.trim())));
+  return out;
 }
 
 async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples: number): Promise<Row[]> {
@@ -147,7 +163,7 @@ async function main(): Promise<void> {
     const ref = reference(c);
     for (const b of bs) {
       rows.push(...(await benchCase(b, c, ref, samples)));
-      progress.tick(`${c.label} on ${b.name}`);
+      progress.tick(`${c.label} on ${backendLabel(b)}`);
     }
   }
   printTable(rows);
