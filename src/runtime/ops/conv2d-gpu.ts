@@ -32,12 +32,16 @@ const whole = (channels: number): Slice => ({ channels, first: 0, act: 0 });
 
 const quads = (n: number) => Math.ceil(n / 4);
 const octets = (n: number) => Math.ceil(n / 8);
-/** Invocations of the 1×1 kernel: one per 8 channels × 16 pixels of an image. */
-const pointwiseTiles = (n: number, r: number, p: number) => n * octets(r) * Math.ceil(p / 16);
-
-/** A 1×1 kernel's module and entry: its pixel-sharing twin where 4-lane subgroups take 4 octets of the r channels each. */
-const pointwiseEntry = (g: GpuContext, entry: string, r: number): [string, string] =>
-  g.fourLaneSubgroups && octets(r) % 4 === 0 ? [pointwiseSubgroup, `${entry}_shared`] : [pointwise, entry];
+/**
+ * Runs a 1×1 kernel entry over the GEMM of u (n images, r channels produced, p pixels), one invocation per
+ * 8 channels × 16 pixels; where 4-lane subgroups take 4 octets of the r channels each, its
+ * pixel-sharing twin, 8 channels × 32 pixels.
+ */
+function runPointwise(g: GpuContext, entry: string, bindings: Record<string, GpuTensor>, u: { n: number; r: number; p: number } & Record<string, number>): void {
+  const shared = g.fourLaneSubgroups && octets(u.r) % 4 === 0;
+  const tiles = u.n * octets(u.r) * Math.ceil(u.p / (shared ? 32 : 16));
+  g.run(shared ? pointwiseSubgroup : pointwise, shared ? `${entry}_shared` : entry, bindings, { ...u, tiles }, { threads: tiles });
+}
 
 /** Invocations of the 3×3 kernels per image and channel octet: 16 pixels of a row each, or of two rows padded to a multiple of 4 for the shared entries. */
 const threeByThreeRowTiles = (oh: number, ow: number, shared: boolean) => (shared ? quads(Math.ceil(oh / 2) * Math.ceil(ow / 16)) * 4 : oh * Math.ceil(ow / 16));
@@ -89,9 +93,8 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
   out: Slice = whole(geo.o)): void {
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = pointwiseTiles(geo.n, geo.o, p);
-    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, tiles, ...sliceUniforms(whole(geo.c), out), ...plainStore(p) };
-    g.run(...pointwiseEntry(g, 'conv2d_fwd_1x1', u.r), { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+    const u = { n: geo.n, q: geo.c, r: geo.o, p, sr: geo.c, sq: 1, ...sliceUniforms(whole(geo.c), out), ...plainStore(p) };
+    runPointwise(g, 'conv2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u);
     return;
   }
   if (is3x3Stride1(geo) || is3x3Stride2(geo)) {
@@ -124,9 +127,8 @@ export function conv2dForwardActivated(g: GpuContext, x: GpuTensor, w: GpuTensor
  */
 export function gemm1x1(g: GpuContext, a: GpuTensor, src: GpuTensor, out: GpuTensor,
   { n, q, r, p, sr, sq }: { n: number; q: number; r: number; p: number; sr: number; sq: number }): void {
-  const tiles = pointwiseTiles(n, r, p);
-  const u = { n, q, r, p, sr, sq, tiles, ...sliceUniforms(whole(q), whole(r)), ...plainStore(p) };
-  g.run(...pointwiseEntry(g, 'conv2d_bwd_input_1x1', u.r), { src, wt: a, dst: out }, u, { threads: tiles });
+  const u = { n, q, r, p, sr, sq, ...sliceUniforms(whole(q), whole(r)), ...plainStore(p) };
+  runPointwise(g, 'conv2d_bwd_input_1x1', { src, wt: a, dst: out }, u);
 }
 
 /**
@@ -139,9 +141,8 @@ export function convTransposeGemm(g: GpuContext, x: GpuTensor, w: GpuTensor, b: 
   const [, cout, kh, kw] = w.shape;
   const r = cout * kh * kw;
   const p = ih * iw;
-  const tiles = pointwiseTiles(n, r, p);
-  const u = { n, q: cin, r, p, sr: 1, sq: r, tiles, sc: cin, s0: 0, dc: cout, d0: 0, act, kh, kw, iw };
-  g.run(...pointwiseEntry(g, 'conv_transpose2d_fwd_1x1', u.r), { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
+  const u = { n, q: cin, r, p, sr: 1, sq: r, sc: cin, s0: 0, dc: cout, d0: 0, act, kh, kw, iw };
+  runPointwise(g, 'conv_transpose2d_fwd_1x1', { src: x, wt: w, bias: b, dst: y }, u);
 }
 
 export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: GpuTensor, geo: Conv2dGeometry,
@@ -149,9 +150,8 @@ export function conv2dInputGrad(g: GpuContext, w: GpuTensor, dy: GpuTensor, dx: 
   const slices = sliceUniforms(dySlice, { ...whole(geo.c), act: dxAct });
   if (isPointwise(geo)) {
     const p = geo.h * geo.w;
-    const tiles = pointwiseTiles(geo.n, geo.c, p);
-    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, tiles, ...slices, ...plainStore(p) };
-    g.run(...pointwiseEntry(g, 'conv2d_bwd_input_1x1', u.r), { src: dy, wt: w, dst: dx }, u, { threads: tiles });
+    const u = { n: geo.n, q: geo.o, r: geo.c, p, sr: 1, sq: geo.c, ...slices, ...plainStore(p) };
+    runPointwise(g, 'conv2d_bwd_input_1x1', { src: dy, wt: w, dst: dx }, u);
     return;
   }
   if (is3x3Stride1(geo)) {
