@@ -7,6 +7,10 @@
 // steps of the sum, each lane loads the pixels of one step and takes the other steps' from its
 // neighbours by subgroupBroadcast.
 
+// Workgroups of 16: the few tiles of the small layers still make a workgroup for each of SwiftShader's threads.
+const WG_SHARED: u32 = 16u;
+fn linear_shared(g: vec3<u32>, nwg: vec3<u32>) -> i32 { return i32(g.x + g.y * nwg.x * WG_SHARED); }
+
 fn tile_of_shared(t: i32) -> Tile {
   let r_tiles = (mm.r + 7) / 8;
   let p_tiles = (mm.p + 31) / 32;
@@ -59,9 +63,9 @@ fn gemm_tile_shared(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
 
 // Every lane takes part in the broadcasts; those past the end (whole subgroups, as mm.tiles is
 // then a multiple of 4) compute the last tile again and store nothing.
-@compute @workgroup_size(WG)
+@compute @workgroup_size(WG_SHARED)
 fn conv2d_fwd_1x1_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let i = linear(gid, nwg);
+  let i = linear_shared(gid, nwg);
   let t = tile_of_shared(min(i, mm.tiles - 1));
   let tile = gemm_tile_shared(t, lane);
   if (i < mm.tiles) {
@@ -69,16 +73,16 @@ fn conv2d_fwd_1x1_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
     store_tile(t, half(tile, 0), bias_of); store_tile(second_half(t), half(tile, 1), bias_of);
   }
 }
-@compute @workgroup_size(WG)
+@compute @workgroup_size(WG_SHARED)
 fn conv2d_bwd_input_1x1_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let i = linear(gid, nwg);
+  let i = linear_shared(gid, nwg);
   let t = tile_of_shared(min(i, mm.tiles - 1));
   let tile = gemm_tile_shared(t, lane);
   if (i < mm.tiles) { store_tile(t, half(tile, 0), array(vec4<f32>(), vec4<f32>())); store_tile(second_half(t), half(tile, 1), array(vec4<f32>(), vec4<f32>())); }
 }
-@compute @workgroup_size(WG)
+@compute @workgroup_size(WG_SHARED)
 fn conv_transpose2d_fwd_1x1_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let i = linear(gid, nwg);
+  let i = linear_shared(gid, nwg);
   let t = tile_of_shared(min(i, mm.tiles - 1));
   let tile = gemm_tile_shared(t, lane);
   if (i < mm.tiles) { store_scatter(t, half(tile, 0)); store_scatter(second_half(t), half(tile, 1)); }

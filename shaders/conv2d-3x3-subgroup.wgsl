@@ -8,6 +8,10 @@
 // invocations, a subgroup where subgroup-probe.wgsl found them so, share their channels; the
 // padding lanes compute a copy of the group's last tile and store nothing.
 
+// Workgroups of 16: the few tiles of the small layers still make a workgroup for each of SwiftShader's threads.
+const WG_SHARED: u32 = 16u;
+fn linear_shared(g: vec3<u32>, nwg: vec3<u32>) -> i32 { return i32(g.x + g.y * nwg.x * WG_SHARED); }
+
 // v of lanes 0..3.
 fn lanes(v: f32) -> vec4<f32> {
   return vec4<f32>(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
@@ -65,13 +69,13 @@ fn store_rows(p: PaddedTile, a: array<mat4x4<f32>, 16>, bias_of: array<vec4<f32>
   }
 }
 
-@compute @workgroup_size(WG)
+@compute @workgroup_size(WG_SHARED)
 fn conv2d_fwd_3x3_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let p = padded_tile(linear(gid, nwg));
+  let p = padded_tile(linear_shared(gid, nwg));
   store_rows(p, conv_rows_shared(p.t, lane), array(bias4(p.t.r0), bias4(p.t.r0 + 4)));
 }
-@compute @workgroup_size(WG)
+@compute @workgroup_size(WG_SHARED)
 fn conv2d_bwd_input_3x3_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
-  let p = padded_tile(linear(gid, nwg));
+  let p = padded_tile(linear_shared(gid, nwg));
   store_rows(p, conv_rows_shared(p.t, lane), array(vec4<f32>(), vec4<f32>()));
 }
