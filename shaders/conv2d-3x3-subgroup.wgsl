@@ -1,4 +1,4 @@
-// The 3×3 stride-1 kernels of conv2d-3x3.wgsl (appended to it, after `enable subgroups;`) with
+// The 3×3 kernels of conv2d-3x3.wgsl (appended to it, after `enable subgroups;`) with
 // their weight loads shared by the 4 lanes of a subgroup, and two output rows per invocation.
 // SwiftShader runs 4 invocations as the lanes of one SIMD program and gathers every load lane by
 // lane. The lanes of a tile row need the same 24 weights (8 channels × 3 taps) for each summed
@@ -46,6 +46,23 @@ fn conv_rows_shared(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
   return a;
 }
 
+// The same with stride 2 (conv1): rows oy and oy + 1 take input rows 2·oy − ph + 0..2 and 2..4.
+fn conv_rows_shared_s2(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
+  let wr = channel_rows(t);
+  var a: array<mat4x4<f32>, 16>;
+  for (var q = 0; q < cv.q; q++) {
+    let k = q * cv.sq;
+    let x0 = windows_s2(t, q, 0); let x1 = windows_s2(t, q, 1); let x2 = windows_s2(t, q, 2); let x3 = windows_s2(t, q, 3); let x4 = windows_s2(t, q, 4);
+    let u0 = taps_shared(wr[0], k, lane); let v0 = taps_shared(wr[1], k, lane);
+    add_taps(u0, v0, x0, &a, 0); add_taps(u0, v0, x2, &a, 8);
+    let u1 = taps_shared(wr[0], k + cv.sky, lane); let v1 = taps_shared(wr[1], k + cv.sky, lane);
+    add_taps(u1, v1, x1, &a, 0); add_taps(u1, v1, x3, &a, 8);
+    let u2 = taps_shared(wr[0], k + 2 * cv.sky, lane); let v2 = taps_shared(wr[1], k + 2 * cv.sky, lane);
+    add_taps(u2, v2, x2, &a, 0); add_taps(u2, v2, x4, &a, 8);
+  }
+  return a;
+}
+
 // Invocation i's tile of two rows (16 pixels of rows oy, oy + 1) when each (image, channel octet) has
 // its tiles padded to a multiple of 4; `real` is false for the padding and past the end (cv.tiles
 // counts the padded invocations).
@@ -73,6 +90,11 @@ fn store_rows(p: PaddedTile, a: array<mat4x4<f32>, 16>, bias_of: array<vec4<f32>
 fn conv2d_fwd_3x3_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
   let p = padded_tile(linear_shared(gid, nwg));
   store_rows(p, conv_rows_shared(p.t, lane), array(bias4(p.t.r0), bias4(p.t.r0 + 4)));
+}
+@compute @workgroup_size(WG_SHARED)
+fn conv2d_fwd_3x3_s2_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {
+  let p = padded_tile(linear_shared(gid, nwg));
+  store_rows(p, conv_rows_shared_s2(p.t, lane), array(bias4(p.t.r0), bias4(p.t.r0 + 4)));
 }
 @compute @workgroup_size(WG_SHARED)
 fn conv2d_bwd_input_3x3_shared(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(subgroup_invocation_id) lane: u32) {

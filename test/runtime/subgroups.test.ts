@@ -42,6 +42,8 @@ describe('1×1 and 3×3 kernels with and without shared loads', () => {
     ['conv2d', [[2, 5, 9, 19], [11, 5, 3, 3], [11]], { pad: 1, activation: 'elu' }],
     ['conv2d', [[1, 3, 7, 5], [13, 3, 3, 3], [13]], { pad: 0 }],
     ['conv2d', [[1, 16, 14, 14], [64, 16, 3, 3], [64]], { pad: 1, activation: 'relu' }],
+    ['conv2d', [[2, 3, 13, 37], [9, 3, 3, 3], [9]], { stride: 2, pad: 1, activation: 'elu' }],
+    ['conv2d', [[1, 1, 10, 8], [4, 1, 3, 3], [4]], { stride: 2 }],
     ['fire_expand', [[2, 7, 9, 17], [6, 7, 1, 1], [6], [13, 7, 3, 3], [13]], { activation: 'elu' }],
     ['conv2d', [[2, 6, 5, 7], [32, 6, 1, 1], [32]], { activation: 'elu' }],
     ['conv2d', [[1, 32, 3, 5], [9, 32, 1, 1], [9]], {}],

@@ -14,8 +14,8 @@ import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
 // with stride 1 (forward also stride 2) reuse each input row for three taps
 // (shaders/conv2d-3x3.wgsl, the weight gradient in conv2d-3x3-weight.wgsl); everything else
 // runs the generic implicit-GEMM kernels of shaders/conv2d.wgsl. Where the device's subgroups
-// are 4 consecutive lanes (SwiftShader), the 1×1 kernels share their pixel loads and the
-// stride-1 3×3 ones their weight loads across a subgroup (the *-subgroup.wgsl files).
+// are 4 consecutive lanes (SwiftShader), the 1×1 kernels share their pixel loads and the 3×3
+// ones their weight loads across a subgroup (the *-subgroup.wgsl files).
 
 const pointwiseSubgroup = `enable subgroups;\n${pointwise}\n${pointwiseShared}`;
 const threeByThreeSubgroup = `enable subgroups;\n${threeByThree}\n${threeByThreeShared}`;
@@ -98,11 +98,11 @@ export function conv2dForward(g: GpuContext, x: GpuTensor, w: GpuTensor, b: GpuT
     return;
   }
   if (is3x3Stride1(geo) || is3x3Stride2(geo)) {
-    const shared = geo.sh === 1 && g.fourLaneSubgroups;
+    const shared = g.fourLaneSubgroups;
     const tiles = geo.n * octets(geo.o) * threeByThreeRowTiles(geo.oh, geo.ow, shared);
     const u = { n: geo.n, q: geo.c, h: geo.h, w: geo.w, r: geo.o, oh: geo.oh, ow: geo.ow, ph: geo.ph, pw: geo.pw,
       sr: geo.c * 9, sq: 9, sky: 3, skx: 1, base: 0, tiles, ...sliceUniforms(whole(geo.c), out) };
-    const entry = shared ? 'conv2d_fwd_3x3_shared' : geo.sh === 1 ? 'conv2d_fwd_3x3' : 'conv2d_fwd_3x3_s2';
+    const entry = `conv2d_fwd_3x3${geo.sh === 1 ? '' : '_s2'}${shared ? '_shared' : ''}`;
     g.run(shared ? threeByThreeSubgroup : threeByThree, entry, { src: x, wt: w, bias: b, dst: y }, u, { threads: tiles });
     return;
   }

@@ -57,7 +57,7 @@ export const conv2d = defineOp<Conv2dAttrs>({
       { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
       { source: conv2dSources.threeByThree, fwdEntries: ['conv2d_fwd_3x3', 'conv2d_fwd_3x3_s2'], bwdEntries: ['conv2d_bwd_input_3x3'] },
-      { source: conv2dSources.threeByThreeSubgroup, fwdEntries: ['conv2d_fwd_3x3_shared'], bwdEntries: ['conv2d_bwd_input_3x3_shared'] },
+      { source: conv2dSources.threeByThreeSubgroup, fwdEntries: ['conv2d_fwd_3x3_shared', 'conv2d_fwd_3x3_s2_shared'], bwdEntries: ['conv2d_bwd_input_3x3_shared'] },
       { source: conv2dSources.threeByThreeWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_3x3'] },
       ...activationModules,
     ],
