@@ -26,7 +26,6 @@ const MAP_MODE_READ = 0x1;
  */
 export class WebGpuBackend implements Backend, GpuContext {
   readonly name = 'webgpu' as const;
-  readonly description: string;
   readonly device: GPUDevice;
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
@@ -44,7 +43,6 @@ export class WebGpuBackend implements Backend, GpuContext {
   constructor(readonly gpu: GpuDevice) {
     this.device = gpu.device;
     this.fourLaneSubgroups = gpu.fourLaneSubgroups;
-    this.description = `WebGPU (${gpu.adapterName}${gpu.fourLaneSubgroups ? ', 4-lane subgroups' : ''})`;
     this.pool = new BufferPool(this.device);
     this.pipelines = new PipelineCache(this.device);
     this.device.lost.then((info) => {
@@ -54,6 +52,10 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.device.addEventListener('uncapturederror', (event) => {
       this.validationError ??= (event as GPUUncapturedErrorEvent).error.message;
     });
+  }
+
+  get description(): string {
+    return `WebGPU (${this.gpu.adapterName}${this.fourLaneSubgroups ? ', 4-lane subgroups' : ''})`;
   }
 
   get isLost(): boolean {

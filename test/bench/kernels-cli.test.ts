@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const run = (args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('node', ['--import', './scripts/register-loader.mjs', 'bench/kernels.ts', ...args], { maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+
+describe('bench:kernels', () => {
+  it('validates and times one layer on the subgroup and the plain WebGPU kernels, and writes the rows as JSON', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
+    const { code, stdout, stderr } = await run(['--backend', 'webgpu,webgpu-plain', '--filter', 'fire9.squeeze', '--samples', '1', '--json', json]);
+    expect(code, stderr).toBe(0);
+    const { rows } = JSON.parse(readFileSync(json, 'utf8')) as { rows: { backend: string; pass: string; ok: boolean; gflops: number }[] };
+    const expected = /4-lane subgroups\), WebGPU \([^)]*\), batch/.test(stderr) ? ['webgpu', 'webgpu-plain'] : ['webgpu', 'webgpu'];
+    expect(rows.map((r) => `${r.backend} ${r.pass}`)).toEqual([`${expected[0]} fwd`, `${expected[0]} bwd`, `${expected[1]} fwd`, `${expected[1]} bwd`]);
+    for (const r of rows) {
+      expect(r.ok).toBe(true);
+      expect(r.gflops).toBeGreaterThan(0);
+    }
+    expect(stdout).toContain('fire9.squeeze');
+  }, 120_000);
+
+  it('names a backend it does not know', async () => {
+    const { code, stderr } = await run(['--backend', 'webgpu,tpu', '--filter', 'fire9.squeeze']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('--backend lists webgpu, webgpu-plain and cpu (or is both), got tpu');
+  });
+});
