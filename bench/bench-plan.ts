@@ -33,7 +33,7 @@ export const QUICK: BenchPreset = {
   slowPeerBatches: [1],
   trainBatch: 1,
   trainEnvs: ['node'],
-  timing: { warmup: 1, minRepeats: 2, maxRepeats: 5, budgetMs: 2_000 },
+  timing: { warmup: 1, minRepeats: 3, maxRepeats: 5, budgetMs: 2_000 },
 };
 
 export interface PlannedCase {
