@@ -2,17 +2,34 @@
  * Which file formats (a trace of each slice's source) each class of COVID-CT comes in, and,
  * given cross-validation results, how well the held-out slices of each class and format were
  * classified. A format that only one class has is a shortcut a net may learn instead of the lungs.
+ * With --by white, the slices are grouped instead by the share of their body (cropToBody) that is
+ * near white (above 0.95 of the range): how the source displayed them (its window), not the lungs.
  *
- * Usage: node --import ./scripts/register-loader.mjs scripts/source-audit.ts [--data DIR] [--splits train,val] [--cv runs/X/cv.json ...]
+ * Usage: node --import ./scripts/register-loader.mjs scripts/source-audit.ts [--data DIR] [--splits train,val]
+ *          [--by format|white] [--cv runs/X/cv.json ...]
  * With several --cv files, a slice's P(COVID) is the mean over them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CvResults } from '../src/train/cv-results.ts';
+import { cropToBody } from '../src/train/data/body-crop.ts';
+import { loadImageFile } from '../src/train/data/load-image-file.ts';
 
-const { values } = parseArgs({ options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, splits: { type: 'string', default: 'train,val' }, cv: { type: 'string', multiple: true, default: [] } } });
+const { values } = parseArgs({
+  options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, splits: { type: 'string', default: 'train,val' }, by: { type: 'string', default: 'format' }, cv: { type: 'string', multiple: true, default: [] } },
+});
 const splits = new Set(values.splits.split(','));
+if (values.by !== 'format' && values.by !== 'white') throw new Error(`--by must be format or white, got ${values.by}`);
+
+const WHITE_BINS = [0, 0.02, 0.1, 0.25];
+/** "white 10-25%": the bin of the share of the body's pixels above 0.95. */
+async function whiteShare(path: string): Promise<string> {
+  const body = cropToBody(await loadImageFile(path));
+  const share = body.data.filter((v) => v > 0.95).length / body.data.length;
+  const bin = WHITE_BINS.findLastIndex((edge) => share >= edge);
+  return `white ${String(100 * WHITE_BINS[bin]).padStart(2)}-${bin + 1 < WHITE_BINS.length ? 100 * WHITE_BINS[bin + 1] : 100}%`;
+}
 
 /** "png gray", "png rgba", "jpeg 3-ch", ... from the file's header. */
 function format(bytes: Uint8Array): string {
@@ -38,7 +55,8 @@ const groups = new Map<string, { count: number; scored: number; right: number }>
 for (const line of readFileSync(join(values.data, 'meta.csv'), 'utf8').trim().split(/\r?\n/).slice(1)) {
   const [path, label, , split] = line.split(',');
   if (!splits.has(split)) continue;
-  const key = `${label.padEnd(9)} ${format(readFileSync(join(values.data, 'images', path)))}`;
+  const file = join(values.data, 'images', path);
+  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : format(readFileSync(file))}`;
   const group = groups.get(key) ?? { count: 0, scored: 0, right: 0 };
   group.count++;
   const ps = pCovid.get(path);
@@ -48,7 +66,7 @@ for (const line of readFileSync(join(values.data, 'meta.csv'), 'utf8').trim().sp
   }
   groups.set(key, group);
 }
-console.log(`class     format          slices${values.cv.length ? '  held-out accuracy' : ''}`);
+console.log(`class     ${values.by.padEnd(15)} slices${values.cv.length ? '  held-out accuracy' : ''}`);
 for (const [key, g] of [...groups].sort()) {
   console.log(`${key.padEnd(25)} ${String(g.count).padStart(6)}${g.scored ? `  ${(g.right / g.scored).toFixed(3)} of ${g.scored}` : ''}`);
 }
