@@ -15,6 +15,8 @@ interface Draw {
   shiftY: number;
   contrast: number;
   gamma: number;
+  /** Intensities are divided by this and clamped at 1 (1: unchanged). */
+  whiteLevel: number;
 }
 
 /**
@@ -24,7 +26,7 @@ interface Draw {
  * bilinearly at the source position the inverse transform gives it; source pixels outside
  * the image count as BACKGROUND. All channels share one draw. The draws are taken in the
  * order angle, scale, then only for the settings a recipe has: quarter turn, mirror, shift,
- * contrast, gamma; then one normal per value, so a recipe without the extras draws exactly
+ * contrast, gamma, white level; then one normal per value, so a recipe without the extras draws exactly
  * what the paper's recipe always drew. The input is normalised with the data set's constants,
  * which BACKGROUND and the intensity changes undo to reach [0, 1]; a per-image standardised
  * input could not be mapped back. So a recipe with normalise 'image' augments the
@@ -51,7 +53,7 @@ export function augment(input: Float32Array, channels: number, size: number, set
       }
     }
   }
-  if (draw.contrast !== 1 || draw.gamma !== 1) adjustIntensity(out, draw.contrast, draw.gamma);
+  if (draw.contrast !== 1 || draw.gamma !== 1 || draw.whiteLevel !== 1) adjustIntensity(out, draw);
   if (settings.noiseStd > 0) for (let i = 0; i < out.length; i++) out[i] += settings.noiseStd * rng.normal();
   return out;
 }
@@ -66,20 +68,22 @@ function drawTransform(settings: AugmentSettings, size: number, rng: Random): Dr
   const shiftY = shift ? rng.uniform(-shift, shift) : 0;
   const contrast = settings.contrast ? rng.uniform(...settings.contrast) : 1;
   const gamma = settings.gamma ? Math.exp(rng.uniform(Math.log(settings.gamma[0]), Math.log(settings.gamma[1]))) : 1;
-  return { angle, scale, mirror, shiftX, shiftY, contrast, gamma };
+  const whiteLevel = settings.whiteLevel && rng.next() < 0.5 ? rng.uniform(...settings.whiteLevel) : 1;
+  return { angle, scale, mirror, shiftX, shiftY, contrast, gamma, whiteLevel };
 }
 
 /**
  * On the [0, 1] intensities: contrast stretches each value about the image's mean, then the
- * result, clamped to [0, 1], is raised to the power gamma (black and white stay put).
+ * result, divided by the white level and clamped to [0, 1], is raised to the power gamma
+ * (black and white stay put).
  */
-function adjustIntensity(values: Float32Array, contrast: number, gamma: number): void {
+function adjustIntensity(values: Float32Array, { contrast, gamma, whiteLevel }: Draw): void {
   const { mean, std } = PREPROCESSING;
   let sum = 0;
   for (const v of values) sum += v * std + mean;
   const imageMean = sum / values.length;
   for (let i = 0; i < values.length; i++) {
-    const u = Math.min(1, Math.max(0, imageMean + (values[i] * std + mean - imageMean) * contrast));
+    const u = Math.min(1, Math.max(0, (imageMean + (values[i] * std + mean - imageMean) * contrast) / whiteLevel));
     values[i] = (u ** gamma - mean) / std;
   }
 }

@@ -107,6 +107,22 @@ describe('augment, the extras of the robust recipe', () => {
     expect(gamma[1] * 0.3198 + 0.5967).toBeCloseTo(0.36, 5);
   });
 
+  it('turns what is brighter than the white level white, about half of the time', () => {
+    const normalised = (u: number) => (u - 0.5967) / 0.3198;
+    const two = Float32Array.of(normalised(0.2), normalised(0.6), normalised(0.3), normalised(0.45));
+    const rng = new Random(4);
+    let whitened = 0;
+    for (let i = 0; i < 400; i++) {
+      const u = Array.from(augment(two, 1, 2, { ...still, whiteLevel: [0.5, 0.5] }, rng), (v) => v * 0.3198 + 0.5967);
+      const changed = Math.abs(u[1] - 0.6) > 1e-5;
+      const expected = changed ? [0.4, 1, 0.6, 0.9] : [0.2, 0.6, 0.3, 0.45];
+      u.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+      whitened += changed ? 1 : 0;
+    }
+    expect(whitened).toBeGreaterThan(160);
+    expect(whitened).toBeLessThan(240);
+  });
+
   it('draws what the paper recipe draws when no extra is on', () => {
     const input = new Random(5).normals(16 * 16);
     const asBefore = augment(input, 1, 16, PAPER_RECIPE.augment, new Random(2));

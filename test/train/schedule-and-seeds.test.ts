@@ -11,12 +11,16 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white\)/);
   });
 
   it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
     for (const recipe of Object.values(RECIPES)) expect(recipe.normalise, recipe.name).toBe(recipe.name === 'robust-norm' ? 'image' : 'dataset');
     expect(recipeByName('robust-norm')).toEqual({ ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' });
+  });
+
+  it('robust-white is robust with a white level of 0.5–0.9', () => {
+    expect(recipeByName('robust-white')).toEqual({ ...ROBUST_RECIPE, name: 'robust-white', augment: { ...ROBUST_RECIPE.augment, whiteLevel: [0.5, 0.9] } });
   });
 });
 
