@@ -1,15 +1,12 @@
-// The 1×1 GEMM kernels of conv2d-1x1.wgsl (appended to it, after `enable subgroups;`) with their
-// pixel loads shared by the 4 lanes of a subgroup, 8 channels × 32 pixels per invocation.
+// The 1×1 GEMM kernels of conv2d-1x1.wgsl (appended to it and subgroup-common.wgsl, after
+// `enable subgroups;`) with their pixel loads shared by the 4 lanes of a subgroup, 8 channels ×
+// 32 pixels per invocation.
 // SwiftShader runs 4 invocations as the lanes of one SIMD program and gathers every load lane by
 // lane. Here consecutive invocations take consecutive channel octets of the same 32 pixels (the
 // runtime picks these entries only where the octets come in fours, so a subgroup, 4 consecutive
 // invocations where subgroup-probe.wgsl found them so, always shares its pixels): for each 4
 // steps of the sum, each lane loads the pixels of one step and takes the other steps' from its
 // neighbours by subgroupBroadcast.
-
-// Workgroups of 16: the few tiles of the small layers still make a workgroup for each of SwiftShader's threads.
-const WG_SHARED: u32 = 16u;
-fn linear_shared(g: vec3<u32>, nwg: vec3<u32>) -> i32 { return i32(g.x + g.y * nwg.x * WG_SHARED); }
 
 fn tile_of_shared(t: i32) -> Tile {
   let r_tiles = (mm.r + 7) / 8;
@@ -22,11 +19,6 @@ fn second_half(t: Tile) -> Tile { return Tile(t.n, t.r0, t.p0 + 16); }
 fn half(a: array<mat4x4<f32>, 16>, h: i32) -> array<mat4x4<f32>, 8> {
   let o = 8 * h;
   return array(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
-}
-
-// v of lanes 0..3.
-fn lanes(v: f32) -> vec4<f32> {
-  return vec4<f32>(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
 }
 
 // pixels(plane, p, q) with the row of step q + lane loaded by each lane.

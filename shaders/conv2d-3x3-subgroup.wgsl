@@ -1,5 +1,6 @@
-// The 3×3 kernels of conv2d-3x3.wgsl (appended to it, after `enable subgroups;`) with
-// their weight loads shared by the 4 lanes of a subgroup, and two output rows per invocation.
+// The 3×3 kernels of conv2d-3x3.wgsl (appended to it and subgroup-common.wgsl, after
+// `enable subgroups;`) with their weight loads shared by the 4 lanes of a subgroup, and two
+// output rows per invocation.
 // SwiftShader runs 4 invocations as the lanes of one SIMD program and gathers every load lane by
 // lane. The lanes of a tile row need the same 24 weights (8 channels × 3 taps) for each summed
 // channel and kernel row: each lane loads the taps of 2 of the channels and takes the others'
@@ -7,15 +8,6 @@
 // tiles of each (image, channel octet) are padded to a multiple of 4, so that 4 consecutive
 // invocations, a subgroup where subgroup-probe.wgsl found them so, share their channels; the
 // padding lanes compute a copy of the group's last tile and store nothing.
-
-// Workgroups of 16: the few tiles of the small layers still make a workgroup for each of SwiftShader's threads.
-const WG_SHARED: u32 = 16u;
-fn linear_shared(g: vec3<u32>, nwg: vec3<u32>) -> i32 { return i32(g.x + g.y * nwg.x * WG_SHARED); }
-
-// v of lanes 0..3.
-fn lanes(v: f32) -> vec4<f32> {
-  return vec4<f32>(subgroupBroadcast(v, 0u), subgroupBroadcast(v, 1u), subgroupBroadcast(v, 2u), subgroupBroadcast(v, 3u));
-}
 
 // Columns: the 3 taps kx; rows: 4 produced channels, the lane's own (wr[lane]) loaded, the rest broadcast.
 fn taps_shared(wr: vec4<i32>, k: i32, lane: u32) -> mat3x4<f32> {
@@ -29,6 +21,14 @@ fn add_taps(w0: mat3x4<f32>, w1: mat3x4<f32>, x: array<mat4x3<f32>, 4>, a: ptr<f
   (*a)[o + 4] += w1 * x[0]; (*a)[o + 5] += w1 * x[1]; (*a)[o + 6] += w1 * x[2]; (*a)[o + 7] += w1 * x[3];
 }
 
+// Kernel row k (weight offset) of both output rows: row oy from the windows `upper`, row oy + 1 from `lower`.
+fn add_kernel_row(wr: array<vec4<i32>, 2>, k: i32, lane: u32, upper: array<mat4x3<f32>, 4>, lower: array<mat4x3<f32>, 4>, a: ptr<function, array<mat4x4<f32>, 16>>) {
+  let w0 = taps_shared(wr[0], k, lane);
+  let w1 = taps_shared(wr[1], k, lane);
+  add_taps(w0, w1, upper, a, 0);
+  add_taps(w0, w1, lower, a, 8);
+}
+
 // Output rows t.oy (a[0..7]) and t.oy + 1 (a[8..15]): the same products as conv_tile's, in the same order.
 fn conv_rows_shared(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
   let wr = channel_rows(t);
@@ -36,12 +36,9 @@ fn conv_rows_shared(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
   for (var q = 0; q < cv.q; q++) {
     let k = q * cv.sq;
     let x0 = windows(t, q, 0); let x1 = windows(t, q, 1); let x2 = windows(t, q, 2); let x3 = windows(t, q, 3);
-    let u0 = taps_shared(wr[0], k, lane); let v0 = taps_shared(wr[1], k, lane);
-    add_taps(u0, v0, x0, &a, 0); add_taps(u0, v0, x1, &a, 8);
-    let u1 = taps_shared(wr[0], k + cv.sky, lane); let v1 = taps_shared(wr[1], k + cv.sky, lane);
-    add_taps(u1, v1, x1, &a, 0); add_taps(u1, v1, x2, &a, 8);
-    let u2 = taps_shared(wr[0], k + 2 * cv.sky, lane); let v2 = taps_shared(wr[1], k + 2 * cv.sky, lane);
-    add_taps(u2, v2, x2, &a, 0); add_taps(u2, v2, x3, &a, 8);
+    add_kernel_row(wr, k, lane, x0, x1, &a);
+    add_kernel_row(wr, k + cv.sky, lane, x1, x2, &a);
+    add_kernel_row(wr, k + 2 * cv.sky, lane, x2, x3, &a);
   }
   return a;
 }
@@ -53,12 +50,9 @@ fn conv_rows_shared_s2(t: Tile, lane: u32) -> array<mat4x4<f32>, 16> {
   for (var q = 0; q < cv.q; q++) {
     let k = q * cv.sq;
     let x0 = windows_s2(t, q, 0); let x1 = windows_s2(t, q, 1); let x2 = windows_s2(t, q, 2); let x3 = windows_s2(t, q, 3); let x4 = windows_s2(t, q, 4);
-    let u0 = taps_shared(wr[0], k, lane); let v0 = taps_shared(wr[1], k, lane);
-    add_taps(u0, v0, x0, &a, 0); add_taps(u0, v0, x2, &a, 8);
-    let u1 = taps_shared(wr[0], k + cv.sky, lane); let v1 = taps_shared(wr[1], k + cv.sky, lane);
-    add_taps(u1, v1, x1, &a, 0); add_taps(u1, v1, x3, &a, 8);
-    let u2 = taps_shared(wr[0], k + 2 * cv.sky, lane); let v2 = taps_shared(wr[1], k + 2 * cv.sky, lane);
-    add_taps(u2, v2, x2, &a, 0); add_taps(u2, v2, x4, &a, 8);
+    add_kernel_row(wr, k, lane, x0, x2, &a);
+    add_kernel_row(wr, k + cv.sky, lane, x1, x3, &a);
+    add_kernel_row(wr, k + 2 * cv.sky, lane, x2, x4, &a);
   }
   return a;
 }

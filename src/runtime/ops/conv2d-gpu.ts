@@ -5,6 +5,7 @@ import pointwiseWeight from '../../../shaders/conv2d-1x1-weight.wgsl?raw';
 import threeByThree from '../../../shaders/conv2d-3x3.wgsl?raw';
 import threeByThreeShared from '../../../shaders/conv2d-3x3-subgroup.wgsl?raw';
 import threeByThreeWeight from '../../../shaders/conv2d-3x3-weight.wgsl?raw';
+import subgroupCommon from '../../../shaders/subgroup-common.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
 import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
@@ -17,8 +18,9 @@ import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
 // are 4 consecutive lanes (SwiftShader), the 1×1 kernels share their pixel loads and the 3×3
 // ones their weight loads across a subgroup (the *-subgroup.wgsl files).
 
-const pointwiseSubgroup = `enable subgroups;\n${pointwise}\n${pointwiseShared}`;
-const threeByThreeSubgroup = `enable subgroups;\n${threeByThree}\n${threeByThreeShared}`;
+const withSubgroups = (base: string, shared: string) => `enable subgroups;\n${base}\n${subgroupCommon}\n${shared}`;
+const pointwiseSubgroup = withSubgroups(pointwise, pointwiseShared);
+const threeByThreeSubgroup = withSubgroups(threeByThree, threeByThreeShared);
 export const conv2dSources = { generic, pointwise, pointwiseSubgroup, pointwiseWeight, threeByThree, threeByThreeSubgroup, threeByThreeWeight };
 
 /**
