@@ -17,7 +17,8 @@ import { modelPath } from './model-path.ts';
 export const ENSEMBLE_HELP = `  --model   a model file, or several separated by commas: an ensemble, whose P(COVID) is the
             mean of its members' (they must agree on input size, crop, normalisation and classes)
   --models  DIR: the ensemble of every finished fold model of a \`cv --out-dir DIR\`, in fold order
-            (DIR/fold-NN/checkpoint.safetensors, the folds DIR/cv.json has results for)`;
+            (DIR/fold-NN/checkpoint.safetensors, the folds DIR/cv.json has results for); several
+            DIRs separated by commas: all their fold models`;
 
 /** One model of an ensemble: where it comes from, its net and weights, how its images are prepared. */
 export interface Member {
@@ -31,12 +32,12 @@ export interface Member {
   heldOut?: readonly string[];
 }
 
-/** The models of --model (a comma list; the shipped model when absent) or --models DIR, checked to agree; an ensemble is named on stderr (unless the models are not one, eval --held-out). */
-export async function loadEnsemble(model: string | undefined, models: string | undefined, { ensemble = true } = {}): Promise<Member[]> {
+/** The models of --model (a comma list; the shipped model when absent) or --models DIR[,DIR...], checked to agree; an ensemble is named on stderr. */
+export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
-  const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : await foldModels(models);
-  for (const m of members.slice(1)) agree(members[0], m);
-  if (ensemble && members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
+  const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
+  for (const m of members.slice(1)) agree(members[0], m, PREPARED_ALIKE);
+  if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;
 }
 
@@ -65,13 +66,30 @@ export async function foldModels(dir: string): Promise<Member[]> {
   return members;
 }
 
-function agree(a: Member, b: Member): void {
-  const fields: [string, (m: Member) => string][] = [
-    ['input size', (m) => m.spec.inputShape.join('×')],
-    ['crop', (m) => m.crop],
-    ['normalisation', (m) => m.normalise],
-    ['class names', (m) => m.classNames.join(',')],
-  ];
+type Field = [string, (m: Member) => string];
+const SCORED_ALIKE: Field[] = [
+  ['input size', (m) => m.spec.inputShape.join('×')],
+  ['class names', (m) => m.classNames.join(',')],
+];
+const PREPARED_ALIKE: Field[] = [...SCORED_ALIKE, ['crop', (m) => m.crop], ['normalisation', (m) => m.normalise]];
+
+/**
+ * The fold models of the cross-validations in `dirs` (a comma list of cv --out-dirs), one group
+ * per fold: the fold's model from each. The CVs must hold out the same slices fold by fold, so
+ * each group can score its fold as an ensemble of recipes that none of its members trained on.
+ * Members may prepare their images differently (crop, normalisation).
+ */
+export async function heldOutGroups(dirs: string): Promise<Member[][]> {
+  const [first, ...others] = await Promise.all(dirs.split(',').map(async (dir) => ({ dir, folds: await foldModels(dir) })));
+  for (const { dir, folds } of others) {
+    const same = folds.length === first.folds.length && folds.every((m, k) => m.heldOut!.join() === first.folds[k].heldOut!.join());
+    if (!same) throw new Error(`--models: ${dir} and ${first.dir} do not hold out the same slices in the same finished folds (their cv.json folds differ)`);
+    folds.forEach((m, k) => agree(first.folds[k], m, SCORED_ALIKE));
+  }
+  return first.folds.map((m, k) => [m, ...others.map(({ folds }) => folds[k])]);
+}
+
+function agree(a: Member, b: Member, fields: Field[]): void {
   for (const [field, value] of fields) {
     if (value(a) !== value(b)) throw new Error(`ensemble members differ in ${field}: ${a.file} has ${value(a)}, ${b.file} has ${value(b)}`);
   }

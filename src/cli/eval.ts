@@ -7,11 +7,11 @@ import { listImages, resolveDataDir } from '../train/data-source.ts';
 import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/views.ts';
-import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
+import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 
-export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
+export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR[,DIR...] [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
   Scores a model on labelled images: accuracy, sensitivity, specificity, precision, F1 (COVID is
   the positive class, predicted when P(COVID) > 0.5), ROC AUC and the confusion matrix.
   --data    a folder of COVID/ and NonCOVID/ folders (one of them may be missing), or the data
@@ -19,7 +19,10 @@ export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,
 ${ENSEMBLE_HELP}
   --held-out  with --models DIR: no ensemble; each fold model scores only its own held-out fold
             (from DIR/cv.json) and the scores pool every fold's slices, so the plain view gives
-            the cross-validation's pooled figures, and --robustness and --tta judge unseen patients
+            the cross-validation's pooled figures, and --robustness and --tta judge unseen patients;
+            with --models DIR,DIR...: CVs that hold out the same slices (other recipes), each fold
+            scored by the mean P(COVID) of the CVs' models for that fold: an ensemble of recipes
+            judged on patients none of its members saw
   --json    exactly one JSON object {"n","accuracy","sensitivity","specificity","precision","f1",
             "auc","confusion"} on stdout; a score that needs an absent class is null
   --tta     test-time augmentation: P(COVID) is the mean over the four quarter turns of each
@@ -61,16 +64,18 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const heldOut = values['held-out'];
   if (heldOut && (values.models === undefined || values.list !== undefined)) throw new Error('--held-out needs --models DIR (a cv --out-dir) and no --list: the folds name the images');
   const batch = numberFlag('batch', values.batch, 16, { integer: true, min: 1 });
-  const members = await loadEnsemble(values.model, values.models, { ensemble: !heldOut });
-  if (heldOut) console.error(`held out: ${members.length} fold models of ${values.models}, each scoring its own fold`);
-  const { file, spec, classNames, crop, normalise } = members[0];
+  const groups = heldOut ? await heldOutGroups(values.models!) : [await loadEnsemble(values.model, values.models)];
+  if (heldOut) console.error(`held out: ${groups.length} folds of ${values.models}, each scored only by ${groups[0].length > 1 ? 'the mean P(COVID) of its fold models' : 'its fold model'}`);
+  const { file, classNames } = groups[0][0];
   if (classNames.join() !== CLASS_NAMES.join()) throw new Error(`${file}: class names ${JSON.stringify(classNames)}, eval needs ${JSON.stringify(CLASS_NAMES)}`);
   const { root } = resolveDataDir(values.data);
-  const load = (entries: DatasetEntry[]) => loadImagesReporting(values.data!, entries, { size: spec.inputShape[1], crop, normalise, strict: values.strict });
+  const firstDir = values.models?.split(',')[0];
   // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
-  const groups: { members: Member[]; set: ImageSet }[] = [];
-  if (!heldOut) groups.push({ members, set: await load(await listImages(root, { list: values.list })) });
-  else for (const m of members) groups.push({ members: [m], set: await load(await namedImages(root, m.heldOut!, `${values.models}/cv.json (the fold of ${m.file})`)) });
+  const scored: { members: Member[]; sets: ImageSet[] }[] = [];
+  for (const members of groups) {
+    const entries = heldOut ? await namedImages(root, members[0].heldOut!, `${firstDir}/cv.json (the fold of ${members[0].file})`) : await listImages(root, { list: values.list });
+    scored.push({ members, sets: await preparedSets(values.data, entries, members, values.strict) });
+  }
 
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });
@@ -78,12 +83,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
     const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[] }));
-    for (const group of groups) {
-      const nets = group.members.map((m) => inferenceNet(m.spec, b, m.weights));
+    for (const { members, sets } of scored) {
+      const nets = members.map((m) => inferenceNet(m.spec, b, m.weights));
       for (const [v, view] of views.entries()) {
         const each = [];
-        for (const net of nets) each.push(await predictViews(net, viewSet(group.set, view), batch, tta));
-        scores[v].labels.push(...group.set.labels);
+        for (const [i, net] of nets.entries()) each.push(await predictViews(net, viewSet(sets[i], view), batch, tta));
+        scores[v].labels.push(...sets[0].labels);
         scores[v].pCovid.push(...meanOf(each));
       }
       for (const net of nets) net.dispose();
@@ -99,6 +104,19 @@ export async function evalCommand(argv: string[]): Promise<void> {
   } else {
     printRobustness(result);
   }
+}
+
+/** Each member's images, loaded once per way of preparing them (crop, normalisation) that the members use. */
+async function preparedSets(data: string, entries: DatasetEntry[], members: Member[], strict: boolean | undefined): Promise<ImageSet[]> {
+  const loaded = new Map<string, ImageSet>();
+  const sets: ImageSet[] = [];
+  for (const { spec, crop, normalise } of members) {
+    const key = `${crop} ${normalise}`;
+    if (!loaded.has(key)) loaded.set(key, await loadImagesReporting(data, entries, { size: spec.inputShape[1], crop, normalise, strict }));
+    sets.push(loaded.get(key)!);
+  }
+  if (sets.some((set) => set.labels.length !== sets[0].labels.length)) throw new Error('the ensemble members\' ways of preparing the images skipped different images');
+  return sets;
 }
 
 function printRobustness(rows: { view: string; metrics: BinaryMetrics }[]): void {

@@ -138,7 +138,7 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
   it('gives the cross-validation\'s pooled scores, and the same pooling for every robustness view', async () => {
     const run = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'straight'), '--held-out', '--backend', 'cpu', '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`held out: 2 fold models of ${join(dir, 'straight')}, each scoring its own fold`);
+    expect(run.stderr).toContain(`held out: 2 folds of ${join(dir, 'straight')}, each scored only by its fold model`);
     expect(run.stderr).not.toContain('ensemble of');
     const { folds } = results('straight');
     const want = binaryMetrics(folds.flatMap((f) => labelsOf(f.images)), folds.flatMap((f) => f.result!.pCovid));
@@ -165,5 +165,28 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
     const missing = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'moved'), '--held-out', '--backend', 'cpu');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${join(dir, 'moved')}/cv.json (the fold of ${join(dir, 'moved', 'fold-02', 'checkpoint.safetensors')}) lists COVID/no-such-slice.png, but`);
+  });
+
+  it('with two CVs of the same folds (2 epochs and 1), scores each fold by the mean P(COVID) of both fold models', async () => {
+    const models = `${join(dir, 'straight')},${join(dir, 'one-epoch')}`;
+    const run = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', models, '--held-out', '--backend', 'cpu', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`held out: 2 folds of ${models}, each scored only by the mean P(COVID) of its fold models`);
+    const [two, one] = [results('straight').folds, results('one-epoch').folds];
+    const mean = two.flatMap((f, k) => f.result!.pCovid.map((p, i) => (p + one[k].result!.pCovid[i]) / 2));
+    const want = binaryMetrics(two.flatMap((f) => labelsOf(f.images)), mean);
+    const alone = binaryMetrics(two.flatMap((f) => labelsOf(f.images)), two.flatMap((f) => f.result!.pCovid));
+    expect(want.confusion).not.toEqual(alone.confusion);
+    const got = JSON.parse(run.stdout);
+    expect(got.confusion).toEqual(want.confusion);
+    for (const key of ['accuracy', 'sensitivity', 'specificity', 'auc'] as const) expect(Math.abs(got[key] - want[key]!)).toBeLessThan(1e-6);
+
+    cpSync(join(dir, 'straight'), join(dir, 'swapped'), { recursive: true });
+    const swapped = results('swapped');
+    swapped.folds.reverse();
+    writeFileSync(join(dir, 'swapped', 'cv.json'), JSON.stringify(swapped));
+    const unlike = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', `${join(dir, 'straight')},${join(dir, 'swapped')}`, '--held-out', '--backend', 'cpu');
+    expect(unlike.code).toBe(1);
+    expect(unlike.stderr).toContain(`--models: ${join(dir, 'swapped')} and ${join(dir, 'straight')} do not hold out the same slices in the same finished folds`);
   });
 });
