@@ -1,0 +1,77 @@
+/**
+ * `npm run bench:compare -- BASELINE.json CURRENT.json`: each case of two `npm run bench` results
+ * files side by side, with the ratio of their median ms per image and a verdict. For CI jobs that
+ * keep their numbers: exits 1 when one of our cases got slower beyond the tolerance or took more
+ * peak GPU memory (bench/compare-results.ts), 2 on bad input, 0 otherwise.
+ *
+ * Usage: bench:compare BASELINE.json CURRENT.json [--tolerance 0.25] [--relative-to ort-node/cpu,ort-web/wasm] [--json]
+ *   --tolerance    a ratio within [1 / (1 + t), 1 + t] is noise (default 0.25: this machine is shared)
+ *   --relative-to  divide each ratio by how much slower the machine ran the first listed impl/backend's
+ *                  batch-1 inference that both runs timed in the same environment: compares ratios
+ *                  measured within each run
+ *   --json         the comparison rows as JSON on stdout instead of the table
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { BenchResults } from './bench-schema.ts';
+import { compareResults, regressions, type CaseComparison } from './compare-results.ts';
+
+function readResults(path: string): BenchResults {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  let parsed: Partial<BenchResults>;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path} is not JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed.cases)) throw new Error(`${path} is not an npm run bench results file: it has no "cases" array`);
+  return parsed as BenchResults;
+}
+
+const cell = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+
+function table(rows: CaseComparison[], relative: boolean): string {
+  const header = ['case', 'baseline ms', 'current ms', 'ratio', ...(relative ? ['relative'] : []), 'peak MiB', 'verdict'];
+  const mib = (b: number | null) => (b === null ? '—' : (b / 2 ** 20).toFixed(1));
+  const body = rows.map((r) => [
+    r.key,
+    cell(r.baselineMs, 1),
+    cell(r.currentMs, 1),
+    cell(r.ratio, 3),
+    ...(relative ? [cell(r.relativeRatio, 3)] : []),
+    r.baselinePeakBytes === null && r.currentPeakBytes === null ? '—' : `${mib(r.baselinePeakBytes)} → ${mib(r.currentPeakBytes)}`,
+    r.verdict,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [header, ...body].map((cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { tolerance: { type: 'string', default: '0.25' }, 'relative-to': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 2) throw new Error(`give two results files, BASELINE.json CURRENT.json (got ${positionals.length})`);
+  const tolerance = Number(values.tolerance);
+  if (!Number.isFinite(tolerance) || tolerance < 0) throw new Error(`--tolerance must be a number ≥ 0, got ${values.tolerance}`);
+  const relativeTo = values['relative-to'];
+  if (relativeTo !== undefined && !/^[\w-]+\/[\w-]+(,[\w-]+\/[\w-]+)*$/.test(relativeTo)) throw new Error(`--relative-to must list impl/backend cases, such as ort-node/cpu,ort-web/wasm, got ${relativeTo}`);
+  const [baseline, current] = positionals.map(readResults);
+  const rows = compareResults(baseline, current, { tolerance, relativeTo });
+  console.log(values.json ? JSON.stringify(rows, null, 2) : table(rows, relativeTo !== undefined));
+  const worse = regressions(rows);
+  if (worse.length > 0) console.error(`bench:compare: ${worse.length} of our cases regressed: ${worse.map((r) => `${r.key} (${r.verdict})`).join(', ')}`);
+  return worse.length > 0 ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  console.error(`bench:compare: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
+}

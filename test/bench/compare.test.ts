@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchResults, CaseResult } from '../../bench/bench-schema.ts';
+import { compareResults, regressions } from '../../bench/compare-results.ts';
+
+const timed = (over: Partial<CaseResult>, median = 100): CaseResult => ({
+  impl: 'ours',
+  backend: 'webgpu',
+  net: 'light-cnn',
+  batch: 1,
+  mode: 'infer',
+  env: 'node',
+  msPerImage: { median, min: median, max: median },
+  imagesPerSec: 1000 / median,
+  peakGpuBytes: null,
+  maxAbsDiffVsOurs: 0,
+  repeats: 3,
+  ...over,
+});
+
+const results = (cases: CaseResult[]): BenchResults => ({
+  date: '2026-11-26T00:00:00.000Z',
+  command: 'npm run bench',
+  machine: { cpus: 2, model: 'test', loadAverage: [0, 0, 0], loadAverageAtEnd: [0, 0, 0], node: 'v20', chromium: null },
+  adapter: { name: null, isSoftware: true, fourLaneSubgroups: false, chromium: null },
+  cases,
+});
+
+const ORT = { impl: 'ort-node', backend: 'cpu' } as const;
+const BASELINE = results([
+  timed({}, 400),
+  timed({ batch: 8, peakGpuBytes: 1000 }, 300),
+  timed({ backend: 'cpu' }, 80),
+  timed(ORT, 10),
+  timed({ impl: 'tfjs', backend: 'cpu' }, 2000),
+  timed({ mode: 'train', backend: 'cpu', batch: 16 }, 600),
+]);
+const CURRENT = results([
+  timed({}, 520), // 1.3 × slower
+  timed({ batch: 8, peakGpuBytes: 1020 }, 300), // 2% more memory
+  timed({ backend: 'cpu' }, 60), // 0.75 ×
+  timed(ORT, 13), // the machine ran 1.3 × slower
+  timed({ impl: 'tfjs', backend: 'cpu' }, 3000), // a peer 1.5 × slower
+  timed({ mode: 'train', backend: 'cpu', batch: 16, msPerImage: null, imagesPerSec: null, repeats: 0 }),
+  timed({ env: 'chromium' }, 500),
+]);
+
+describe('compareResults', () => {
+  it('matches cases by environment, implementation, backend, net, mode and batch, and judges each ratio against the tolerance', () => {
+    const rows = compareResults(BASELINE, CURRENT, { tolerance: 0.25 });
+    const by = new Map(rows.map((r) => [r.key, r]));
+    expect(rows.map((r) => r.key)).toEqual([
+      'node/ours/webgpu/light-cnn/infer/1',
+      'node/ours/webgpu/light-cnn/infer/8',
+      'node/ours/cpu/light-cnn/infer/1',
+      'node/ort-node/cpu/light-cnn/infer/1',
+      'node/tfjs/cpu/light-cnn/infer/1',
+      'node/ours/cpu/light-cnn/train/16',
+      'chromium/ours/webgpu/light-cnn/infer/1',
+    ]);
+    expect(by.get('node/ours/webgpu/light-cnn/infer/1')).toMatchObject({ baselineMs: 400, currentMs: 520, ratio: 1.3, relativeRatio: null, verdict: 'slower' });
+    expect(by.get('node/ours/webgpu/light-cnn/infer/8')).toMatchObject({ ratio: 1, baselinePeakBytes: 1000, currentPeakBytes: 1020, verdict: 'more memory' });
+    expect(by.get('node/ours/cpu/light-cnn/infer/1')).toMatchObject({ ratio: 0.75, verdict: 'faster' });
+    expect(by.get('node/ort-node/cpu/light-cnn/infer/1')!.verdict).toBe('slower');
+    expect(by.get('node/ours/cpu/light-cnn/train/16')).toMatchObject({ currentMs: null, ratio: null, verdict: 'untimed' });
+    expect(by.get('chromium/ours/webgpu/light-cnn/infer/1')).toMatchObject({ baselineMs: null, verdict: 'new' });
+    expect(compareResults(CURRENT, BASELINE, { tolerance: 0.25 }).find((r) => r.key.startsWith('chromium'))!.verdict).toBe('gone');
+    expect(compareResults(BASELINE, CURRENT, { tolerance: 0.35 }).find((r) => r.key === 'node/ours/webgpu/light-cnn/infer/1')!.verdict).toBe('same');
+  });
+
+  it('--relative-to divides each ratio by the reference case\'s in the same environment, and judges by that', () => {
+    const rows = compareResults(BASELINE, CURRENT, { tolerance: 0.1, relativeTo: 'ort-web/wasm,ort-node/cpu' });
+    const by = new Map(rows.map((r) => [r.key, r]));
+    expect(by.get('node/ours/webgpu/light-cnn/infer/1')!.relativeRatio).toBeCloseTo(1, 12);
+    expect(by.get('node/ours/webgpu/light-cnn/infer/1')!.verdict).toBe('same');
+    expect(by.get('node/ours/cpu/light-cnn/infer/1')!.relativeRatio).toBeCloseTo(0.75 / 1.3, 12);
+    expect(by.get('node/tfjs/cpu/light-cnn/infer/1')!.relativeRatio).toBeCloseTo(1.5 / 1.3, 12);
+    expect(by.get('node/tfjs/cpu/light-cnn/infer/1')!.verdict).toBe('slower');
+    expect(() => compareResults(BASELINE, CURRENT, { tolerance: 0.1, relativeTo: 'ort-web/wasm' })).toThrow(
+      '--relative-to ort-web/wasm: no environment has a batch-1 inference case of it timed in both files',
+    );
+  });
+
+  it('counts as regressions only our own cases that got slower or took more memory', () => {
+    const worse = regressions(compareResults(BASELINE, CURRENT, { tolerance: 0.25 }));
+    expect(worse.map((r) => `${r.key} ${r.verdict}`)).toEqual(['node/ours/webgpu/light-cnn/infer/1 slower', 'node/ours/webgpu/light-cnn/infer/8 more memory']);
+  });
+});
+
+const run = (args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile('node', ['--import', './scripts/register-loader.mjs', 'bench/compare.ts', ...args], (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+
+describe('npm run bench:compare', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
+  const [before, after, broken] = ['before.json', 'after.json', 'broken.json'].map((f) => join(dir, f));
+  writeFileSync(before, JSON.stringify(BASELINE));
+  writeFileSync(after, JSON.stringify(CURRENT));
+  writeFileSync(broken, '{"cases": ');
+
+  it('prints a row per case and exits 1 naming our regressions; 0 when there are none', async () => {
+    const worse = await run([before, after]);
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toMatch(/node\/ours\/webgpu\/light-cnn\/infer\/1\s+400\.0\s+520\.0\s+1\.300\s+—\s+slower/);
+    expect(worse.stderr).toContain('2 of our cases regressed: node/ours/webgpu/light-cnn/infer/1 (slower), node/ours/webgpu/light-cnn/infer/8 (more memory)');
+    const same = await run([before, before, '--json']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout).every((r: { verdict: string }) => r.verdict === 'same' || r.verdict === 'untimed')).toBe(true);
+  }, 60_000);
+
+  it('exits 2 naming the file or flag at fault', async () => {
+    const missing = await run([before, join(dir, 'none.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read ${join(dir, 'none.json')}`);
+    const bad = await run([before, broken]);
+    expect(bad.stderr).toContain(`${broken} is not JSON`);
+    const flag = await run([before, after, '--tolerance=-1']);
+    expect(flag.stderr).toContain('--tolerance must be a number ≥ 0, got -1');
+    const one = await run([before]);
+    expect(one.stderr).toContain('give two results files, BASELINE.json CURRENT.json (got 1)');
+  }, 60_000);
+});
