@@ -12,6 +12,8 @@ export interface BenchPreset {
   trainBatch: number;
   trainEnvs: Env[];
   timing: TimingPlan;
+  /** Whether the cases of ONCE run (timed once) or are listed as not run. */
+  runsSlowCases: boolean;
 }
 
 export const FULL: BenchPreset = {
@@ -21,6 +23,7 @@ export const FULL: BenchPreset = {
   trainBatch: 16,
   trainEnvs: ['node', 'chromium'],
   timing: { warmup: 1, minRepeats: 3, maxRepeats: 10, budgetMs: 20_000 },
+  runsSlowCases: true,
 };
 
 /**
@@ -34,6 +37,7 @@ export const QUICK: BenchPreset = {
   trainBatch: 1,
   trainEnvs: ['node'],
   timing: { warmup: 1, minRepeats: 3, maxRepeats: 5, budgetMs: 2_000 },
+  runsSlowCases: false,
 };
 
 export interface PlannedCase {
@@ -45,6 +49,8 @@ export interface PlannedCase {
   env: Env;
   /** Set when the case is listed but not run, saying why. */
   skip?: string;
+  /** Set when the case is timed by one run (ONCE), saying why. */
+  once?: string;
 }
 
 type Runs = readonly (readonly [Impl, string])[];
@@ -62,10 +68,13 @@ const TRAIN: Record<Env, Runs> = {
 /** Seconds per image on this machine (SwiftShader for WebGPU): these run at slowPeerBatches only. */
 const SLOW_PEERS = new Set(['tfjs/cpu', 'tfjs/webgpu', 'ort-web/webgpu']);
 
-/** Listed with this reason instead of being run. */
-const NOT_RUN: Readonly<Record<string, string>> = {
-  'tfjs/cpu/train':
-    "not run: tfjs-backend-cpu's Conv2DBackpropFilter alone took 4.8 s for a 32×32 light-cnn step of 2 images here; a 224×224 step of 16 would take about half an hour",
+/**
+ * Cases whose one run takes many minutes here, with why: the full run times them once, without a
+ * warm-up (latency.ts ONE_RUN), for light-cnn only (the other nets share its trunk); --quick lists
+ * them as not run.
+ */
+const ONCE: Readonly<Record<string, string>> = {
+  'tfjs/cpu/train': "timed once, without a warm-up: tfjs-backend-cpu's Conv2DBackpropFilter makes one step take tens of minutes here",
 };
 
 export function planCases(preset: BenchPreset, envs: readonly Env[], withPeers: boolean): PlannedCase[] {
@@ -80,8 +89,10 @@ export function planCases(preset: BenchPreset, envs: readonly Env[], withPeers: 
       if (!preset.trainEnvs.includes(env)) continue;
       for (const [impl, backend] of TRAIN[env]) {
         if (impl !== 'ours' && !withPeers) continue;
-        const skip = NOT_RUN[`${impl}/${backend}/train`];
-        cases.push({ impl, backend, net, batch: preset.trainBatch, mode: 'train', env, ...(skip ? { skip } : {}) });
+        const once = ONCE[`${impl}/${backend}/train`];
+        const why = once?.replace(/^timed once, without a warm-up: /, '');
+        const slow = once === undefined ? {} : !preset.runsSlowCases ? { skip: `not run by --quick: ${why}` } : net === 'light-cnn' ? { once } : { skip: `not run: timed for light-cnn only, whose trunk this net shares; ${why}` };
+        cases.push({ impl, backend, net, batch: preset.trainBatch, mode: 'train', env, ...slow });
       }
     }
   }

@@ -4,8 +4,9 @@
  * Every output is checked against our CPU backend before its time counts (bench/latency.ts).
  *
  * Usage: npm run bench -- [--quick] [--json FILE] [--env node|chromium|both] [--nets a,b]
- *                         [--size N] [--no-peers] [--profile [--batch N]]
+ *                         [--cases impl/backend[/mode],...] [--size N] [--no-peers] [--profile [--batch N]]
  *   --quick    CI smoke run, under 5 minutes here (bench/bench-plan.ts QUICK)
+ *   --cases    only the cases of these implementations and backends (and modes), e.g. ours/cpu/train,tfjs/cpu/train
  *   --json     write the JSON to FILE only; by default bench-results/<date>.json, .md and .svg
  *   --profile  per-layer forward and backward times of each net on both backends, in Node
  * Progress and ETA go to stderr.
@@ -19,7 +20,7 @@ import { Progress } from '../src/cli/progress.ts';
 import { writeFileAtomic } from '../src/nets/atomic-write.ts';
 import { NET_NAMES } from '../src/nets/index.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
-import { FULL, QUICK, planCases, type BenchPreset } from './bench-plan.ts';
+import { FULL, QUICK, planCases, type BenchPreset, type PlannedCase } from './bench-plan.ts';
 import type { BenchResults, CaseResult, Env } from './bench-schema.ts';
 import { formatProfile, profileLayers, type LayerProfile } from './profile-layers.ts';
 import { machineWasBusy, toMarkdown } from './report-markdown.ts';
@@ -36,6 +37,7 @@ const parseFlags = () =>
       json: { type: 'string' },
       env: { type: 'string', default: 'both' },
       nets: { type: 'string' },
+      cases: { type: 'string' },
       size: { type: 'string', default: '224' },
       'no-peers': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -62,6 +64,15 @@ function chosenNets(preset: BenchPreset, flag: string | undefined): string[] {
   const unknown = nets.find((n) => !(NET_NAMES as readonly string[]).includes(n));
   if (unknown) throw new Error(`--nets: unknown net "${unknown}" (known: ${NET_NAMES.join(', ')})`);
   return nets;
+}
+
+/** The planned cases that one of the --cases patterns (impl/backend or impl/backend/mode) names. */
+function chosenCases(planned: PlannedCase[], flag: string | undefined): PlannedCase[] {
+  if (flag === undefined) return planned;
+  const patterns = flag.split(',').map((p) => p.trim());
+  const chosen = planned.filter((c) => patterns.some((p) => `${c.impl}/${c.backend}/${c.mode}` === p || `${c.impl}/${c.backend}` === p));
+  if (chosen.length === 0) throw new Error(`--cases ${flag} names none of the planned cases (such as ${[...new Set(planned.map((c) => `${c.impl}/${c.backend}/${c.mode}`))].slice(0, 4).join(', ')})`);
+  return chosen;
 }
 
 /** bench-results/2025-06-01T19-52 (local time at the start, unique to the minute) + suffix. */
@@ -110,7 +121,7 @@ async function main(): Promise<void> {
   const size = positiveInt('size', values.size!);
   const nets = chosenNets(preset, values.nets);
   if (values.profile) return profile(values, size, nets);
-  const planned = planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']);
+  const planned = chosenCases(planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']), values.cases);
   const progress = new Progress(planned.length);
   const loadAverage = os.loadavg();
   console.error(`bench: ${planned.length} cases, ${nets.join(', ')} at ${size}×${size}; load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);

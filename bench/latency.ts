@@ -13,13 +13,16 @@ export interface CaseRunner {
 }
 
 export interface TimingPlan {
-  /** Untimed runs, the first of which is also the output check. */
+  /** Untimed runs, the first of which is also the output check; 0: the first run is the only timed one (ONE_RUN). */
   warmup: number;
   minRepeats: number;
   maxRepeats: number;
   /** Repeats stop at about this much time (but never below minRepeats): fast cases get more samples. */
   budgetMs: number;
 }
+
+/** For a case whose single run takes many minutes: a warm-up would not change it, and repeats would take hours. */
+export const ONE_RUN: TimingPlan = { warmup: 0, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
 
 /** Largest allowed |p − p_ours| of a class probability before a peer's time counts. */
 export const PROBABILITY_TOLERANCE = 1e-3;
@@ -41,6 +44,7 @@ export function maxAbsDiff(got: Float32Array, want: Float32Array): number {
  * same batch), then times it. A runner that disagrees gets its difference and no time.
  */
 export async function measure(runner: CaseRunner, plan: TimingPlan, batch: number, reference: Float32Array | null): Promise<Measured> {
+  if (plan.warmup === 0) runner.resetPeak?.();
   let start = performance.now();
   const first = await runner.run();
   let estimate = performance.now() - start;
@@ -52,6 +56,7 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
       return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: diff, repeats: 0, note };
     }
   }
+  if (plan.warmup === 0) return timed([estimate / batch], runner, diff);
   for (let i = 1; i < plan.warmup; i++) {
     start = performance.now();
     await runner.run();
@@ -65,13 +70,17 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
     await runner.run();
     ms.push((performance.now() - start) / batch);
   }
+  return timed(ms, runner, diff);
+}
+
+function timed(ms: number[], runner: CaseRunner, diff: number | null): Measured {
   const msPerImage = { median: median(ms), min: Math.min(...ms), max: Math.max(...ms) };
   return {
     msPerImage,
     imagesPerSec: 1000 / msPerImage.median,
     peakGpuBytes: runner.peakGpuBytes?.() ?? null,
     maxAbsDiffVsOurs: diff,
-    repeats,
+    repeats: ms.length,
   };
 }
 

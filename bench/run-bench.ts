@@ -10,7 +10,7 @@ import { benchWeights } from './bench-inputs.ts';
 import { referenceBatches, type PlannedCase } from './bench-plan.ts';
 import type { AdapterInfo, CaseResult } from './bench-schema.ts';
 import type { BenchPage } from './chromium-page.ts';
-import { measureSafely, type Measured, type TimingPlan } from './latency.ts';
+import { measureSafely, ONE_RUN, type Measured, type TimingPlan } from './latency.ts';
 import { NodeBackends, nodeRunner, type NetInputs } from './node-runners.ts';
 import { withCeilModeAsPadding } from './onnx-ceil-pads.ts';
 import { oursInferRunner } from './ours.ts';
@@ -51,6 +51,8 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
     return net.reference.subarray(0, (net.reference.length / net.referenceBatch) * c.batch);
   };
   const skipped = (c: PlannedCase): Measured => ({ msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, note: c.skip });
+  const timingOf = (c: PlannedCase) => (c.once ? ONE_RUN : options.timing);
+  const withOnceNote = (c: PlannedCase, m: Measured): Measured => (c.once && !m.note ? { ...m, note: c.once } : m);
   const result = (c: PlannedCase): CaseResult => ({ impl: c.impl, backend: c.backend, net: c.net, batch: c.batch, mode: c.mode, env: c.env, ...results.get(c)! });
 
   const backends = new NodeBackends();
@@ -58,7 +60,7 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
   try {
     for (const c of planned.filter((p) => p.env === 'node')) {
       const make = () => nodeRunner(c, nets.get(c.net)!, backends);
-      results.set(c, c.skip ? skipped(c) : await measureSafely(make, options.timing, c.batch, reference(c)));
+      results.set(c, c.skip ? skipped(c) : withOnceNote(c, await measureSafely(make, timingOf(c), c.batch, reference(c))));
       if (c.impl === 'ours' && c.backend === 'webgpu') nodeAdapter ??= (await backends.get('webgpu').catch(() => null)) as WebGpuBackend | null;
       await options.onCase?.(label(c), result(c));
     }
@@ -77,8 +79,8 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
       for (const c of inPage) {
         const ref = reference(c);
         const onnxUrl = onnxUrls.get(`${c.net}/${c.backend}`);
-        const pageCase = { ...c, size: options.size, plan: options.timing, reference: ref && Array.from(ref), onnxUrl };
-        results.set(c, c.skip ? skipped(c) : await page.run(pageCase));
+        const pageCase = { ...c, size: options.size, plan: timingOf(c), reference: ref && Array.from(ref), onnxUrl };
+        results.set(c, c.skip ? skipped(c) : withOnceNote(c, await page.run(pageCase)));
         await options.onCase?.(label(c), result(c));
       }
     } finally {

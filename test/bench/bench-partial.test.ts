@@ -31,3 +31,16 @@ describe('npm run bench keeps what it measured', () => {
     expect(existsSync(json)).toBe(false);
   });
 });
+
+describe('npm run bench --cases', () => {
+  it('runs only the named cases, and names what it could have run when a pattern names none', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
+    await new Promise<void>((resolve, reject) => execFile('node', [...BENCH, '--cases', 'ours/cpu/train,ours/webgpu/nothing', '--json', json], (err) => (err ? reject(err) : resolve())));
+    const results = JSON.parse(readFileSync(json, 'utf8'));
+    expect(results.cases.map((c: { impl: string; backend: string; mode: string }) => `${c.impl}/${c.backend}/${c.mode}`)).toEqual(['ours/cpu/train']);
+    const none = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      execFile('node', [...BENCH, '--cases', 'tfjs/gpu'], (err, _out, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr })));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('--cases tfjs/gpu names none of the planned cases (such as ours/webgpu/infer, ours/cpu/infer, ours/webgpu/train, ours/cpu/train)');
+  });
+});

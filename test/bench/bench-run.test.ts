@@ -1,14 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planCases, QUICK, type PlannedCase } from '../../bench/bench-plan.ts';
-import { measure, measureSafely, PROBABILITY_TOLERANCE, type CaseRunner } from '../../bench/latency.ts';
+import { FULL, planCases, QUICK, type PlannedCase } from '../../bench/bench-plan.ts';
+import { measure, measureSafely, ONE_RUN, PROBABILITY_TOLERANCE, type CaseRunner } from '../../bench/latency.ts';
 import type { CaseResult } from '../../bench/bench-schema.ts';
 import { runBench } from '../../bench/run-bench.ts';
 import { median } from '../../bench/timing.ts';
 
 const SCHEMA_KEYS = ['impl', 'backend', 'net', 'batch', 'mode', 'env', 'msPerImage', 'imagesPerSec', 'peakGpuBytes', 'maxAbsDiffVsOurs', 'repeats'];
-const ONE_RUN = { warmup: 1, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
+const SHORTEST = { warmup: 1, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
 
 describe('runBench', () => {
   it('times our CPU backend on a tiny light-cnn and reports every schema field', async () => {
@@ -19,7 +19,7 @@ describe('runBench', () => {
     const labels: string[] = [];
     const reported: CaseResult[] = [];
     const onCase = (l: string, r: CaseResult) => void (labels.push(l), reported.push(r));
-    const out = await runBench(planned, { size: 32, timing: ONE_RUN, onnxDir: join(tmpdir(), 'unused'), onCase });
+    const out = await runBench(planned, { size: 32, timing: SHORTEST, onnxDir: join(tmpdir(), 'unused'), onCase });
     expect(labels).toEqual(['node ours cpu light-cnn infer batch 1', 'node ours cpu light-cnn train batch 2']);
     expect(reported).toEqual(out.cases);
     expect(out.chromium).toBeNull();
@@ -46,7 +46,7 @@ function fakeRunner(probs: Float32Array, onRun = () => {}): CaseRunner {
 describe('measure', () => {
   it('gives no time to a runner whose probabilities disagree with ours, and says by how much', async () => {
     let runs = 0;
-    const m = await measure(fakeRunner(Float32Array.of(0.3, 0.7), () => runs++), ONE_RUN, 1, Float32Array.of(0.302, 0.698));
+    const m = await measure(fakeRunner(Float32Array.of(0.3, 0.7), () => runs++), SHORTEST, 1, Float32Array.of(0.302, 0.698));
     expect(runs).toBe(1);
     expect(m.msPerImage).toBeNull();
     expect(m.imagesPerSec).toBeNull();
@@ -65,9 +65,25 @@ describe('measure', () => {
     expect(m.msPerImage!.median).toBeLessThanOrEqual(m.msPerImage!.max);
   });
 
+  it('ONE_RUN: a case too slow to repeat is timed by its only run, with the peak of that run', async () => {
+    const events: string[] = [];
+    const slow: CaseRunner = {
+      run: async () => (events.push('run'), await new Promise((r) => setTimeout(r, 30)), null),
+      resetPeak: () => void events.push('reset'),
+      peakGpuBytes: () => 42,
+      dispose: () => {},
+    };
+    const m = await measure(slow, ONE_RUN, 2, null);
+    expect(events).toEqual(['reset', 'run']);
+    expect(m).toMatchObject({ repeats: 1, peakGpuBytes: 42, maxAbsDiffVsOurs: null });
+    expect(m.msPerImage!.median).toBeGreaterThanOrEqual(14);
+    expect(m.msPerImage!.median).toBeLessThan(1000);
+    expect(m.msPerImage!.min).toBe(m.msPerImage!.median);
+  });
+
   it('reports a runner that throws as a case without a time, naming the error', async () => {
     const broken: CaseRunner = { run: async () => { throw new Error("Kernel 'X' not registered"); }, dispose: () => {} };
-    const m = await measureSafely(() => broken, ONE_RUN, 1, null);
+    const m = await measureSafely(() => broken, SHORTEST, 1, null);
     expect(m).toMatchObject({ msPerImage: null, repeats: 0, note: "failed: Kernel 'X' not registered" });
   });
 });
@@ -90,6 +106,16 @@ describe('planCases', () => {
     expect(cases.filter((c) => c.env === 'node' && c.impl === 'ours' && c.mode === 'infer').map((c) => c.batch)).toEqual([1, 8, 1, 8]);
     const skipped = cases.filter((c) => c.skip);
     expect(skipped.map((c) => `${c.impl}/${c.backend}/${c.mode}`)).toEqual(['tfjs/cpu/train']);
+    expect(skipped[0].skip).toBe("not run by --quick: tfjs-backend-cpu's Conv2DBackpropFilter makes one step take tens of minutes here");
+    expect(cases.some((c) => c.once)).toBe(false);
     expect(planCases(QUICK, ['node'], false).every((c) => c.impl === 'ours')).toBe(true);
+  });
+
+  it('the full run times the tfjs cpu training step of light-cnn at batch 16 once, saying why, and skips it for the other nets', () => {
+    const cases = planCases(FULL, ['node', 'chromium'], true);
+    expect(cases.filter((c) => c.skip).map((c) => `${c.net}/${c.impl}/${c.backend}/${c.mode}`)).toEqual(['squeezenet/tfjs/cpu/train', 'squeezenet-bypass/tfjs/cpu/train']);
+    const once = cases.filter((c) => c.once);
+    expect(once.map((c) => `${c.env}/${c.impl}/${c.backend}/${c.mode}/${c.batch}`)).toEqual(['node/tfjs/cpu/train/16']);
+    expect(once[0].once).toMatch(/^timed once, without a warm-up: /);
   });
 });
