@@ -4,14 +4,18 @@
  * classified. A format that only one class has is a shortcut a net may learn instead of the lungs.
  * With --by white, the slices are grouped instead by the share of their body (cropToBody) that is
  * near white (above 0.95 of the range): how the source displayed them (its window), not the lungs.
+ * With --by marks, by whether the file carries coloured marks (arrows, circles and letters drawn on a
+ * published figure: pixels whose RGB channels differ by more than a quarter of the range; CT is gray).
  *
  * Usage: node --import ./scripts/register-loader.mjs scripts/source-audit.ts [--data DIR] [--splits train,val]
- *          [--by format|white] [--cv runs/X/cv.json ...]
+ *          [--by format|white|marks] [--cv runs/X/cv.json ...]
  * With several --cv files, a slice's P(COVID) is the mean over them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { decode as decodePng } from 'fast-png';
+import { decode as decodeJpeg } from 'jpeg-js';
 import type { CvResults } from '../src/train/cv-results.ts';
 import { cropToBody } from '../src/train/data/body-crop.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
@@ -20,7 +24,7 @@ const { values } = parseArgs({
   options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, splits: { type: 'string', default: 'train,val' }, by: { type: 'string', default: 'format' }, cv: { type: 'string', multiple: true, default: [] } },
 });
 const splits = new Set(values.splits.split(','));
-if (values.by !== 'format' && values.by !== 'white') throw new Error(`--by must be format or white, got ${values.by}`);
+if (!['format', 'white', 'marks'].includes(values.by)) throw new Error(`--by must be format, white or marks, got ${values.by}`);
 
 const WHITE_BINS = [0, 0.02, 0.1, 0.25];
 /** "white 10-25%": the bin of the share of the body's pixels above 0.95. */
@@ -29,6 +33,26 @@ async function whiteShare(path: string): Promise<string> {
   const share = body.data.filter((v) => v > 0.95).length / body.data.length;
   const bin = WHITE_BINS.findLastIndex((edge) => share >= edge);
   return `white ${String(100 * WHITE_BINS[bin]).padStart(2)}-${bin + 1 < WHITE_BINS.length ? 100 * WHITE_BINS[bin + 1] : 100}%`;
+}
+
+/** "marked" when more than 0.05% of the pixels are coloured (max − min of R, G, B above a quarter of the range). */
+function marks(bytes: Uint8Array): string {
+  const { data, channels, max } = bytes[0] === 0x89 ? rgbOfPng(bytes) : rgbOfJpeg(bytes);
+  if (channels < 3) return 'unmarked';
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += channels) {
+    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > max / 4) coloured++;
+  }
+  return coloured / (data.length / channels) > 0.0005 ? 'marked' : 'unmarked';
+}
+function rgbOfPng(bytes: Uint8Array) {
+  const png = decodePng(bytes);
+  return { data: png.data, channels: png.palette ? 1 : png.channels, max: 2 ** png.depth - 1 };
+}
+function rgbOfJpeg(bytes: Uint8Array) {
+  const image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false });
+  return { data: image.data, channels: image.data.length / (image.width * image.height), max: 255 };
 }
 
 /** "png gray", "png rgba", "jpeg 3-ch", ... from the file's header. */
@@ -56,7 +80,7 @@ for (const line of readFileSync(join(values.data, 'meta.csv'), 'utf8').trim().sp
   const [path, label, , split] = line.split(',');
   if (!splits.has(split)) continue;
   const file = join(values.data, 'images', path);
-  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : format(readFileSync(file))}`;
+  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : values.by === 'marks' ? marks(readFileSync(file)) : format(readFileSync(file))}`;
   const group = groups.get(key) ?? { count: 0, scored: 0, right: 0 };
   group.count++;
   const ps = pCovid.get(path);
