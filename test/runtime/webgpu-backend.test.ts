@@ -59,6 +59,25 @@ describe('webgpu backend plumbing', () => {
     x.dispose();
   });
 
+  it('gives every dispatch of a submit its own uniforms, past the first 16 KiB of them', async () => {
+    await gpu.sync();
+    const lengths = Array.from({ length: 150 }, (_, i) => 1 + ((i * 37) % 101));
+    const sums = lengths.map((n, i) => {
+      const a = gpu.tensor([n], Float32Array.from({ length: n }, (_, k) => k + i));
+      const b = gpu.tensor([n], new Float32Array(n).fill(1000));
+      const [sum] = gpu.forward('add', [a, b]);
+      a.dispose();
+      b.dispose();
+      return sum;
+    });
+    const created = gpu.pool.snapshot.buffersCreated;
+    for (const [i, sum] of sums.entries()) {
+      expect(Array.from(await sum.read())).toEqual(Array.from({ length: lengths[i] }, (_, k) => k + i + 1000));
+      sum.dispose();
+    }
+    expect(gpu.pool.snapshot.buffersCreated).toBe(created);
+  });
+
   it('refuses tensors of another backend and tensors used after dispose', () => {
     const cpuTensor = new CpuBackend().tensor([2, 2]);
     expect(() => gpu.forward('relu', [cpuTensor])).toThrow('tensor [2,2] belongs to the cpu backend, not webgpu');

@@ -10,13 +10,13 @@ import { quietWait, type GpuDevice } from './device.ts';
 import { workgroupCounts, type Grid } from './dispatch.ts';
 import { PipelineCache } from './pipelines.ts';
 import { packUniforms } from './reflect.ts';
+import { UniformArena } from './uniform-arena.ts';
 
 // GPUBufferUsage / GPUMapMode values, spelled out because in Node those globals
 // only exist once the Dawn binding has loaded, after this module is imported.
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
-const UNIFORM = 0x40 | COPY_DST;
 const STORAGE = 0x80 | COPY_SRC | COPY_DST;
 const MAP_MODE_READ = 0x1;
 
@@ -31,7 +31,7 @@ export class WebGpuBackend implements Backend, GpuContext {
   readonly pipelines: PipelineCache;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  private pendingUniforms: GPUBuffer[] = [];
+  private readonly uniforms: UniformArena;
   private opScratch: GPUBuffer[] = [];
   private lostReason: string | null = null;
   private validationError: string | null = null;
@@ -45,6 +45,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.fourLaneSubgroups = gpu.fourLaneSubgroups;
     this.pool = new BufferPool(this.device);
     this.pipelines = new PipelineCache(this.device);
+    this.uniforms = new UniformArena(this.device, this.pool);
     this.device.lost.then((info) => {
       this.lostReason = info.message || info.reason || 'unknown reason';
     });
@@ -152,11 +153,7 @@ export class WebGpuBackend implements Backend, GpuContext {
       if (!info.storage.has(name)) throw new Error(`${entry}: it has no storage binding named ${name}`);
     }
     if (info.uniform) {
-      const data = packUniforms(entry, info.uniform, uniforms);
-      const ubuf = this.pool.acquire(data.byteLength, UNIFORM, true);
-      this.device.queue.writeBuffer(ubuf, 0, data);
-      this.pendingUniforms.push(ubuf);
-      entries.push({ binding: info.uniform.binding, resource: { buffer: ubuf } });
+      entries.push({ binding: info.uniform.binding, resource: this.uniforms.place(packUniforms(entry, info.uniform, uniforms)) });
     }
     const [x, y, z] = workgroupCounts(entry, grid, info.workgroupSize, this.device.limits.maxComputeWorkgroupsPerDimension);
     if (x * y * z === 0) return;
@@ -214,10 +211,10 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   private submit(): void {
     this.endPass();
+    const uniformBuffers = this.uniforms.flush();
     if (this.encoder) this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
-    for (const u of this.pendingUniforms) this.pool.release(u);
-    this.pendingUniforms = [];
+    for (const u of uniformBuffers) this.pool.release(u);
     this.pool.recycle();
   }
 
