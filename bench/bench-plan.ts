@@ -74,8 +74,15 @@ const SLOW_PEERS = new Set(['tfjs/cpu', 'tfjs/webgpu', 'ort-web/webgpu']);
  * them as not run.
  */
 const ONCE: Readonly<Record<string, string>> = {
-  'tfjs/cpu/train': "timed once, without a warm-up: tfjs-backend-cpu's Conv2DBackpropFilter makes one step take tens of minutes here",
+  'tfjs/cpu/train': "tfjs-backend-cpu's Conv2DBackpropFilter makes one step take tens of minutes here",
 };
+
+function slowCase(why: string | undefined, preset: BenchPreset, net: string): Pick<PlannedCase, 'skip' | 'once'> {
+  if (why === undefined) return {};
+  if (!preset.runsSlowCases) return { skip: `not run by --quick: ${why}` };
+  if (net !== 'light-cnn') return { skip: `not run: timed for light-cnn only, whose trunk this net shares; ${why}` };
+  return { once: `timed once, without a warm-up: ${why}` };
+}
 
 export function planCases(preset: BenchPreset, envs: readonly Env[], withPeers: boolean): PlannedCase[] {
   const cases: PlannedCase[] = [];
@@ -89,10 +96,7 @@ export function planCases(preset: BenchPreset, envs: readonly Env[], withPeers: 
       if (!preset.trainEnvs.includes(env)) continue;
       for (const [impl, backend] of TRAIN[env]) {
         if (impl !== 'ours' && !withPeers) continue;
-        const once = ONCE[`${impl}/${backend}/train`];
-        const why = once?.replace(/^timed once, without a warm-up: /, '');
-        const slow = once === undefined ? {} : !preset.runsSlowCases ? { skip: `not run by --quick: ${why}` } : net === 'light-cnn' ? { once } : { skip: `not run: timed for light-cnn only, whose trunk this net shares; ${why}` };
-        cases.push({ impl, backend, net, batch: preset.trainBatch, mode: 'train', env, ...slow });
+        cases.push({ impl, backend, net, batch: preset.trainBatch, mode: 'train', env, ...slowCase(ONCE[`${impl}/${backend}/train`], preset, net) });
       }
     }
   }
