@@ -5,21 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults, CaseResult } from '../../bench/bench-schema.ts';
 import { compareResults, regressions } from '../../bench/compare-results.ts';
+import { benchCase } from '../harness/bench-case.ts';
 
-const timed = (over: Partial<CaseResult>, median = 100): CaseResult => ({
-  impl: 'ours',
-  backend: 'webgpu',
-  net: 'light-cnn',
-  batch: 1,
-  mode: 'infer',
-  env: 'node',
-  msPerImage: { median, min: median, max: median },
-  imagesPerSec: 1000 / median,
-  peakGpuBytes: null,
-  maxAbsDiffVsOurs: 0,
-  repeats: 3,
-  ...over,
-});
+/** A case timed at `median` ms per image, without GPU memory figures unless `over` gives them. */
+const timed = (over: Partial<CaseResult>, median = 100): CaseResult =>
+  benchCase({ msPerImage: { median, min: median, max: median }, imagesPerSec: 1000 / median, peakGpuBytes: null, ...over });
 
 const results = (cases: CaseResult[]): BenchResults => ({
   date: '2026-11-26T00:00:00.000Z',

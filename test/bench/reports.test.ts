@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults, CaseResult } from '../../bench/bench-schema.ts';
+import type { BenchResults } from '../../bench/bench-schema.ts';
 import { machineWasBusy, toMarkdown } from '../../bench/report-markdown.ts';
 import { toSvg } from '../../bench/report-svg.ts';
-
-const timed = (over: Partial<CaseResult>): CaseResult => ({
-  impl: 'ours',
-  backend: 'webgpu',
-  net: 'light-cnn',
-  batch: 1,
-  mode: 'infer',
-  env: 'node',
-  msPerImage: { median: 1000, min: 950, max: 1234.5 },
-  imagesPerSec: 1,
-  peakGpuBytes: 3 * 2 ** 20,
-  maxAbsDiffVsOurs: 2.5e-7,
-  repeats: 3,
-  ...over,
-});
+import { benchCase } from '../harness/bench-case.ts';
 
 const RESULTS: BenchResults = {
   date: '2025-06-01T19:00:00.000Z',
@@ -24,9 +10,9 @@ const RESULTS: BenchResults = {
   machine: { cpus: 2, model: 'AMD EPYC', loadAverage: [1.5, 1.2, 1], loadAverageAtEnd: [0.5, 0.5, 0.5], node: 'v20.20.2', chromium: 'Chrome/156.0' },
   adapter: { name: 'SwiftShader', isSoftware: true, fourLaneSubgroups: true, chromium: { name: 'google swiftshader', isSoftware: true, fourLaneSubgroups: false } },
   cases: [
-    timed({}),
-    timed({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null }),
-    timed({ impl: 'tfjs', backend: 'wasm', env: 'chromium', msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: 0.02, repeats: 0, note: 'output disagrees <here> | twice' }),
+    benchCase({}),
+    benchCase({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null }),
+    benchCase({ impl: 'tfjs', backend: 'wasm', env: 'chromium', msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: 0.02, repeats: 0, note: 'output disagrees <here> | twice' }),
   ],
 };
 
