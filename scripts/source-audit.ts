@@ -14,10 +14,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decode as decodePng } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import type { CvResults } from '../src/train/cv-results.ts';
 import { cropToBody } from '../src/train/data/body-crop.ts';
+import { pngSamples } from '../src/train/data/decode-png.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
 
 const { values } = parseArgs({
@@ -36,23 +36,19 @@ async function whiteShare(path: string): Promise<string> {
 }
 
 /** "marked" when more than 0.05% of the pixels are coloured (max − min of R, G, B above a quarter of the range). */
-function marks(bytes: Uint8Array): string {
-  const { data, channels, max } = bytes[0] === 0x89 ? rgbOfPng(bytes) : rgbOfJpeg(bytes);
+function marks(bytes: Uint8Array, file: string): string {
+  const { samples, channels, max } = bytes[0] === 0x89 ? pngSamples(bytes, file) : jpegSamples(bytes);
   if (channels < 3) return 'unmarked';
   let coloured = 0;
-  for (let i = 0; i < data.length; i += channels) {
-    const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+  for (let i = 0; i < samples.length; i += channels) {
+    const [r, g, b] = [samples[i], samples[i + 1], samples[i + 2]];
     if (Math.max(r, g, b) - Math.min(r, g, b) > max / 4) coloured++;
   }
-  return coloured / (data.length / channels) > 0.0005 ? 'marked' : 'unmarked';
+  return coloured / (samples.length / channels) > 0.0005 ? 'marked' : 'unmarked';
 }
-function rgbOfPng(bytes: Uint8Array) {
-  const png = decodePng(bytes);
-  return { data: png.data, channels: png.palette ? 1 : png.channels, max: 2 ** png.depth - 1 };
-}
-function rgbOfJpeg(bytes: Uint8Array) {
+function jpegSamples(bytes: Uint8Array) {
   const image = decodeJpeg(bytes, { useTArray: true, formatAsRGBA: false });
-  return { data: image.data, channels: image.data.length / (image.width * image.height), max: 255 };
+  return { samples: image.data, channels: image.data.length / (image.width * image.height), max: 255 };
 }
 
 /** "png gray", "png rgba", "jpeg 3-ch", ... from the file's header. */
@@ -80,7 +76,7 @@ for (const line of readFileSync(join(values.data, 'meta.csv'), 'utf8').trim().sp
   const [path, label, , split] = line.split(',');
   if (!splits.has(split)) continue;
   const file = join(values.data, 'images', path);
-  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : values.by === 'marks' ? marks(readFileSync(file)) : format(readFileSync(file))}`;
+  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : values.by === 'marks' ? marks(readFileSync(file), file) : format(readFileSync(file))}`;
   const group = groups.get(key) ?? { count: 0, scored: 0, right: 0 };
   group.count++;
   const ps = pCovid.get(path);

@@ -9,6 +9,12 @@ import { checkPngChunks } from './png-chunks.ts';
  * are checked, so a damaged file is an error rather than a silently wrong picture.
  */
 export function decodePng(bytes: Uint8Array, file: string): GrayImage {
+  const { width, height, channels, max, samples } = pngSamples(bytes, file);
+  return { width, height, data: interleavedToGray(samples, width * height, channels, max) };
+}
+
+/** The PNG's samples, interleaved by pixel: palettes looked up to RGB, 1- to 4-bit rows unpacked; `max` is full scale. */
+export function pngSamples(bytes: Uint8Array, file: string): { width: number; height: number; channels: number; max: number; samples: ArrayLike<number> } {
   checkPngChunks(bytes, file);
   let png: DecodedPng;
   try {
@@ -17,13 +23,8 @@ export function decodePng(bytes: Uint8Array, file: string): GrayImage {
     throw new ImageDecodeError(file, `corrupt PNG: ${(error as Error).message}`);
   }
   const { width, height, depth, channels } = png;
-  const pixelCount = width * height;
-  if (png.palette) {
-    const rgb = paletteToRgb(unpackSamples(png, png.data), png.palette, file);
-    return { width, height, data: interleavedToGray(rgb, pixelCount, 3, 255) };
-  }
-  const samples = depth < 8 ? unpackSamples(png, png.data) : png.data;
-  return { width, height, data: interleavedToGray(samples, pixelCount, channels, 2 ** depth - 1) };
+  if (png.palette) return { width, height, channels: 3, max: 255, samples: paletteToRgb(unpackSamples(png, png.data), png.palette, file) };
+  return { width, height, channels, max: 2 ** depth - 1, samples: depth < 8 ? unpackSamples(png, png.data) : png.data };
 }
 
 /** Rows of 1-, 2- or 4-bit samples are packed into bytes (each row starts on a byte); one value per pixel out. */
