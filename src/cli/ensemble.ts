@@ -7,7 +7,7 @@ import { requireCovidClassifier } from '../nets/model-format.ts';
 import { checkpointPath, loadCheckpoint } from '../train/checkpoint.ts';
 import { foldDir } from '../train/cross-validate.ts';
 import { readCvResults } from '../train/cv-results.ts';
-import type { Crop } from '../train/data/body-crop.ts';
+import type { Crop } from '../train/data/crop.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { recipeByName } from '../train/recipe.ts';

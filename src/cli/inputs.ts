@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
 import type { GrayImage } from '../train/data/image.ts';
-import { cropFor, type Crop } from '../train/data/body-crop.ts';
+import { cropFor, type Crop } from '../train/data/crop.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Crop } from '../train/data/body-crop.ts';
+import type { Crop } from '../train/data/crop.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import type { DatasetEntry } from '../train/data/dataset.ts';
 import { loadImageSet, type ImageSet } from '../train/image-set.ts';

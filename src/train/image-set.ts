@@ -1,4 +1,4 @@
-import type { Crop } from './data/body-crop.ts';
+import type { Crop } from './data/crop.ts';
 import type { DatasetEntry } from './data/dataset.ts';
 import { loadBatch } from './data/load-batch.ts';
 import { standardiseEach, type Normalise } from './data/normalise.ts';

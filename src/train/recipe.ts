@@ -1,5 +1,5 @@
 import { DEFAULT_DROPOUT } from '../nets/layers.ts';
-import type { Crop } from './data/body-crop.ts';
+import type { Crop } from './data/crop.ts';
 import type { Normalise } from './data/normalise.ts';
 import type { SgdSettings } from './train-step.ts';
 
@@ -100,6 +100,9 @@ export const ROBUST_WHITE_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-whi
 /** The robust recipe with each slice standardised by its own mean and std: brightness and window no longer matter. */
 export const ROBUST_NORM_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' };
 
+/** The robust recipe on the lungs alone (cropToLungs): no body around them, so no source's rendering of it. */
+export const ROBUST_LUNGS_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-lungs', crop: 'lungs' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -108,6 +111,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   'robust-mixup': ROBUST_MIXUP_RECIPE,
   'robust-norm': ROBUST_NORM_RECIPE,
   'robust-white': ROBUST_WHITE_RECIPE,
+  'robust-lungs': ROBUST_LUNGS_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

@@ -79,7 +79,7 @@ function showPrediction(p: Prediction): void {
   drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
   const { width, height } = p.fileSize;
   const cropped = p.image.width !== width || p.image.height !== height;
-  ui.fileName.textContent = `${p.fileName} (${width} × ${height}${cropped ? `, cropped to the body: ${p.image.width} × ${p.image.height}` : ''})`;
+  ui.fileName.textContent = `${p.fileName} (${width} × ${height}${cropped ? `, as the model crops it: ${p.image.width} × ${p.image.height}` : ''})`;
   ui.camClass.textContent = p.cam.className;
   ui.prediction.textContent = p.label;
   ui.pCovid.textContent = p.pCovid.toFixed(6);

@@ -8,7 +8,7 @@ import { profileForward, releaseProfiled } from '../nets/profile.ts';
 import { softmaxRows } from '../cli/softmax.ts';
 import type { Backend, BackendName } from '../runtime/backend.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { cropFor, type Crop } from '../train/data/body-crop.ts';
+import { cropFor, type Crop } from '../train/data/crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 import { decodeImage } from '../train/data/decode-image.ts';
 import type { Normalise } from '../train/data/normalise.ts';

@@ -11,7 +11,7 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs\)/);
   });
 
   it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
@@ -21,6 +21,10 @@ describe('the paper recipe', () => {
 
   it('robust-white is robust with a white level of 0.5–0.9', () => {
     expect(recipeByName('robust-white')).toEqual({ ...ROBUST_RECIPE, name: 'robust-white', augment: { ...ROBUST_RECIPE.augment, whiteLevel: [0.5, 0.9] } });
+  });
+
+  it('robust-lungs is robust on the lungs alone', () => {
+    expect(recipeByName('robust-lungs')).toEqual({ ...ROBUST_RECIPE, name: 'robust-lungs', crop: 'lungs' });
   });
 });
 

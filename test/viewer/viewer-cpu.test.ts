@@ -129,7 +129,7 @@ describe('the viewer without WebGPU, and its static build', () => {
     expect(result.error).toBeNull();
     expect(result.label).toBe(want.label);
     expect(Math.abs(result.pCovid - want.pCovid)).toBeLessThan(1e-4);
-    expect(await statusOf(page, 'file-name')).toBe('NonCOVID-33_0.jpg (600 × 425, cropped to the body: 599 × 399)');
+    expect(await statusOf(page, 'file-name')).toBe('NonCOVID-33_0.jpg (600 × 425, as the model crops it: 599 × 399)');
     await page.close();
   });
 });

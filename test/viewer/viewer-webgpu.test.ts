@@ -126,7 +126,7 @@ describe('the viewer on WebGPU and the CPU', () => {
     await dropFile(page, SAMPLES.dicom);
     const dropped = await readResult(page);
     expect(dropped.error).toBeNull();
-    expect(await statusOf(page, 'file-name')).toBe('ct-small-explicit-le.dcm (128 × 128, cropped to the body: 128 × 117)');
+    expect(await statusOf(page, 'file-name')).toBe('ct-small-explicit-le.dcm (128 × 128, as the model crops it: 128 × 117)');
     expect(Math.abs(dropped.pCovid - cpu.get(SAMPLES.dicom)!.pCovid)).toBeLessThan(1e-4);
   });
 

@@ -1,9 +1,5 @@
 import type { GrayImage } from './image.ts';
 
-/** Where the image's content is, per preprocessing: 'none' takes the whole image, 'body' the body (cropToBody). */
-export type Crop = 'none' | 'body';
-export const CROPS: readonly Crop[] = ['none', 'body'];
-
 /** Surround pixels differ from the frame's median value by at most this (on [0, 1]). */
 const SURROUND_TOLERANCE = 0.1;
 /** A row or column belongs to the body when at least this share of its pixels is not surround: panel letters, arrows and scale bars in the margin are too small to count. */
@@ -45,7 +41,7 @@ export function cropToBody(image: GrayImage): GrayImage {
 }
 
 /** 1 for the pixels of the flat region joined to the edge (4-neighbour flood fill from the edge pixels). */
-function surroundMask({ width, height, data }: GrayImage): Uint8Array {
+export function surroundMask({ width, height, data }: GrayImage): Uint8Array {
   const edge: number[] = [];
   for (let x = 0; x < width; x++) edge.push(x, (height - 1) * width + x);
   for (let y = 1; y < height - 1; y++) edge.push(y * width, y * width + width - 1);
@@ -79,8 +75,4 @@ function span(counts: Uint32Array, least: number): [number, number] | null {
     }
   });
   return first < 0 ? null : [first, last + 1];
-}
-
-export function cropFor(image: GrayImage, crop: Crop): GrayImage {
-  return crop === 'body' ? cropToBody(image) : image;
 }

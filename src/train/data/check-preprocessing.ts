@@ -1,4 +1,4 @@
-import { CROPS, type Crop } from './body-crop.ts';
+import { CROPS, type Crop } from './crop.ts';
 import { NORMALISATIONS, type Normalise } from './normalise.ts';
 import { PREPROCESSING } from './preprocess.ts';
 

@@ -1,4 +1,4 @@
-import { cropFor, type Crop } from './body-crop.ts';
+import { cropFor, type Crop } from './crop.ts';
 import type { GrayImage } from './image.ts';
 import { standardise, type Normalise } from './normalise.ts';
 import { resizeGray } from './resize.ts';
@@ -17,7 +17,7 @@ export const PREPROCESSING = {
   std: 0.3198,
 } as const;
 
-/** How a model wants its images: the input size, whether the image is first cropped to the body (cropToBody), and how it is normalised. */
+/** How a model wants its images: the input size, how the image is first cropped (crop.ts), and how it is normalised. */
 export interface PreprocessOptions {
   size?: number;
   crop?: Crop;
@@ -26,7 +26,7 @@ export interface PreprocessOptions {
 
 /**
  * One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and
- * std; with crop 'body', cropped to the body first; with normalise 'image', then standardised
+ * std; cropped first as `crop` says (crop.ts); with normalise 'image', then standardised
  * on its own (what training does to a dataset-normalised image after augmenting it).
  */
 export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset' }: PreprocessOptions = {}): Float32Array {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { cropToBody } from '../../src/train/data/body-crop.ts';
+import { loadImageFile } from '../../src/train/data/load-image-file.ts';
+import { convexHull, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
+import { COVID_CT_IMAGES } from './data-paths.ts';
+
+/** 100 × 80, black surround; body 0.8 in [10, 90) × [10, 70); lungs 0.2 in x [20, 45) and [55, 80), y [20, 60); a 0.7 lesion against the left lung's outer wall. */
+function chest() {
+  const width = 100;
+  const data = new Float32Array(width * 80);
+  const fill = (x0: number, y0: number, x1: number, y1: number, v: number) => {
+    for (let y = y0; y < y1; y++) data.fill(v, y * width + x0, y * width + x1);
+  };
+  fill(10, 10, 90, 70, 0.8);
+  fill(20, 20, 45, 60, 0.2);
+  fill(55, 20, 80, 60, 0.2);
+  fill(20, 35, 24, 45, 0.7);
+  return { width, height: 80, data };
+}
+
+describe('cropToLungs', () => {
+  it('keeps the two lungs and the lesion on the wall of one, and blacks out the body between and around them', () => {
+    const out = cropToLungs(chest());
+    expect([out.width, out.height]).toEqual([60, 40]);
+    const at = (x: number, y: number) => out.data[y * out.width + x];
+    expect(at(5, 5)).toBeCloseTo(0.2, 6); // left lung
+    expect(at(50, 30)).toBeCloseTo(0.2, 6); // right lung
+    expect(at(1, 20)).toBeCloseTo(0.7, 6); // the lesion: inside the lung's hull
+    expect(at(30, 20)).toBe(0); // the mediastinum between the lungs
+    expect(out.data.filter((v) => v > 0).length).toBe(2 * 25 * 40);
+  });
+
+  it('keeps the body crop when the body holds nothing dark enough to be a lung', () => {
+    const image = chest();
+    image.data.forEach((v, i) => (image.data[i] = v > 0 ? 0.8 : 0));
+    expect(cropToLungs(image)).toEqual(cropToBody(image));
+  });
+
+  it('finds the lungs of a real slice: the part of the body crop that holds them, the bright body gone', async () => {
+    const slice = await loadImageFile(`${COVID_CT_IMAGES}/NonCOVID/1058.png`);
+    const body = cropToBody(slice);
+    const lungs = cropToLungs(slice);
+    // 508 × 374 → 341 × 227: the lungs of this low slice lie above the liver and beside the heart
+    expect(lungs.width).toBeGreaterThan(0.5 * body.width);
+    expect(lungs.height).toBeGreaterThan(0.5 * body.height);
+    expect(lungs.width * lungs.height).toBeLessThan(0.5 * body.width * body.height);
+    const mean = (values: Float32Array) => values.reduce((sum, v) => sum + v, 0) / values.length;
+    expect(mean(lungs.data)).toBeLessThan(0.5 * mean(body.data)); // 0.058 against 0.240
+  });
+});
+
+describe('otsuLevel and convexHull', () => {
+  it('splits a two-peaked histogram between its peaks', () => {
+    const histogram = new Float64Array(256);
+    histogram[40] = 500;
+    histogram[50] = 300;
+    histogram[200] = 400;
+    histogram[210] = 100;
+    const level = otsuLevel(histogram);
+    expect(level).toBeGreaterThanOrEqual(50);
+    expect(level).toBeLessThan(200);
+  });
+
+  it('takes the corners of a filled square and drops the points inside and on its edges', () => {
+    const points: [number, number][] = [];
+    for (let x = 0; x <= 4; x++) for (let y = 0; y <= 4; y++) points.push([x, y]);
+    expect(convexHull(points)).toEqual([[0, 0], [4, 0], [4, 4], [0, 4]]);
+    expect(convexHull([[3, 1]])).toEqual([[3, 1]]);
+  });
+});
