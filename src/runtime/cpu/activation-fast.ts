@@ -1,13 +1,15 @@
 import type { Activation } from '../ops/activation.ts';
-import { simdElu } from './elu-simd.ts';
+import { simdElu, simdEluGrad } from './elu-simd.ts';
 import { isShared, parallelFor, type Task } from './parallel.ts';
 
 // The activation a layer op applies to its output (ELU with α = 1, or ReLU), on float32
 // ranges, for the cpu fast paths: act(z), and dz = dy·act′ read from the output y
 // (ELU: y > 0 ⇔ z > 0, and eᶻ = y + 1). ELU's exp is the WebAssembly SIMD kernel of
-// elu-simd.ts where there is one (within 1 ulp or 6e-8 of Math.exp(z) − 1).
+// elu-simd.ts where there is one (within 1 ulp or 6e-8 of Math.exp(z) − 1), and so is its
+// gradient (within 1 ulp of dy·(y + 1) rounded once).
 
 const fastElu = simdElu();
+const fastEluGrad = simdEluGrad();
 /** Values per work item of a threaded activation. */
 const ITEM = 65536;
 
@@ -57,7 +59,8 @@ export function activationGradRange(y: Float32Array, dy: Float32Array, f: number
 }
 
 function activationGradSerial(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
-  if (act === 'elu') {
+  if (act === 'elu' && fastEluGrad) fastEluGrad(y, dy, f, to, t, count);
+  else if (act === 'elu') {
     for (let i = 0; i < count; i++) {
       const v = y[f + i];
       to[t + i] = v > 0 ? dy[f + i] : dy[f + i] * (v + 1);

@@ -1,7 +1,10 @@
 import { i32, op, v128, wasmModule, type Bytes } from './wasm-emit.ts';
 
-// ELU (α = 1) on float32 as a WebAssembly SIMD kernel, in place on the module's memory:
-//   elu(start, end)   x ← x > 0 ? x : eˣ − 1   for the f32x4 vectors in [start, end) (bytes)
+// ELU (α = 1) on float32 as WebAssembly SIMD kernels, in place on the module's memory:
+//   elu(start, end)       x ← x > 0 ? x : eˣ − 1      for the f32x4 vectors in [start, end) (bytes)
+//   eluGrad(start, end)   d ← y > 0 ? d : d·(y + 1)   y in [start, end), d GRAD bytes after it
+// The gradient reads eˣ from the output (y + 1) and selects without a branch: a JavaScript
+// loop's branch on the sign is mispredicted half the time.
 // eˣ − 1 without a call: x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln 2 / 2
 // (ln 2 in two parts, Cody and Waite, so n·ln 2 is exact), eʳ − 1 by its Taylor series
 // to r⁷ (error below 2⁻²⁶ of r), then eˣ − 1 = 2ⁿ·(eʳ − 1) + (2ⁿ − 1), both terms exact
@@ -38,24 +41,70 @@ const body: Bytes = [
   ...op.end,
 ];
 
-/** The module's bytes: memory and elu exported. */
-export const eluWasm = wasmModule([{ name: 'elu', params: [i32, i32], locals: new Array<number>(5).fill(v128), body }], 1);
+/** Byte offset of the gradient's d from its y. */
+const GRAD = 32768;
+const [Y, D] = [2, 3];
 
-/** Floats per call: the module's one page holds them. */
+const gradBody: Bytes = [
+  ...op.loop,
+  ...op.get(P), ...op.load(), ...op.set(Y),
+  ...op.get(P), ...op.load(GRAD), ...op.set(D),
+  ...op.get(P),
+  ...op.get(D),
+  ...op.get(D), ...op.get(Y), ...c(1), ...op.f32x4Add, ...op.f32x4Mul,
+  ...op.get(Y), ...c(0), ...op.f32x4Gt,
+  ...op.bitselect, ...op.store(GRAD),
+  ...op.get(P), ...op.const(16), ...op.add, ...op.set(P),
+  ...op.get(P), ...op.get(END), ...op.ltU, ...op.brIf(0),
+  ...op.end,
+];
+
+/** The module's bytes: memory, elu and eluGrad exported. */
+export const eluWasm = wasmModule([
+  { name: 'elu', params: [i32, i32], locals: new Array<number>(5).fill(v128), body },
+  { name: 'eluGrad', params: [i32, i32], locals: new Array<number>(2).fill(v128), body: gradBody },
+], 1);
+
+/** Floats per call: the module's one page holds them (the gradient's y and d, half each). */
 const CHUNK = 16384;
+
+type Kernel = (start: number, end: number) => void;
+
+/** The module's kernels and its memory as floats, or null where WebAssembly SIMD is unavailable. */
+function instance(): { elu: Kernel; eluGrad: Kernel; heap: Float32Array } | null {
+  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(eluWasm)) return null;
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(eluWasm));
+  return { elu: exports.elu as Kernel, eluGrad: exports.eluGrad as Kernel, heap: new Float32Array((exports.memory as WebAssembly.Memory).buffer) };
+}
 
 /** to[t + i] = ELU(from[f + i]) for i < count, or null where WebAssembly SIMD is unavailable. */
 export function simdElu(): ((from: Float32Array, f: number, to: Float32Array, t: number, count: number) => void) | null {
-  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(eluWasm)) return null;
-  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(eluWasm));
-  const heap = new Float32Array((exports.memory as WebAssembly.Memory).buffer);
-  const kernel = exports.elu as (start: number, end: number) => void;
+  const simd = instance();
+  if (!simd) return null;
+  const { elu, heap } = simd;
   return (from, f, to, t, count) => {
     for (let i = 0; i < count; i += CHUNK) {
       const n = Math.min(CHUNK, count - i);
       heap.set(from.subarray(f + i, f + i + n));
-      kernel(0, 16 * Math.ceil(n / 4));
+      elu(0, 16 * Math.ceil(n / 4));
       to.set(heap.subarray(0, n), t + i);
+    }
+  };
+}
+
+/** to[t + i] = dy[f + i] · ELU′, read from the output y[f + i], for i < count; or null where WebAssembly SIMD is unavailable. */
+export function simdEluGrad(): ((y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number) => void) | null {
+  const simd = instance();
+  if (!simd) return null;
+  const { eluGrad, heap } = simd;
+  const half = GRAD / 4;
+  return (y, dy, f, to, t, count) => {
+    for (let i = 0; i < count; i += half) {
+      const n = Math.min(half, count - i);
+      heap.set(y.subarray(f + i, f + i + n));
+      heap.set(dy.subarray(f + i, f + i + n), half);
+      eluGrad(0, 16 * Math.ceil(n / 4));
+      to.set(heap.subarray(half, half + n), t + i);
     }
   };
 }
