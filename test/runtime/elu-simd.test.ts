@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activateRange, activationGradRange } from '../../src/runtime/cpu/activation-fast.ts';
-import { eluWasm, simdElu, simdEluGrad } from '../../src/runtime/cpu/elu-simd.ts';
+import { eluWasm, simdElu } from '../../src/runtime/cpu/elu-simd.ts';
 
 // The WebAssembly SIMD ELU against Math.exp(x) − 1 rounded to float32: within one
 // float32 ulp (or 6e-8 where the exact value is tiny, where Math.exp(x) − 1 itself
@@ -24,7 +24,7 @@ describe('ELU as WebAssembly SIMD', () => {
   it('is within one float32 ulp of Math.exp(x) − 1 over [−40, 2]', () => {
     const x = sweep(300_001);
     const y = new Float32Array(x.length);
-    simdElu()!(x, 0, y, 0, x.length);
+    simdElu()!.elu(x, 0, y, 0, x.length);
     let worst = 0;
     for (let i = 0; i < x.length; i++) {
       const want = twin(x[i]);
@@ -37,7 +37,7 @@ describe('ELU as WebAssembly SIMD', () => {
   it('keeps NaN, ±Infinity, ±0 and the saturation at −1 as the twin does', () => {
     const x = Float32Array.of(NaN, -Infinity, Infinity, 0, -0, -17.5, -88, -1e30, 3e38, 1e-30, -1e-7);
     const y = new Float32Array(x.length);
-    simdElu()!(x, 0, y, 0, x.length);
+    simdElu()!.elu(x, 0, y, 0, x.length);
     expect(Array.from(y.subarray(0, 9))).toEqual([NaN, -1, Infinity, 0, 0, -1, -1, -1, f32(3e38)]);
     expect(y[9]).toBe(f32(1e-30));
     expect(y[10]).toBeCloseTo(-1e-7, 12);
@@ -66,7 +66,7 @@ describe('ELU gradient as WebAssembly SIMD', () => {
     const y = sweep(100_003).map((v) => twin(v));
     const dy = y.map((_, i) => Math.sin(i) * 3);
     const dz = new Float32Array(y.length);
-    simdEluGrad()!(y, dy, 0, dz, 0, y.length);
+    simdElu()!.eluGrad(y, dy, 0, dz, 0, y.length);
     let worst = 0;
     let positives = 0;
     for (let i = 0; i < y.length; i++) {
@@ -85,7 +85,7 @@ describe('ELU gradient as WebAssembly SIMD', () => {
     const y = Float32Array.of(NaN, 1, -1, 0, -0.5, 2, -0.25, Infinity);
     const dy = Float32Array.of(1, NaN, Infinity, 2, -Infinity, Infinity, 0, 3);
     const dz = new Float32Array(y.length);
-    simdEluGrad()!(y, dy, 0, dz, 0, y.length);
+    simdElu()!.eluGrad(y, dy, 0, dz, 0, y.length);
     expect(Array.from(dz)).toEqual(Array.from(y, (v, i) => gradTwin(v, dy[i])));
     expect(Array.from(dz)).toEqual([NaN, NaN, NaN, 2, -Infinity, Infinity, 0, 3]);
   });

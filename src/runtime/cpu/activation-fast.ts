@@ -1,5 +1,5 @@
 import type { Activation } from '../ops/activation.ts';
-import { simdElu, simdEluGrad } from './elu-simd.ts';
+import { simdElu } from './elu-simd.ts';
 import { isShared, parallelFor, type Task } from './parallel.ts';
 
 // The activation a layer op applies to its output (ELU with α = 1, or ReLU), on float32
@@ -8,8 +8,7 @@ import { isShared, parallelFor, type Task } from './parallel.ts';
 // elu-simd.ts where there is one (within 1 ulp or 6e-8 of Math.exp(z) − 1), and so is its
 // gradient (within 1 ulp of dy·(y + 1) rounded once).
 
-const fastElu = simdElu();
-const fastEluGrad = simdEluGrad();
+const simd = simdElu();
 /** Values per work item of a threaded activation. */
 const ITEM = 65536;
 
@@ -29,7 +28,7 @@ export function activateRange(from: Float32Array, f: number, to: Float32Array, t
 }
 
 function activateSerial(from: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
-  if (act === 'elu' && fastElu) fastElu(from, f, to, t, count);
+  if (act === 'elu' && simd) simd.elu(from, f, to, t, count);
   else if (act === 'elu') {
     for (let i = 0; i < count; i++) {
       const v = from[f + i];
@@ -59,7 +58,7 @@ export function activationGradRange(y: Float32Array, dy: Float32Array, f: number
 }
 
 function activationGradSerial(y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number, act: Activation): void {
-  if (act === 'elu' && fastEluGrad) fastEluGrad(y, dy, f, to, t, count);
+  if (act === 'elu' && simd) simd.eluGrad(y, dy, f, to, t, count);
   else if (act === 'elu') {
     for (let i = 0; i < count; i++) {
       const v = y[f + i];

@@ -49,8 +49,7 @@ const gradBody: Bytes = [
   ...op.loop,
   ...op.get(P), ...op.load(), ...op.set(Y),
   ...op.get(P), ...op.load(GRAD), ...op.set(D),
-  ...op.get(P),
-  ...op.get(D),
+  ...op.get(P), ...op.get(D),
   ...op.get(D), ...op.get(Y), ...c(1), ...op.f32x4Add, ...op.f32x4Mul,
   ...op.get(Y), ...c(0), ...op.f32x4Gt,
   ...op.bitselect, ...op.store(GRAD),
@@ -66,45 +65,34 @@ export const eluWasm = wasmModule([
 ], 1);
 
 /** Floats per call: the module's one page holds them (the gradient's y and d, half each). */
-const CHUNK = 16384;
+const [CHUNK, HALF] = [16384, GRAD / 4];
 
-type Kernel = (start: number, end: number) => void;
+type Elu = (from: Float32Array, f: number, to: Float32Array, t: number, count: number) => void;
+type EluGrad = (y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number) => void;
 
-/** The module's kernels and its memory as floats, or null where WebAssembly SIMD is unavailable. */
-function instance(): { elu: Kernel; eluGrad: Kernel; heap: Float32Array } | null {
+/** to[t + i] = ELU(from[f + i]), and dy·ELU′ read from the output y, for i < count; null where WebAssembly SIMD is unavailable. */
+export function simdElu(): { elu: Elu; eluGrad: EluGrad } | null {
   if (typeof WebAssembly !== 'object' || !WebAssembly.validate(eluWasm)) return null;
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(eluWasm));
-  return { elu: exports.elu as Kernel, eluGrad: exports.eluGrad as Kernel, heap: new Float32Array((exports.memory as WebAssembly.Memory).buffer) };
-}
-
-/** to[t + i] = ELU(from[f + i]) for i < count, or null where WebAssembly SIMD is unavailable. */
-export function simdElu(): ((from: Float32Array, f: number, to: Float32Array, t: number, count: number) => void) | null {
-  const simd = instance();
-  if (!simd) return null;
-  const { elu, heap } = simd;
-  return (from, f, to, t, count) => {
-    for (let i = 0; i < count; i += CHUNK) {
-      const n = Math.min(CHUNK, count - i);
-      heap.set(from.subarray(f + i, f + i + n));
-      elu(0, 16 * Math.ceil(n / 4));
-      to.set(heap.subarray(0, n), t + i);
-    }
-  };
-}
-
-/** to[t + i] = dy[f + i] · ELU′, read from the output y[f + i], for i < count; or null where WebAssembly SIMD is unavailable. */
-export function simdEluGrad(): ((y: Float32Array, dy: Float32Array, f: number, to: Float32Array, t: number, count: number) => void) | null {
-  const simd = instance();
-  if (!simd) return null;
-  const { eluGrad, heap } = simd;
-  const half = GRAD / 4;
-  return (y, dy, f, to, t, count) => {
-    for (let i = 0; i < count; i += half) {
-      const n = Math.min(half, count - i);
-      heap.set(y.subarray(f + i, f + i + n));
-      heap.set(dy.subarray(f + i, f + i + n), half);
-      eluGrad(0, 16 * Math.ceil(n / 4));
-      to.set(heap.subarray(half, half + n), t + i);
-    }
+  const heap = new Float32Array((exports.memory as WebAssembly.Memory).buffer);
+  const [elu, eluGrad] = [exports.elu, exports.eluGrad] as ((start: number, end: number) => void)[];
+  return {
+    elu(from, f, to, t, count) {
+      for (let i = 0; i < count; i += CHUNK) {
+        const n = Math.min(CHUNK, count - i);
+        heap.set(from.subarray(f + i, f + i + n));
+        elu(0, 16 * Math.ceil(n / 4));
+        to.set(heap.subarray(0, n), t + i);
+      }
+    },
+    eluGrad(y, dy, f, to, t, count) {
+      for (let i = 0; i < count; i += HALF) {
+        const n = Math.min(HALF, count - i);
+        heap.set(y.subarray(f + i, f + i + n));
+        heap.set(dy.subarray(f + i, f + i + n), HALF);
+        eluGrad(0, 16 * Math.ceil(n / 4));
+        to.set(heap.subarray(HALF, HALF + n), t + i);
+      }
+    },
   };
 }

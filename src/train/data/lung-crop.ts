@@ -29,10 +29,8 @@ export function cropToLungs(image: GrayImage): GrayImage {
     if (!m) return;
     const x = i % width, y = (i - x) / width;
     inside++;
-    left = Math.min(left, x);
-    right = Math.max(right, x + 1);
-    top = Math.min(top, y);
-    bottom = Math.max(bottom, y + 1);
+    [left, right] = [Math.min(left, x), Math.max(right, x + 1)];
+    [top, bottom] = [Math.min(top, y), Math.max(bottom, y + 1)];
   });
   if (inside < MIN_MASK_SHARE * width * height) return body;
   const w = right - left;
@@ -49,11 +47,7 @@ function darkBodyPixels(image: GrayImage): Uint8Array {
   const histogram = new Float64Array(256);
   for (const v of image.data) histogram[Math.min(255, Math.max(0, Math.round(v * 255)))]++;
   const threshold = (otsuLevel(histogram) + 0.5) / 255;
-  const dark = new Uint8Array(surround.length);
-  image.data.forEach((v, i) => {
-    dark[i] = !surround[i] && v < threshold ? 1 : 0;
-  });
-  return dark;
+  return Uint8Array.from(image.data, (v, i) => (!surround[i] && v < threshold ? 1 : 0));
 }
 
 /** The histogram level that best splits it in two (Otsu 1979: the largest between-class variance); levels up to it are the dark class. */
