@@ -21,6 +21,8 @@ const cases: OpCase[] = [
   { op: 'conv_transpose2d', inputs: [[2, 6, 5, 9], [6, 3, 3, 3], [3]], attrs: { stride: 1, pad: 1 } },
   { op: 'conv2d', inputs: [[1, 2, 100, 100], [16, 2, 3, 3], [16]], attrs: { pad: 1, activation: 'elu' } },
   { op: 'fire_expand', inputs: [[1, 8, 40, 40], [48, 8, 1, 1], [48], [48, 8, 3, 3], [48]], attrs: { activation: 'elu' } },
+  // dw of 18,432 values: the images' parts summed on the pool in two ranges
+  { op: 'conv2d', inputs: [[3, 32, 9, 9], [64, 32, 3, 3], [64]], attrs: { pad: 1 } },
   { op: 'maxpool', inputs: [[2, 3, 100, 91]], attrs: { kernel: 3, stride: 2, ceilMode: true } },
   { op: 'maxpool', inputs: [[1, 4, 131, 67]], attrs: { kernel: 3, stride: 2, pad: 1, ceilMode: false } },
 ];
