@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cropToBody } from '../../src/train/data/body-crop.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { convexHull, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
+import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
+import { resizeGray } from '../../src/train/data/resize.ts';
 import { COVID_CT_IMAGES } from './data-paths.ts';
 
 /** 100 × 80, black surround; body 0.8 in [10, 90) × [10, 70); lungs 0.2 in x [20, 45) and [55, 80), y [20, 60); a 0.7 lesion against the left lung's outer wall. */
@@ -46,6 +48,15 @@ describe('cropToLungs', () => {
     expect(lungs.width * lungs.height).toBeLessThan(0.5 * body.width * body.height);
     const mean = (values: Float32Array) => values.reduce((sum, v) => sum + v, 0) / values.length;
     expect(mean(lungs.data)).toBeLessThan(0.5 * mean(body.data)); // 0.058 against 0.240
+  });
+});
+
+describe('preprocess with crop lungs', () => {
+  it('resizes the lungs crop, so predict, eval and the viewer give the net what training did', () => {
+    const image = chest();
+    const want = resizeGray(cropToLungs(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
+    expect(Array.from(preprocess(image, { size: 8, crop: 'lungs' }))).toEqual(Array.from(want));
+    expect(preprocess(image, { size: 8, crop: 'body' })).not.toEqual(want);
   });
 });
 
