@@ -134,6 +134,32 @@ describe('covid-ct cv --only-folds: one cross-validation spread over two process
   });
 });
 
+describe('covid-ct cv --processes 2: the folds trained in child processes at once', () => {
+  it('deals the folds out, prefixes their progress, and scores them here, to the same results as one process', async () => {
+    const spread = await cv('processes', '--epochs', '2', '--processes', '2');
+    expect(spread.code, spread.stderr).toBe(0);
+    expect(spread.stderr).toContain('training 2 folds in 2 processes');
+    expect(spread.stderr).toMatch(/\[process 1, folds 1\] \[\d+\/\d+\] fold 1\/2 epoch 2/);
+    expect(spread.stderr).toMatch(/\[process 2, folds 2\] \[\d+\/\d+\] fold 2\/2 epoch 2/);
+    expect(spread.stderr).not.toMatch(/^\[\d+\/\d+\] fold \d\/2 epoch/m);
+    expect(existsSync(join(dir, 'processes', 'part-1.json')) && existsSync(join(dir, 'processes', 'part-2.json'))).toBe(true);
+    expect(results('processes').folds.map((f) => f.result?.pCovid)).toEqual(results('straight').folds.map((f) => f.result?.pCovid));
+    expect(results('processes').summary).toEqual(results('straight').summary);
+    expect(spread.stdout).toMatch(/^Patient-grouped 2-fold cross-validation[^]*\nMean /);
+
+    mkdirSync(join(dir, 'processes-stale'));
+    writeFileSync(join(dir, 'processes-stale', 'part-1.json'), readFileSync(join(dir, 'processes', 'part-1.json')));
+    const stale = await cv('processes-stale', '--epochs', '2', '--processes', '2');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`[process 1, folds 1] covid-ct: ${join(dir, 'processes-stale', 'part-1.json')} already holds cross-validation results`);
+    expect(stale.stderr).toContain('process 1 (folds 1) exited with code 1: its messages are above');
+
+    const both = await cv('processes-bad', '--epochs', '2', '--processes', '2', '--only-folds', '1');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('--processes deals the folds out to its processes itself: leave out --only-folds');
+  });
+});
+
 describe('covid-ct eval --models DIR --held-out: each fold model on its own fold, pooled', () => {
   it('gives the cross-validation\'s pooled scores, and the same pooling for every robustness view', async () => {
     const run = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'straight'), '--held-out', '--backend', 'cpu', '--json');
