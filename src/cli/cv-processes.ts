@@ -3,25 +3,30 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { defaultThreads } from '../runtime/cpu/worker-pool.ts';
+import { writeCvResults, type CvResults } from '../train/cv-results.ts';
 
 /** Flags of the parent's command line that each child gets its own value of, or none. */
 const OWN_FLAGS = ['--processes', '--resume', '--json', '--only-folds'];
 
 /**
- * Trains the pending folds (0-based) of a `cv` command line in `processes` child `cv --only-folds`
- * processes at once, dealt round-robin, each with its own results file (OUT-DIR/part-K.json, resumed
- * when `resume` and it exists) and an equal share of the CPU threads (COVID_CT_CPU_THREADS, unless set).
+ * Trains the unfinished folds of a `cv` command line in `processes` child `cv --only-folds --resume`
+ * processes at once, dealt round-robin, each with an equal share of the CPU threads
+ * (COVID_CT_CPU_THREADS, unless set) and its own results file, OUT-DIR/part-K.json: a copy of
+ * `results` unless `resume` finds one, so that folds cut off in progress go on from their checkpoints.
  * The children's progress goes to stderr, each line prefixed; rejects naming every child that failed.
  */
-export async function trainFoldsInProcesses(argv: readonly string[], pending: readonly number[], processes: number, outDir: string, resume: boolean): Promise<void> {
+export async function trainFoldsInProcesses(argv: readonly string[], results: CvResults, processes: number, outDir: string, resume: boolean): Promise<void> {
   const common = withoutOwnFlags(argv);
+  const pending = results.folds.flatMap((fold, f) => (fold.result ? [] : [f]));
+  console.error(`training ${pending.length} fold${pending.length === 1 ? '' : 's'} in ${Math.min(processes, pending.length)} processes`);
   const threads = process.env.COVID_CT_CPU_THREADS ?? String(Math.max(1, Math.floor(defaultThreads() / processes)));
   const shares = Array.from({ length: processes }, (_, k) => pending.filter((_, i) => i % processes === k)).filter((share) => share.length);
+  const parts = shares.map((_, k) => join(outDir, `part-${k + 1}.json`));
+  for (const part of parts) if (!resume || !existsSync(part)) await writeCvResults(part, results);
   const outcomes = await Promise.all(
     shares.map((share, k) => {
       const folds = share.map((f) => f + 1).join(',');
-      const part = join(outDir, `part-${k + 1}.json`);
-      const args = [...common, '--only-folds', folds, '--json', part, ...(resume && existsSync(part) ? ['--resume'] : [])];
+      const args = [...common, '--only-folds', folds, '--json', parts[k], '--resume'];
       const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'cv', ...args], {
         env: { ...process.env, COVID_CT_CPU_THREADS: threads },
         stdio: ['ignore', 'ignore', 'pipe'],

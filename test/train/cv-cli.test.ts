@@ -147,12 +147,26 @@ describe('covid-ct cv --processes 2: the folds trained in child processes at onc
     expect(results('processes').summary).toEqual(results('straight').summary);
     expect(spread.stdout).toMatch(/^Patient-grouped 2-fold cross-validation[^]*\nMean /);
 
-    mkdirSync(join(dir, 'processes-stale'));
-    writeFileSync(join(dir, 'processes-stale', 'part-1.json'), readFileSync(join(dir, 'processes', 'part-1.json')));
-    const stale = await cv('processes-stale', '--epochs', '2', '--processes', '2');
-    expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain(`[process 1, folds 1] covid-ct: ${join(dir, 'processes-stale', 'part-1.json')} already holds cross-validation results`);
-    expect(stale.stderr).toContain('process 1 (folds 1) exited with code 1: its messages are above');
+    // Both folds cut off after epoch 1: with --resume, each process goes on from its fold's checkpoint.
+    const cut = results('straight');
+    for (const fold of cut.folds) fold.result = null;
+    mkdirSync(join(dir, 'processes-cut'));
+    writeFileSync(join(dir, 'processes-cut', 'cv.json'), JSON.stringify(cut));
+    for (const fold of ['fold-01', 'fold-02']) cpSync(join(dir, 'one-epoch', fold), join(dir, 'processes-cut', fold), { recursive: true });
+    const resumed = await cv('processes-cut', '--epochs', '2', '--processes', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toMatch(/epoch 1 step/);
+    expect(resumed.stderr).toMatch(/\[process 2, folds 2\] \[\d+\/\d+\] fold 2\/2 epoch 2/);
+    expect(results('processes-cut').folds.map((f) => f.result?.pCovid)).toEqual(results('straight').folds.map((f) => f.result?.pCovid));
+
+    // A part file of other settings fails its process, which is named.
+    const part = JSON.parse(readFileSync(join(dir, 'processes-cut', 'part-1.json'), 'utf8'));
+    writeFileSync(join(dir, 'processes-cut', 'part-1.json'), JSON.stringify({ ...part, settings: { ...part.settings, epochs: 3 } }));
+    writeFileSync(join(dir, 'processes-cut', 'cv.json'), JSON.stringify(cut));
+    const clash = await cv('processes-cut', '--epochs', '2', '--processes', '2', '--resume');
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`[process 1, folds 1] covid-ct: --resume: ${join(dir, 'processes-cut', 'part-1.json')} was made with other settings: epochs 3 (results file) vs 2 (now)`);
+    expect(clash.stderr).toContain('process 1 (folds 1) exited with code 1: its messages are above');
 
     const both = await cv('processes-bad', '--epochs', '2', '--processes', '2', '--only-folds', '1');
     expect(both.code).toBe(1);
