@@ -9,7 +9,7 @@ const MIN_MASK_SHARE = 0.1;
 /**
  * The lungs alone: the body crop (cropToBody) cut to the bounding box of its two largest dark
  * regions, each widened to its convex hull, everything outside the hulls set to 0 (black).
- * Dark is below the Otsu threshold of the body's pixels: air-filled lung, whatever the window.
+ * Dark is below the Otsu threshold of the crop's pixels: air-filled lung, whatever the window.
  * The hull takes back what the threshold leaves out at a lung's rim, such as consolidation
  * against the pleura, where COVID-19 lesions often lie. So the body around the lungs (soft
  * tissue, bone, the mediastinum, and how saturated a source's window made them) no longer
@@ -25,13 +25,16 @@ export function cropToLungs(image: GrayImage): GrayImage {
     .slice(0, 2);
   for (const lung of lungs) fillHull(convexHull(lung.extremes), width, mask);
   let left = width, right = 0, top = height, bottom = 0, inside = 0;
-  mask.forEach((m, i) => {
-    if (!m) return;
-    const x = i % width, y = (i - x) / width;
-    inside++;
-    [left, right] = [Math.min(left, x), Math.max(right, x + 1)];
-    [top, bottom] = [Math.min(top, y), Math.max(bottom, y + 1)];
-  });
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (!mask[i]) continue;
+      inside++;
+      left = Math.min(left, x);
+      right = Math.max(right, x + 1);
+      top = Math.min(top, y);
+      bottom = y + 1;
+    }
+  }
   if (inside < MIN_MASK_SHARE * width * height) return body;
   const w = right - left;
   const out = new Float32Array(w * (bottom - top));
@@ -41,13 +44,16 @@ export function cropToLungs(image: GrayImage): GrayImage {
   return { width: w, height: bottom - top, data: out };
 }
 
-/** 1 for the pixels of the body (not surround) darker than the Otsu threshold of the body's pixels. */
+/** 1 for the pixels of the body (not surround) darker than the Otsu threshold of the crop's pixels. */
 function darkBodyPixels(image: GrayImage): Uint8Array {
+  const { data } = image;
   const surround = surroundMask(image);
   const histogram = new Float64Array(256);
-  for (const v of image.data) histogram[Math.min(255, Math.max(0, Math.round(v * 255)))]++;
+  for (let i = 0; i < data.length; i++) histogram[Math.min(255, Math.max(0, Math.round(data[i] * 255)))]++;
   const threshold = (otsuLevel(histogram) + 0.5) / 255;
-  return Uint8Array.from(image.data, (v, i) => (!surround[i] && v < threshold ? 1 : 0));
+  const dark = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) dark[i] = !surround[i] && data[i] < threshold ? 1 : 0;
+  return dark;
 }
 
 /** The histogram level that best splits it in two (Otsu 1979: the largest between-class variance); levels up to it are the dark class. */

@@ -1,0 +1,28 @@
+/**
+ * Host time of the preprocessing crops (crop.ts) per slice, on the first --count slices of each
+ * class of a data set folder, decoded once beforehand: median and min per crop over --runs passes.
+ *   node --import ./scripts/register-loader.mjs bench/crop.ts [--data /work/shared/data/covid-ct] [--count 20] [--runs 5]
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CROPS, cropFor } from '../src/train/data/crop.ts';
+import { loadImageFile } from '../src/train/data/load-image-file.ts';
+
+const { values } = parseArgs({ options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } } });
+const [count, runs] = [Number(values.count), Number(values.runs)];
+const files = ['COVID', 'NonCOVID'].flatMap((label) => readdirSync(join(values.data, 'images', label)).sort().slice(0, count).map((name) => join(values.data, 'images', label, name)));
+const images = await Promise.all(files.map((file) => loadImageFile(file)));
+const pixels = images.map((image) => image.width * image.height).sort((a, b) => a - b);
+console.log(`${images.length} slices, median ${pixels[pixels.length >> 1]} pixels`);
+console.log('crop    median ms/slice  min ms/slice');
+for (const crop of CROPS) {
+  const ms: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const started = performance.now();
+    for (const image of images) cropFor(image, crop);
+    if (run > 0) ms.push((performance.now() - started) / images.length);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${crop.padEnd(7)} ${ms[ms.length >> 1].toFixed(2).padStart(16)} ${ms[0].toFixed(2).padStart(13)}`);
+}
