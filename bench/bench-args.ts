@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A script's leading doc comment, its usage, as plain text. */
+export function usageOf(script: string): string {
+  const comment = /^\/\*\*([^]*?)\*\//.exec(readFileSync(fileURLToPath(script), 'utf8'))?.[1] ?? '';
+  return comment.split('\n').map((line) => line.replace(/^\s*\* ?/, '')).join('\n').trim();
+}
+
+/**
+ * parseArgs for a benchmark script (`script`: its import.meta.url): --help prints the script's
+ * usage (its leading doc comment) and exits 0; an unknown or malformed flag prints the problem
+ * and the usage and exits 2, instead of a stack trace.
+ */
+export function benchArgs<T extends ParseArgsConfig>(script: string, config: T): ReturnType<typeof parseArgs<T>> {
+  const args = config.args ?? process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(usageOf(script));
+    process.exit(0);
+  }
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    console.error(`bench/${basename(fileURLToPath(script))}: ${(err as Error).message}\n\n${usageOf(script)}`);
+    process.exit(2);
+  }
+}
