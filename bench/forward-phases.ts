@@ -1,10 +1,3 @@
-import { inferenceNet } from '../src/nets/fold-batchnorm.ts';
-import { buildNet } from '../src/nets/index.ts';
-import { createBackend } from '../src/runtime/create-backend.ts';
-import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
-import { PassTimer } from '../src/runtime/gpu/pass-timer.ts';
-import { benchInput, benchWeights } from './bench-inputs.ts';
-
 /**
  * Where the wall time of one light-cnn inference (batch 1, BN folded, as the bench runs it) goes on
  * webgpu in Node: upload, encoding the ops (host), submit → onSubmittedWorkDone, the readback's
@@ -16,14 +9,18 @@ import { benchInput, benchWeights } from './bench-inputs.ts';
  *
  *   node --import ./scripts/register-loader.mjs bench/forward-phases.ts [--size 224] [--runs 7] [--split | --plain]
  */
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const size = arg('size', 224);
-const runs = arg('runs', 7);
-const split = process.argv.includes('--split');
-const plain = process.argv.includes('--plain');
+import { inferenceNet } from '../src/nets/fold-batchnorm.ts';
+import { buildNet } from '../src/nets/index.ts';
+import { createBackend } from '../src/runtime/create-backend.ts';
+import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
+import { PassTimer } from '../src/runtime/gpu/pass-timer.ts';
+import { benchArgs } from './bench-args.ts';
+import { benchInput, benchWeights } from './bench-inputs.ts';
+
+const { values } = benchArgs(import.meta.url, {
+  options: { size: { type: 'string', default: '224' }, runs: { type: 'string', default: '7' }, split: { type: 'boolean', default: false }, plain: { type: 'boolean', default: false } },
+});
+const [size, runs, { split, plain }] = [Number(values.size), Number(values.runs), values];
 if (split && plain) throw new Error('forward-phases: --split or --plain, not both');
 
 const backend = await createBackend('webgpu');

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../bench/bench-args.ts';
 
-const SCRIPTS = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts'];
+const SCRIPTS = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts'];
 
 function runScript(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
