@@ -4,12 +4,12 @@
  * runs after one warm-up. In Node this is the loader's code too (scripts/ts-hooks.mjs).
  *   node --import ./scripts/register-loader.mjs bench/augment.ts [--batch 16] [--runs 9] [--sizes 112,224] [--recipes paper,robust]
  */
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { Random } from '../src/runtime/random.ts';
 import { augmentBatch } from '../src/train/augment-batch.ts';
 import { recipeByName } from '../src/train/recipe.ts';
-import { benchArgs } from './bench-args.ts';
 
-const { values } = benchArgs(import.meta.url, { options: { batch: { type: 'string', default: '16' }, runs: { type: 'string', default: '9' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
+const { values } = scriptArgs(import.meta.url, { options: { batch: { type: 'string', default: '16' }, runs: { type: 'string', default: '9' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
 const [batch, runs] = [Number(values.batch), Number(values.runs)];
 const picked = Array.from({ length: batch }, (_, i) => i);
 console.log('recipe    size  median ms  min ms');

@@ -16,10 +16,10 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Progress } from '../src/cli/progress.ts';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { writeFileAtomic } from '../src/nets/atomic-write.ts';
 import { NET_NAMES } from '../src/nets/index.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
-import { benchArgs } from './bench-args.ts';
 import { FULL, QUICK, planCases, type BenchPreset, type PlannedCase } from './bench-plan.ts';
 import type { BenchResults, CaseResult, Env } from './bench-schema.ts';
 import { formatProfile, profileLayers, type LayerProfile } from './profile-layers.ts';
@@ -31,7 +31,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench-results');
 
 const parseFlags = () =>
-  benchArgs(import.meta.url, {
+  scriptArgs(import.meta.url, {
     options: {
       quick: { type: 'boolean', default: false },
       json: { type: 'string' },

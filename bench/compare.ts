@@ -12,7 +12,7 @@
  *   --json         the comparison rows as JSON on stdout instead of the table
  */
 import { readFileSync } from 'node:fs';
-import { benchArgs } from './bench-args.ts';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import type { BenchResults } from './bench-schema.ts';
 import { compareResults, regressions, type CaseComparison } from './compare-results.ts';
 
@@ -52,7 +52,7 @@ function table(rows: CaseComparison[], relative: boolean): string {
 }
 
 function main(): number {
-  const { values, positionals } = benchArgs(import.meta.url, {
+  const { values, positionals } = scriptArgs(import.meta.url, {
     allowPositionals: true,
     options: { tolerance: { type: 'string', default: '0.25' }, 'relative-to': { type: 'string' }, json: { type: 'boolean', default: false } },
   });

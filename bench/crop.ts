@@ -5,11 +5,11 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { CROPS, cropFor } from '../src/train/data/crop.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
-import { benchArgs } from './bench-args.ts';
 
-const { values } = benchArgs(import.meta.url, { options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } } });
+const { values } = scriptArgs(import.meta.url, { options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } } });
 const [count, runs] = [Number(values.count), Number(values.runs)];
 const files = ['COVID', 'NonCOVID'].flatMap((label) => readdirSync(join(values.data, 'images', label)).sort().slice(0, count).map((name) => join(values.data, 'images', label, name)));
 const images = await Promise.all(files.map((file) => loadImageFile(file)));

@@ -9,14 +9,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { buildNet } from '../src/nets/index.ts';
 import { initialWeights } from '../src/nets/init.ts';
 import { encodeModel } from '../src/nets/model-format.ts';
 import { PREPROCESSING } from '../src/train/data/preprocess.ts';
-import { benchArgs } from './bench-args.ts';
 
 const SLICE = '/work/shared/data/covid-ct/images/COVID/2020.01.24.919183-p27-132.png';
-const { values } = benchArgs(import.meta.url, { options: { rounds: { type: 'string', default: '9' }, repeat: { type: 'string', default: '1' }, members: { type: 'string', default: '10' }, size: { type: 'string', default: '112' } } });
+const { values } = scriptArgs(import.meta.url, { options: { rounds: { type: 'string', default: '9' }, repeat: { type: 'string', default: '1' }, members: { type: 'string', default: '10' }, size: { type: 'string', default: '112' } } });
 const [rounds, repeat, members, size] = [values.rounds, values.repeat, values.members, values.size].map(Number);
 
 const dir = mkdtempSync(join(tmpdir(), 'ensemble-latency-'));

@@ -9,15 +9,15 @@
  *
  *   node --import ./scripts/register-loader.mjs bench/forward-phases.ts [--size 224] [--runs 7] [--split | --plain]
  */
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { inferenceNet } from '../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../src/nets/index.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
 import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { PassTimer } from '../src/runtime/gpu/pass-timer.ts';
-import { benchArgs } from './bench-args.ts';
 import { benchInput, benchWeights } from './bench-inputs.ts';
 
-const { values } = benchArgs(import.meta.url, {
+const { values } = scriptArgs(import.meta.url, {
   options: { size: { type: 'string', default: '224' }, runs: { type: 'string', default: '7' }, split: { type: 'boolean', default: false }, plain: { type: 'boolean', default: false } },
 });
 const [size, runs, { split, plain }] = [Number(values.size), Number(values.runs), values];

@@ -27,12 +27,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Progress } from '../src/cli/progress.ts';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { CpuBackend } from '../src/runtime/cpu/backend.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
 import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { getOp } from '../src/runtime/registry.ts';
-import { benchArgs } from './bench-args.ts';
 import { benchCases, type BenchCase } from './cases.ts';
 import { opMacs } from './op-costs.ts';
 import { timeKernel } from './timing.ts';
@@ -56,7 +56,7 @@ interface Row {
   where?: string;
 }
 
-const { values } = benchArgs(import.meta.url, {
+const { values } = scriptArgs(import.meta.url, {
   options: {
     backend: { type: 'string', default: 'both' },
     filter: { type: 'string' },

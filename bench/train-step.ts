@@ -8,15 +8,15 @@
  * Ops are timed where they are called: on the cpu backend that is their compute time; on
  * webgpu it is only the time to encode them (the step's total is what the GPU took).
  */
+import { scriptArgs } from '../src/cli/script-args.ts';
 import { buildNet } from '../src/nets/index.ts';
 import { createNet } from '../src/nets/init.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { createBackend, type BackendChoice } from '../src/runtime/create-backend.ts';
 import { Random } from '../src/runtime/random.ts';
 import { Sgd, trainStep } from '../src/train/train-step.ts';
-import { benchArgs } from './bench-args.ts';
 
-const { values } = benchArgs(import.meta.url, {
+const { values } = scriptArgs(import.meta.url, {
   options: {
     size: { type: 'string', default: '112' },
     batch: { type: 'string', default: '16' },

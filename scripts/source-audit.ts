@@ -13,14 +13,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decode as decodeJpeg } from 'jpeg-js';
+import { scriptArgs } from '../src/cli/script-args.ts';
 import type { CvResults } from '../src/train/cv-results.ts';
 import { cropToBody } from '../src/train/data/body-crop.ts';
 import { pngSamples } from '../src/train/data/decode-png.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
 
-const { values } = parseArgs({
+const { values } = scriptArgs(import.meta.url, {
   options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, splits: { type: 'string', default: 'train,val' }, by: { type: 'string', default: 'format' }, cv: { type: 'string', multiple: true, default: [] } },
 });
 const splits = new Set(values.splits.split(','));

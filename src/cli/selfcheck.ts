@@ -1,10 +1,9 @@
 /**
- * `npm start` until the nets land: runs every op case of the test suite on the
- * chosen backend against the CPU twin and prints, per op, the worst agreement
- * and the median time of a forward + backward pass on each backend.
- * Usage: selfcheck [--backend webgpu|cpu|auto] [--filter TEXT] [--json]
+ * `npm run selfcheck`: runs every op case of the test suite on the chosen backend against
+ * the CPU twin and prints, per op, the worst agreement and the median time of a forward +
+ * backward pass on each backend.
+ * Usage: npm run selfcheck -- [--backend webgpu|cpu|auto] [--filter TEXT] [--json]
  */
-import { parseArgs } from 'node:util';
 import { allOpCases } from '../../test/ops/all.cases.ts';
 import { caseName, makeInputs, runOpCase, type OpCase } from '../../test/harness/op-case.ts';
 import type { Backend } from '../runtime/backend.ts';
@@ -14,6 +13,7 @@ import { getOp } from '../runtime/registry.ts';
 import { Random } from '../runtime/random.ts';
 import { sizeOf } from '../runtime/shape.ts';
 import { Progress } from './progress.ts';
+import { scriptArgs } from './script-args.ts';
 
 interface Row {
   op: string;
@@ -46,7 +46,7 @@ async function timeCase(backend: Backend, c: OpCase, reps = 3): Promise<number> 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = scriptArgs(import.meta.url, {
     options: { backend: { type: 'string', default: 'auto' }, filter: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   const backend = await createBackend(values.backend as BackendChoice);

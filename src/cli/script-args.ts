@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
@@ -10,11 +10,11 @@ export function usageOf(script: string): string {
 }
 
 /**
- * parseArgs for a benchmark script (`script`: its import.meta.url): --help prints the script's
- * usage (its leading doc comment) and exits 0; an unknown or malformed flag prints the problem
- * and the usage and exits 2, instead of a stack trace.
+ * parseArgs for a script run on its own, a benchmark or a tool (`script`: its import.meta.url):
+ * --help prints the script's usage (its leading doc comment) and exits 0; an unknown or malformed
+ * flag prints the problem and the usage and exits 2, instead of a stack trace.
  */
-export function benchArgs<T extends ParseArgsConfig>(script: string, config: T): ReturnType<typeof parseArgs<T>> {
+export function scriptArgs<T extends ParseArgsConfig>(script: string, config: T): ReturnType<typeof parseArgs<T>> {
   const args = config.args ?? process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
     console.log(usageOf(script));
@@ -23,7 +23,7 @@ export function benchArgs<T extends ParseArgsConfig>(script: string, config: T):
   try {
     return parseArgs(config);
   } catch (err) {
-    console.error(`bench/${basename(fileURLToPath(script))}: ${(err as Error).message}\n\n${usageOf(script)}`);
+    console.error(`${basename(dirname(fileURLToPath(script)))}/${basename(fileURLToPath(script))}: ${(err as Error).message}\n\n${usageOf(script)}`);
     process.exit(2);
   }
 }

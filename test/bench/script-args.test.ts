@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { usageOf } from '../../src/cli/script-args.ts';
+
+const BENCH = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts'].map((name) => `bench/${name}`);
+const SCRIPTS = [...BENCH, 'scripts/source-audit.ts', 'src/cli/selfcheck.ts'];
+
+const usage = (script: string) => usageOf(new URL(`../../${script}`, import.meta.url).href);
+
+function runScript(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('node', ['--import', './scripts/register-loader.mjs', script, ...args], (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('scripts run on their own (benchmarks, tools): --help and bad flags', () => {
+  it.each(SCRIPTS)('%s --help prints its usage (its leading doc comment) and exits 0', async (script) => {
+    expect(usage(script).length).toBeGreaterThan(80);
+    expect(usage(script)).not.toMatch(/\/\*\*|\*\/|^ \* /m);
+    const run = await runScript(script, '--help');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(usage(script));
+  });
+
+  it.each(['bench/kernels.ts', 'bench/compare.ts', 'scripts/source-audit.ts'])('%s with an unknown flag names it, shows the usage and exits 2', async (script) => {
+    const run = await runScript(script, '--bogus');
+    expect(run.code).toBe(2);
+    expect(run.stderr.startsWith(`${script}: Unknown option '--bogus'`)).toBe(true);
+    expect(run.stderr).toContain(usage(script));
+  });
+});
