@@ -5,12 +5,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { scriptArgs } from '../src/cli/script-args.ts';
+import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { CROPS, cropFor } from '../src/train/data/crop.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
 
-const { values } = scriptArgs(import.meta.url, { options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string', default: '20' }, runs: { type: 'string', default: '5' } } });
-const [count, runs] = [Number(values.count), Number(values.runs)];
+const { values } = scriptArgs(import.meta.url, { options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string' }, runs: { type: 'string' } } });
+const count = scriptNumber(import.meta.url, 'count', values.count, 20, { integer: true, min: 1 });
+const runs = scriptNumber(import.meta.url, 'runs', values.runs, 5, { integer: true, min: 1 });
 const files = ['COVID', 'NonCOVID'].flatMap((label) => readdirSync(join(values.data, 'images', label)).sort().slice(0, count).map((name) => join(values.data, 'images', label, name)));
 const images = await Promise.all(files.map((file) => loadImageFile(file)));
 const pixels = images.map((image) => image.width * image.height).sort((a, b) => a - b);

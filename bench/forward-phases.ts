@@ -9,7 +9,7 @@
  *
  *   node --import ./scripts/register-loader.mjs bench/forward-phases.ts [--size 224] [--runs 7] [--split | --plain]
  */
-import { scriptArgs } from '../src/cli/script-args.ts';
+import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { inferenceNet } from '../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../src/nets/index.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
@@ -18,9 +18,11 @@ import { PassTimer } from '../src/runtime/gpu/pass-timer.ts';
 import { benchInput, benchWeights } from './bench-inputs.ts';
 
 const { values } = scriptArgs(import.meta.url, {
-  options: { size: { type: 'string', default: '224' }, runs: { type: 'string', default: '7' }, split: { type: 'boolean', default: false }, plain: { type: 'boolean', default: false } },
+  options: { size: { type: 'string' }, runs: { type: 'string' }, split: { type: 'boolean', default: false }, plain: { type: 'boolean', default: false } },
 });
-const [size, runs, { split, plain }] = [Number(values.size), Number(values.runs), values];
+const size = scriptNumber(import.meta.url, 'size', values.size, 224, { integer: true, min: 16 });
+const runs = scriptNumber(import.meta.url, 'runs', values.runs, 7, { integer: true, min: 1 });
+const { split, plain } = values;
 if (split && plain) throw new Error('forward-phases: --split or --plain, not both');
 
 const backend = await createBackend('webgpu');

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultThreads } from '../runtime/cpu/worker-pool.ts';
 import { writeCvResults, type CvResults } from '../train/cv-results.ts';
 
 /** Flags of the parent's command line that each child gets its own value of, or none. */
-const OWN_FLAGS = ['--processes', '--resume', '--json', '--only-folds'];
+const OWN_FLAGS = ['processes', 'resume', 'json', 'only-folds'];
 
 /**
  * Trains the unfinished folds of a `cv` command line in `processes` child `cv --only-folds --resume`
@@ -15,8 +16,8 @@ const OWN_FLAGS = ['--processes', '--resume', '--json', '--only-folds'];
  * `results` unless `resume` finds one, so that folds cut off in progress go on from their checkpoints.
  * The children's progress goes to stderr, each line prefixed; rejects naming every child that failed.
  */
-export async function trainFoldsInProcesses(argv: readonly string[], results: CvResults, processes: number, outDir: string, resume: boolean): Promise<void> {
-  const common = withoutOwnFlags(argv);
+export async function trainFoldsInProcesses(argv: readonly string[], options: ParseArgsConfig['options'], results: CvResults, processes: number, outDir: string, resume: boolean): Promise<void> {
+  const common = withoutOwnFlags(argv, options);
   const pending = results.folds.flatMap((fold, f) => (fold.result ? [] : [f]));
   console.error(`training ${pending.length} fold${pending.length === 1 ? '' : 's'} in ${Math.min(processes, pending.length)} processes`);
   const threads = process.env.COVID_CT_CPU_THREADS ?? String(Math.max(1, Math.floor(defaultThreads() / processes)));
@@ -42,13 +43,14 @@ export async function trainFoldsInProcesses(argv: readonly string[], results: Cv
   if (failed.length) throw new Error(`${failed.join('; ')}: its messages are above; the folds it finished are kept, and --resume goes on from there`);
 }
 
-/** The command line without the flags each child sets itself, in either form (--flag value, --flag=value). */
-function withoutOwnFlags(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].split(/=(.*)/s);
-    if (!OWN_FLAGS.includes(name)) out.push(argv[i]);
-    else if (inline === undefined && name !== '--resume') i++;
+/** The command line without the flags each child sets itself, as parseArgs reads it (--flag value, --flag=value). */
+function withoutOwnFlags(argv: readonly string[], options: ParseArgsConfig['options']): string[] {
+  const dropped = new Set<number>();
+  const { tokens } = parseArgs({ args: [...argv], options, tokens: true });
+  for (const token of tokens as { kind: string; index: number; name?: string; value?: string; inlineValue?: boolean }[]) {
+    if (token.kind !== 'option' || !OWN_FLAGS.includes(token.name!)) continue;
+    dropped.add(token.index);
+    if (token.value !== undefined && !token.inlineValue) dropped.add(token.index + 1);
   }
-  return out;
+  return argv.filter((_, i) => !dropped.has(i));
 }

@@ -127,7 +127,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   };
   for (const dir of [outDir, dirname(resultsFile)]) await mkdir(dir, { recursive: true });
   await writeCvResults(resultsFile, results);
-  if (processes > 1) await trainFoldsInProcesses(argv, results, processes, outDir, flags.resume);
+  if (processes > 1) await trainFoldsInProcesses(argv, OPTIONS, results, processes, outDir, flags.resume);
 
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
   const finished = results.folds.filter((f) => f.result).length;

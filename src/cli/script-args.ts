@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { numberFlag, type NumberRule } from './number-flag.ts';
 
 /** A script's leading doc comment, its usage, as plain text. */
 export function usageOf(script: string): string {
@@ -23,7 +24,20 @@ export function scriptArgs<T extends ParseArgsConfig>(script: string, config: T)
   try {
     return parseArgs(config);
   } catch (err) {
-    console.error(`${basename(dirname(fileURLToPath(script)))}/${basename(fileURLToPath(script))}: ${(err as Error).message}\n\n${usageOf(script)}`);
-    process.exit(2);
+    return failUsage(script, (err as Error).message);
   }
+}
+
+/** Flag --name's value as a number by `rule` (number-flag.ts); a bad one fails as scriptArgs does. */
+export function scriptNumber(script: string, name: string, text: string | undefined, fallback: number, rule?: NumberRule): number {
+  try {
+    return numberFlag(name, text, fallback, rule);
+  } catch (err) {
+    return failUsage(script, (err as Error).message);
+  }
+}
+
+function failUsage(script: string, problem: string): never {
+  console.error(`${basename(dirname(fileURLToPath(script)))}/${basename(fileURLToPath(script))}: ${problem}\n\n${usageOf(script)}`);
+  process.exit(2);
 }

@@ -30,4 +30,11 @@ describe('scripts run on their own (benchmarks, tools): --help and bad flags', (
     expect(run.stderr.startsWith(`${script}: Unknown option '--bogus'`)).toBe(true);
     expect(run.stderr).toContain(usage(script));
   });
+
+  it('a malformed number is named the same way (bench/crop.ts --count abc), before any work', async () => {
+    const run = await runScript('bench/crop.ts', '--count', 'abc');
+    expect(run.code).toBe(2);
+    expect(run.stderr.startsWith('bench/crop.ts: --count must be a number, got "abc"')).toBe(true);
+    expect(run.stdout).toBe('');
+  });
 });
