@@ -39,7 +39,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                mixup (α 0.2); robust-norm: robust with each slice standardised by its own
                mean and std (recorded in the model); robust-white: robust with half of the
                slices' bright parts turned white (white level 0.5–0.9); robust-lungs: robust on
-               the lungs alone (cropped to them, the rest of the body black; recorded in the model)
+               the lungs alone (cropped to them, the rest of the body black; recorded in the model);
+               robust-rank: robust with each slice histogram-equalised (recorded in the model)
   --size       input size (a multiple of 16), recorded in the model
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,

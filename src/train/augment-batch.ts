@@ -1,6 +1,6 @@
 import type { Random } from '../runtime/random.ts';
 import { augment } from './augment.ts';
-import { standardiseEach } from './data/normalise.ts';
+import { normaliseEach } from './data/normalise.ts';
 import type { ImageSet } from './image-set.ts';
 import type { AugmentSettings } from './recipe.ts';
 
@@ -13,5 +13,5 @@ export function augmentBatch(set: ImageSet, picked: readonly number[], channels:
   const values = channels * set.size * set.size;
   const x = new Float32Array(picked.length * values);
   picked.forEach((image, i) => x.set(augment(set.x.subarray(image * values, (image + 1) * values), channels, set.size, settings, rng), i * values));
-  return set.normalise === 'image' ? standardiseEach(x, values) : x;
+  return normaliseEach(x, values, set.normalise ?? 'dataset');
 }

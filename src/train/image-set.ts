@@ -1,7 +1,7 @@
 import type { Crop } from './data/crop.ts';
 import type { DatasetEntry } from './data/dataset.ts';
 import { loadBatch } from './data/load-batch.ts';
-import { standardiseEach, type Normalise } from './data/normalise.ts';
+import { normaliseEach, type Normalise } from './data/normalise.ts';
 
 /** Preprocessed images held in memory: x is [count · channels · size · size], labels are class indices. */
 export interface ImageSet {
@@ -13,14 +13,14 @@ export interface ImageSet {
    */
   x: Float32Array;
   labels: Float32Array;
-  /** How the net wants its input; 'image' (netInput) standardises each image after any augmentation. Absent: 'dataset'. */
+  /** How the net wants its input (netInput normalises each image so, after any augmentation). Absent: 'dataset'. */
   normalise?: Normalise;
 }
 
 /** `count` images of x from `start` on, as the net takes them. */
 export function netInput(set: Pick<ImageSet, 'x' | 'normalise'>, values: number, start: number, count: number): Float32Array {
   const x = set.x.subarray(start * values, (start + count) * values);
-  return set.normalise === 'image' ? standardiseEach(x.slice(), values) : x;
+  return set.normalise && set.normalise !== 'dataset' ? normaliseEach(x.slice(), values, set.normalise) : x;
 }
 
 export interface LoadImageSetOptions {

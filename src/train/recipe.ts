@@ -100,6 +100,9 @@ export const ROBUST_WHITE_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-whi
 /** The robust recipe with each slice standardised by its own mean and std: brightness and window no longer matter. */
 export const ROBUST_NORM_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' };
 
+/** The robust recipe with each slice histogram-equalised (rankEqualise): no window, level or gamma of a source survives. */
+export const ROBUST_RANK_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-rank', normalise: 'rank' };
+
 /** The robust recipe on the lungs alone (cropToLungs): no body around them, so no source's rendering of it. */
 export const ROBUST_LUNGS_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-lungs', crop: 'lungs' };
 
@@ -112,6 +115,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   'robust-norm': ROBUST_NORM_RECIPE,
   'robust-white': ROBUST_WHITE_RECIPE,
   'robust-lungs': ROBUST_LUNGS_RECIPE,
+  'robust-rank': ROBUST_RANK_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

@@ -4,7 +4,7 @@ import { initialWeights } from '../../src/nets/init.ts';
 import { decodeModel, encodeModel } from '../../src/nets/model-format.ts';
 import { checkPreprocessing } from '../../src/train/data/check-preprocessing.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
-import { standardise, standardiseEach } from '../../src/train/data/normalise.ts';
+import { normaliseEach, rankEqualise, standardise } from '../../src/train/data/normalise.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
 import { resizeGray } from '../../src/train/data/resize.ts';
 import { COVID_CT_IMAGES } from './data-paths.ts';
@@ -30,9 +30,37 @@ describe('standardise', () => {
     expect(Number.isNaN(standardise(Float32Array.from([0, NaN, 1]))[0])).toBe(true);
   });
 
-  it('standardises each image of a batch on its own', () => {
-    const x = standardiseEach(Float32Array.from([0, 2, 10, 30]), 2);
-    expect(Array.from(x)).toEqual([-1, 1, -1, 1]);
+  it('normalises each image of a batch on its own: standardised, rank-equalised or left as it is', () => {
+    const batch = () => Float32Array.from([0, 2, 10, 30]);
+    expect(Array.from(normaliseEach(batch(), 2, 'image'))).toEqual([-1, 1, -1, 1]);
+    const half = Math.fround(Math.sqrt(3) / 2);
+    expect(Array.from(normaliseEach(batch(), 2, 'rank'))).toEqual([-half, half, -half, half]);
+    expect(Array.from(normaliseEach(batch(), 2, 'dataset'))).toEqual([0, 2, 10, 30]);
+  });
+});
+
+describe('rankEqualise', () => {
+  const spread = (rank: number, n: number) => ((rank + 0.5) / n - 0.5) * Math.sqrt(12);
+
+  it('replaces each value by its rank, tied values by their mean rank, spread over mean 0 and std 1', () => {
+    // sorted: 1, 1, 2, 3; the two 1s hold ranks 0 and 1
+    const out = rankEqualise(Float32Array.from([3, 1, 2, 1]));
+    expect(Array.from(out)).toEqual([spread(3, 4), spread(0.5, 4), spread(2, 4), spread(0.5, 4)].map(Math.fround));
+    const distinct = rankEqualise(Float32Array.from({ length: 100 }, (_, i) => (i * 37) % 100));
+    expect(Math.abs(mean(distinct))).toBeLessThan(1e-6);
+    expect(std(distinct)).toBeCloseTo(Math.sqrt(1 - 1 / 100 ** 2), 5);
+  });
+
+  it('is blind to any increasing map of the intensities (window, level, gamma): the same input, bit for bit', () => {
+    const values = Array.from({ length: 64 }, (_, i) => ((i * 23) % 64) / 64);
+    const plain = rankEqualise(Float32Array.from(values));
+    expect(rankEqualise(Float32Array.from(values, (v) => 0.7 * v ** 0.5 + 0.1))).toEqual(plain);
+    expect(rankEqualise(Float32Array.from(values, (v) => Math.min(v, 0.75)))).not.toEqual(plain); // saturation merges values: not undone
+  });
+
+  it('gives zeros for a flat image, and keeps a NaN a NaN', () => {
+    expect(Array.from(rankEqualise(new Float32Array(5).fill(0.3)))).toEqual([0, 0, 0, 0, 0]);
+    expect(Number.isNaN(rankEqualise(Float32Array.from([0, NaN, 1]))[1])).toBe(true);
   });
 });
 
@@ -62,6 +90,23 @@ describe("preprocess with normalise 'image'", () => {
   });
 });
 
+describe("preprocess with normalise 'rank'", () => {
+  it('rank-equalises the dataset-normalised input of a real slice', async () => {
+    const slice = await loadImageFile(`${COVID_CT_IMAGES}/COVID/2020.01.24.919183-p27-132.png`);
+    expect(preprocess(slice, { size: 64, normalise: 'rank' })).toEqual(rankEqualise(preprocess(slice, { size: 64 })));
+  });
+
+  it('is blind to gamma, which standardising is not', () => {
+    const values = Array.from({ length: 36 }, (_, i) => ((i * 7) % 11) / 10);
+    const gamma = (normalise: 'image' | 'rank') =>
+      [values, values.map((v) => v ** 0.6)].map((v) => preprocess(image(6, 6, v), { size: 6, normalise }));
+    const [rank, rankGamma] = gamma('rank');
+    for (let i = 0; i < rank.length; i++) expect(rankGamma[i]).toBeCloseTo(rank[i], 5);
+    const [byImage, byImageGamma] = gamma('image');
+    expect(Math.max(...byImage.map((v, i) => Math.abs(v - byImageGamma[i])))).toBeGreaterThan(0.05);
+  });
+});
+
 describe('the normalisation a model records', () => {
   const spec = buildNet('light-cnn', { size: 32 });
   const meta = (preprocessing: Record<string, unknown>) => ({ net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing, classNames: ['NonCOVID', 'COVID'], training: 'untrained' });
@@ -81,7 +126,7 @@ describe('the normalisation a model records', () => {
 
   it('refuses an unknown normalisation, naming the model file', () => {
     expect(() => checkPreprocessing({ ...PREPROCESSING, normalise: 'histogram' }, 'models/x.safetensors')).toThrow(
-      'models/x.safetensors: trained with preprocessing normalise = "histogram", this build knows dataset, image',
+      'models/x.safetensors: trained with preprocessing normalise = "histogram", this build knows dataset, image, rank',
     );
   });
 });

@@ -3,7 +3,7 @@ import { Random } from '../../src/runtime/random.ts';
 import { augment } from '../../src/train/augment.ts';
 import { augmentBatch } from '../../src/train/augment-batch.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
-import { standardise } from '../../src/train/data/normalise.ts';
+import { rankEqualise, standardise } from '../../src/train/data/normalise.ts';
 import { preprocess } from '../../src/train/data/preprocess.ts';
 import { loadImageSet, netInput, type ImageSet } from '../../src/train/image-set.ts';
 import { ROBUST_NORM_RECIPE, ROBUST_RECIPE, type AugmentSettings } from '../../src/train/recipe.ts';
@@ -16,7 +16,7 @@ const FILES = [`${COVID_CT_IMAGES}/COVID/2020.01.24.919183-p27-132.png`, `${COVI
 const IDENTITY: AugmentSettings = { rotationDegrees: [0, 0], scale: [1, 1], noiseStd: 0 };
 const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-async function images(normalise: 'dataset' | 'image'): Promise<ImageSet> {
+async function images(normalise: 'dataset' | 'image' | 'rank'): Promise<ImageSet> {
   const entries = FILES.map((path, i) => ({ path, label: i === 0 ? ('COVID' as const) : ('NonCOVID' as const) }));
   return (await loadImageSet(entries, { size: SIZE, normalise, strict: true })).set;
 }
@@ -50,6 +50,15 @@ describe('augmentBatch', () => {
       const want = standardise(augment(set.x.subarray(i * PLANE, (i + 1) * PLANE), 1, SIZE, ROBUST_NORM_RECIPE.augment, rng));
       expect(bits(out).equals(bits(want))).toBe(true);
     }
+  });
+
+  it("of a 'rank' set augments the intensities, then rank-equalises each image; netInput does the same unaugmented", async () => {
+    const set = await images('rank');
+    const x = augmentBatch(set, [1, 0], 1, ROBUST_RECIPE.augment, new Random(4));
+    const rng = new Random(4);
+    const want = [1, 0].map((i) => rankEqualise(augment(set.x.subarray(i * PLANE, (i + 1) * PLANE), 1, SIZE, ROBUST_RECIPE.augment, rng)));
+    expect(bits(x).equals(Buffer.concat(want.map(bits)))).toBe(true);
+    expect(netInput(set, PLANE, 0, 1)).toEqual(rankEqualise(set.x.slice(0, PLANE)));
   });
 
   it('would differ if augment were given the per-image standardised slice: its black, clamp and gamma assume the data set constants', async () => {

@@ -11,11 +11,11 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank\)/);
   });
 
   it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
-    for (const recipe of Object.values(RECIPES)) expect(recipe.normalise, recipe.name).toBe(recipe.name === 'robust-norm' ? 'image' : 'dataset');
+    for (const recipe of Object.values(RECIPES)) expect(recipe.normalise, recipe.name).toBe({ 'robust-norm': 'image', 'robust-rank': 'rank' }[recipe.name] ?? 'dataset');
     expect(recipeByName('robust-norm')).toEqual({ ...ROBUST_RECIPE, name: 'robust-norm', normalise: 'image' });
   });
 

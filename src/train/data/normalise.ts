@@ -1,9 +1,11 @@
 /**
  * How the net's input intensities are scaled. 'dataset': (v − mean) / std with the training
  * images' constants (PREPROCESSING); 'image': then each image standardised by its own mean and
- * std, so a slice's brightness and contrast (another scanner's window) no longer reach the net.
+ * std, so a slice's brightness and contrast (another scanner's window) no longer reach the net;
+ * 'rank': instead each value replaced by its rank in the image (rankEqualise), so no monotone
+ * change of the intensities (window, level, gamma) does.
  */
-export const NORMALISATIONS = ['dataset', 'image'] as const;
+export const NORMALISATIONS = ['dataset', 'image', 'rank'] as const;
 export type Normalise = (typeof NORMALISATIONS)[number];
 
 /**
@@ -30,8 +32,33 @@ export function standardise(values: Float32Array): Float32Array {
   return values;
 }
 
-/** Standardises each consecutive block of `values` numbers of x (one image each) in place. */
-export function standardiseEach(x: Float32Array, values: number): Float32Array {
-  for (let start = 0; start < x.length; start += values) standardise(x.subarray(start, start + values));
+/** Each consecutive block of `values` numbers of x (one image each, dataset-normalised) normalised in place as `mode` says. */
+export function normaliseEach(x: Float32Array, values: number, mode: Normalise): Float32Array {
+  for (let start = 0; mode !== 'dataset' && start < x.length; start += values) {
+    (mode === 'image' ? standardise : rankEqualise)(x.subarray(start, start + values));
+  }
   return x;
+}
+
+/**
+ * Histogram equalisation: each value replaced by its rank among the image's values (tied values
+ * share their mean rank), spread evenly with mean 0 and std 1: ((rank + 0.5) / n − 0.5) · √12.
+ * A flat image becomes all zeros; a NaN stays NaN (a broken decoder must not pass as a pixel).
+ */
+export function rankEqualise(values: Float32Array): Float32Array {
+  const sorted = Float32Array.from(values).sort();
+  const n = values.length;
+  const firstPast = (v: number, orEqual: boolean) => {
+    let [lo, hi] = [0, n];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let i = 0; i < n; i++) {
+    if (values[i] === values[i]) values[i] = (((firstPast(values[i], false) + firstPast(values[i], true) - 1) / 2 + 0.5) / n - 0.5) * Math.sqrt(12);
+  }
+  return values;
 }

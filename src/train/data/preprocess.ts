@@ -1,6 +1,6 @@
 import { cropFor, type Crop } from './crop.ts';
 import type { GrayImage } from './image.ts';
-import { standardise, type Normalise } from './normalise.ts';
+import { normaliseEach, type Normalise } from './normalise.ts';
 import { resizeGray } from './resize.ts';
 
 /**
@@ -26,8 +26,8 @@ export interface PreprocessOptions {
 
 /**
  * One gray image to a Float32Array of size · size, normalised with PREPROCESSING's mean and
- * std; cropped first as `crop` says (crop.ts); with normalise 'image', then standardised
- * on its own (what training does to a dataset-normalised image after augmenting it).
+ * std; cropped first as `crop` says (crop.ts); with normalise 'image' or 'rank', then
+ * normalised on its own (normaliseEach: what training does to a dataset-normalised image after augmenting it).
  */
 export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset' }: PreprocessOptions = {}): Float32Array {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`preprocess: size must be a positive integer, got ${size}`);
@@ -38,5 +38,5 @@ export function preprocess(image: GrayImage, { size = PREPROCESSING.size, crop =
   const input = resizeGray(cropFor(image, crop), size, size);
   const scale = 1 / PREPROCESSING.std;
   for (let i = 0; i < input.length; i++) input[i] = (input[i] - PREPROCESSING.mean) * scale;
-  return normalise === 'image' ? standardise(input) : input;
+  return normaliseEach(input, input.length, normalise);
 }
