@@ -34,9 +34,8 @@ export function standardise(values: Float32Array): Float32Array {
 
 /** Each consecutive block of `values` numbers of x (one image each, dataset-normalised) normalised in place as `mode` says. */
 export function normaliseEach(x: Float32Array, values: number, mode: Normalise): Float32Array {
-  for (let start = 0; mode !== 'dataset' && start < x.length; start += values) {
-    (mode === 'image' ? standardise : rankEqualise)(x.subarray(start, start + values));
-  }
+  if (mode === 'dataset') return x;
+  for (let start = 0; start < x.length; start += values) (mode === 'image' ? standardise : rankEqualise)(x.subarray(start, start + values));
   return x;
 }
 
@@ -46,19 +45,24 @@ export function normaliseEach(x: Float32Array, values: number, mode: Normalise):
  * A flat image becomes all zeros; a NaN stays NaN (a broken decoder must not pass as a pixel).
  */
 export function rankEqualise(values: Float32Array): Float32Array {
-  const sorted = Float32Array.from(values).sort();
   const n = values.length;
-  const firstPast = (v: number, orEqual: boolean) => {
-    let [lo, hi] = [0, n];
-    while (lo < hi) {
+  const sorted = Float32Array.from(values).sort();
+  // spread[k]: the output of the values equal to sorted[k], from the mean rank of their run
+  const spread = new Float32Array(n);
+  for (let first = 0, end = 1; first < n; first = end, end = first + 1) {
+    while (end < n && sorted[end] === sorted[first]) end++;
+    spread.fill((((first + end - 1) / 2 + 0.5) / n - 0.5) * Math.sqrt(12), first, end);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    let lo = 0;
+    for (let hi = n; lo < hi; ) {
       const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v || (orEqual && sorted[mid] === v)) lo = mid + 1;
+      if (sorted[mid] < v) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
-  };
-  for (let i = 0; i < n; i++) {
-    if (values[i] === values[i]) values[i] = (((firstPast(values[i], false) + firstPast(values[i], true) - 1) / 2 + 0.5) / n - 0.5) * Math.sqrt(12);
+    values[i] = spread[lo];
   }
   return values;
 }
