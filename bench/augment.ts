@@ -1,6 +1,6 @@
 /**
  * Host time of one training step's augmentation (augmentBatch: the recipe's random transform of
- * each slice of a batch), per recipe and input size, on random images: median and min of --runs
+ * each slice of a batch, then its per-slice normalisation, if any), per recipe and input size, on random images: median and min of --runs
  * runs after one warm-up. In Node this is the loader's code too (scripts/ts-hooks.mjs).
  *   node --import ./scripts/register-loader.mjs bench/augment.ts [--batch 16] [--runs 9] [--sizes 112,224] [--recipes paper,robust]
  */
@@ -15,9 +15,10 @@ const picked = Array.from({ length: batch }, (_, i) => i);
 console.log('recipe    size  median ms  min ms');
 for (const size of values.sizes.split(',').map(Number)) {
   const random = new Random(1);
-  const set = { count: batch, size, x: Float32Array.from({ length: batch * size * size }, () => random.normal()), labels: new Float32Array(batch) };
+  const x = Float32Array.from({ length: batch * size * size }, () => random.normal());
   for (const name of values.recipes.split(',')) {
-    const { augment } = recipeByName(name);
+    const { augment, normalise } = recipeByName(name);
+    const set = { count: batch, size, x, labels: new Float32Array(batch), normalise };
     const ms: number[] = [];
     for (let run = 0; run <= runs; run++) {
       const started = performance.now();
