@@ -12,11 +12,13 @@ import { recipeByName } from '../src/train/recipe.ts';
 const { values } = scriptArgs(import.meta.url, { options: { batch: { type: 'string', default: '16' }, runs: { type: 'string', default: '9' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
 const [batch, runs] = [Number(values.batch), Number(values.runs)];
 const picked = Array.from({ length: batch }, (_, i) => i);
-console.log('recipe    size  median ms  min ms');
+const recipes = values.recipes.split(',');
+const width = Math.max(6, ...recipes.map((name) => name.length));
+console.log(`${'recipe'.padEnd(width)}  size  median ms  min ms`);
 for (const size of values.sizes.split(',').map(Number)) {
   const random = new Random(1);
   const x = Float32Array.from({ length: batch * size * size }, () => random.normal());
-  for (const name of values.recipes.split(',')) {
+  for (const name of recipes) {
     const { augment, normalise } = recipeByName(name);
     const set = { count: batch, size, x, labels: new Float32Array(batch), normalise };
     const ms: number[] = [];
@@ -26,6 +28,6 @@ for (const size of values.sizes.split(',').map(Number)) {
       if (run > 0) ms.push(performance.now() - started);
     }
     ms.sort((a, b) => a - b);
-    console.log(`${name.padEnd(9)} ${String(size).padStart(4)} ${ms[ms.length >> 1].toFixed(1).padStart(10)} ${ms[0].toFixed(1).padStart(7)}`);
+    console.log(`${name.padEnd(width)} ${String(size).padStart(5)} ${ms[ms.length >> 1].toFixed(1).padStart(10)} ${ms[0].toFixed(1).padStart(7)}`);
   }
 }

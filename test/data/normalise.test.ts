@@ -62,6 +62,22 @@ describe('rankEqualise', () => {
     expect(Array.from(rankEqualise(new Float32Array(5).fill(0.3)))).toEqual([0, 0, 0, 0, 0]);
     expect(Number.isNaN(rankEqualise(Float32Array.from([0, NaN, 1]))[1])).toBe(true);
   });
+
+  it('agrees with counting, value by value, on random sizes with ties, negatives, ±0, infinities and NaN', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [1, 2, 3, 17, 255, 256, 257, 499]) {
+      const values = Float32Array.from({ length: n }, () => Math.round(random() * 40 - 20) / 8);
+      if (n > 3) values.set([-0, 0, -Infinity, Infinity, NaN].slice(0, Math.min(5, n - 1)), 1);
+      const counted = Array.from(values, (v) => {
+        if (Number.isNaN(v)) return NaN;
+        const below = values.filter((w) => w < v).length;
+        const tied = values.filter((w) => w === v).length;
+        return Math.fround(spread(below + (tied - 1) / 2, n));
+      });
+      expect(Array.from(rankEqualise(Float32Array.from(values)))).toEqual(counted);
+    }
+  });
 });
 
 describe("preprocess with normalise 'image'", () => {

@@ -41,28 +41,50 @@ export function normaliseEach(x: Float32Array, values: number, mode: Normalise):
 
 /**
  * Histogram equalisation: each value replaced by its rank among the image's values (tied values
- * share their mean rank), spread evenly with mean 0 and std 1: ((rank + 0.5) / n − 0.5) · √12.
- * A flat image becomes all zeros; a NaN stays NaN (a broken decoder must not pass as a pixel).
+ * share their mean rank; −0 ties with 0), spread evenly with mean 0 and std 1:
+ * ((rank + 0.5) / n − 0.5) · √12. A flat image becomes all zeros; a NaN stays NaN (a broken
+ * decoder must not pass as a pixel) and ranks above every number.
  */
 export function rankEqualise(values: Float32Array): Float32Array {
   const n = values.length;
-  const sorted = Float32Array.from(values).sort();
-  // spread[k]: the output of the values equal to sorted[k], from the mean rank of their run
-  const spread = new Float32Array(n);
+  const keys = orderedKeys(values);
+  const order = sortedOrder(keys);
   for (let first = 0, end = 1; first < n; first = end, end = first + 1) {
-    while (end < n && sorted[end] === sorted[first]) end++;
-    spread.fill((((first + end - 1) / 2 + 0.5) / n - 0.5) * Math.sqrt(12), first, end);
-  }
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v !== v) continue;
-    let lo = 0;
-    for (let hi = n; lo < hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    values[i] = spread[lo];
+    while (end < n && keys[order[end]] === keys[order[first]]) end++;
+    const spread = Math.fround((((first + end - 1) / 2 + 0.5) / n - 0.5) * Math.sqrt(12));
+    for (let k = first; k < end; k++) if (values[order[k]] === values[order[k]]) values[order[k]] = spread;
   }
   return values;
+}
+
+/** Unsigned keys in the order of the values: the float's bits with negatives flipped, 0 for ±0, NaN last. */
+function orderedKeys(values: Float32Array): Uint32Array {
+  const bits = new Uint32Array(Float32Array.from(values).buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const v = values[i];
+    const b = bits[i];
+    bits[i] = v !== v ? 0xffffffff : v === 0 ? 0x80000000 : b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+  }
+  return bits;
+}
+
+/** The indices of `keys` in ascending key order, equal keys in index order: a least-significant-byte-first radix sort. */
+function sortedOrder(keys: Uint32Array): Uint32Array {
+  let order = new Uint32Array(keys.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  let spare = new Uint32Array(keys.length);
+  const counts = new Uint32Array(256);
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0);
+    for (let i = 0; i < keys.length; i++) counts[(keys[i] >>> shift) & 0xff]++;
+    if (counts.includes(keys.length)) continue; // every key has this byte: the order stands
+    for (let b = 0, at = 0; b < 256; b++) {
+      const count = counts[b];
+      counts[b] = at;
+      at += count;
+    }
+    for (let k = 0; k < order.length; k++) spare[counts[(keys[order[k]] >>> shift) & 0xff]++] = order[k];
+    [order, spare] = [spare, order];
+  }
+  return order;
 }
