@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { scriptArgs } from '../src/cli/script-args.ts';
 import type { CvResults } from '../src/train/cv-results.ts';
-import { cropToBody } from '../src/train/data/body-crop.ts';
 import { pngSamples } from '../src/train/data/decode-png.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
+import { WHITE_BINS, whiteBin, whiteShare } from '../src/train/data/white-share.ts';
 
 const { values } = scriptArgs(import.meta.url, {
   options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, splits: { type: 'string', default: 'train,val' }, by: { type: 'string', default: 'format' }, cv: { type: 'string', multiple: true, default: [] } },
@@ -26,12 +26,9 @@ const { values } = scriptArgs(import.meta.url, {
 const splits = new Set(values.splits.split(','));
 if (!['format', 'white', 'marks'].includes(values.by)) throw new Error(`--by must be format, white or marks, got ${values.by}`);
 
-const WHITE_BINS = [0, 0.02, 0.1, 0.25];
 /** "white 10-25%": the bin of the share of the body's pixels above 0.95. */
-async function whiteShare(path: string): Promise<string> {
-  const body = cropToBody(await loadImageFile(path));
-  const share = body.data.filter((v) => v > 0.95).length / body.data.length;
-  const bin = WHITE_BINS.findLastIndex((edge) => share >= edge);
+async function whiteShareBin(path: string): Promise<string> {
+  const bin = whiteBin(whiteShare(await loadImageFile(path)));
   return `white ${String(100 * WHITE_BINS[bin]).padStart(2)}-${bin + 1 < WHITE_BINS.length ? 100 * WHITE_BINS[bin + 1] : 100}%`;
 }
 
@@ -76,7 +73,7 @@ for (const line of readFileSync(join(values.data, 'meta.csv'), 'utf8').trim().sp
   const [path, label, , split] = line.split(',');
   if (!splits.has(split)) continue;
   const file = join(values.data, 'images', path);
-  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShare(file) : values.by === 'marks' ? marks(readFileSync(file), file) : format(readFileSync(file))}`;
+  const key = `${label.padEnd(9)} ${values.by === 'white' ? await whiteShareBin(file) : values.by === 'marks' ? marks(readFileSync(file), file) : format(readFileSync(file))}`;
   const group = groups.get(key) ?? { count: 0, scored: 0, right: 0 };
   group.count++;
   const ps = pCovid.get(path);

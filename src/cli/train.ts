@@ -8,7 +8,7 @@ import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
 import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
 import { resumeCheckpoint } from '../train/checkpoint.ts';
-import { inverseFrequencyWeights } from '../train/class-weights.ts';
+import { recipeClassWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
@@ -40,7 +40,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                mean and std (recorded in the model); robust-white: robust with half of the
                slices' bright parts turned white (white level 0.5–0.9); robust-lungs: robust on
                the lungs alone (cropped to them, the rest of the body black; recorded in the model);
-               robust-rank: robust with each slice histogram-equalised (recorded in the model)
+               robust-rank: robust with each slice histogram-equalised (recorded in the model);
+               robust-balanced: robust drawing each epoch's slices with replacement so that both
+               classes are equally common at every white share of the body (unweighted loss)
   --size       input size (a multiple of 16), recorded in the model
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
@@ -119,7 +121,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
   const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
-  const classWeights = inverseFrequencyWeights(train.labels);
+  const classWeights = recipeClassWeights(recipe, train.labels);
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });

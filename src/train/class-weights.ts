@@ -1,4 +1,5 @@
 import { CLASS_NAMES } from './data/classes.ts';
+import type { Recipe } from './recipe.ts';
 
 /**
  * Class weights for the loss against class imbalance: inverse class frequency, normalised so
@@ -13,3 +14,7 @@ export function inverseFrequencyWeights(labels: ArrayLike<number>): Float32Array
   if (missing.length) throw new Error(`the training images hold no ${missing.join(' or ')} image: training needs both classes`);
   return Float32Array.from(counts, (count) => labels.length / (CLASS_NAMES.length * count));
 }
+
+/** The loss's class weights under a recipe: ones where its sampling already draws both classes equally. */
+export const recipeClassWeights = (recipe: Recipe, labels: ArrayLike<number>): Float32Array =>
+  recipe.sampling === 'white-balanced' ? new Float32Array(CLASS_NAMES.length).fill(1) : inverseFrequencyWeights(labels);

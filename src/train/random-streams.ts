@@ -1,7 +1,8 @@
 import { Random } from '../runtime/random.ts';
+import { CLASS_NAMES } from './data/classes.ts';
 
 /** What a derived stream is for: each purpose draws its own numbers for the same epoch and step. */
-const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5, mixup: 6 } as const;
+const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5, mixup: 6, balanced: 7 } as const;
 
 /**
  * Every random number of a training run comes from a stream whose seed is a pure function of
@@ -31,6 +32,38 @@ export function epochOrder(seed: number, epoch: number, n: number): number[] {
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;
+}
+
+/**
+ * An epoch's `labels.length` training images drawn with replacement so that in every group both
+ * classes come up equally often and each group as often as it holds images: an image of class c
+ * in group g weighs n_g / (2 · n_g,c); a group with one class keeps weight 1 per image. So
+ * membership of a group (a source's white share, say) tells the net nothing about the class.
+ */
+export function balancedOrder(seed: number, epoch: number, labels: ArrayLike<number>, groups: ArrayLike<number>): number[] {
+  const classes = CLASS_NAMES.length;
+  const [inGroup, inCell] = [new Map<number, number>(), new Map<number, number>()];
+  const cell = (i: number) => groups[i] * classes + labels[i];
+  for (let i = 0; i < labels.length; i++) {
+    inGroup.set(groups[i], (inGroup.get(groups[i]) ?? 0) + 1);
+    inCell.set(cell(i), (inCell.get(cell(i)) ?? 0) + 1);
+  }
+  const cumulative = new Float64Array(labels.length);
+  for (let i = 0, total = 0; i < labels.length; i++) {
+    const [group, own] = [inGroup.get(groups[i])!, inCell.get(cell(i))!];
+    cumulative[i] = total += group === own ? 1 : group / (classes * own);
+  }
+  const rng = new Random(deriveSeed(seed, PURPOSE.balanced, epoch));
+  return Array.from(labels, () => {
+    const target = rng.next() * cumulative[cumulative.length - 1];
+    let lo = 0;
+    for (let hi = cumulative.length - 1; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] <= target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
 }
 
 /** The generator the augmentation of one step's batch draws from. */

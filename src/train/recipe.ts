@@ -47,6 +47,12 @@ export interface Recipe {
   mixup: number;
   /** The rate of the net's dropout before the classifier (--dropout overrides it). */
   dropout: number;
+  /**
+   * How an epoch picks its images: 'shuffle', each once; 'white-balanced', drawn with replacement
+   * so that both classes are equally common at every white share of the body (balancedOrder), the
+   * loss then unweighted.
+   */
+  sampling: 'shuffle' | 'white-balanced';
 }
 
 /**
@@ -68,6 +74,7 @@ export const PAPER_RECIPE: Recipe = {
   labelSmoothing: 0,
   mixup: 0,
   dropout: DEFAULT_DROPOUT,
+  sampling: 'shuffle',
 };
 
 /**
@@ -106,6 +113,13 @@ export const ROBUST_RANK_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-rank
 /** The robust recipe on the lungs alone (cropToLungs): no body around them, so no source's rendering of it. */
 export const ROBUST_LUNGS_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-lungs', crop: 'lungs' };
 
+/**
+ * The robust recipe with the white-share cue taken out of the training draw: slices whose body
+ * is mostly white were mostly COVID (scripts/source-audit.ts --by white); here each white-share
+ * bin gives as many COVID as NonCOVID draws, so the cue no longer predicts the label in training.
+ */
+export const ROBUST_BALANCED_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-balanced', sampling: 'white-balanced' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -116,6 +130,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   'robust-white': ROBUST_WHITE_RECIPE,
   'robust-lungs': ROBUST_LUNGS_RECIPE,
   'robust-rank': ROBUST_RANK_RECIPE,
+  'robust-balanced': ROBUST_BALANCED_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

@@ -5,7 +5,7 @@ import { initialWeights, netFromWeights } from '../nets/init.ts';
 import type { Net } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { checkpointPath, loadCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { inverseFrequencyWeights } from './class-weights.ts';
+import { recipeClassWeights } from './class-weights.ts';
 import type { ImageSet } from './image-set.ts';
 import type { Recipe } from './recipe.ts';
 import { Sgd } from './train-step.ts';
@@ -53,7 +53,7 @@ export async function trainUnselected(options: UnselectedRun): Promise<{ net: Ne
     if (checkpoint) sgd.importVelocities(checkpoint.velocities);
     const run: TrainingRun = {
       net, sgd, recipe, train, checkpointDir,
-      classWeights: inverseFrequencyWeights(train.labels),
+      classWeights: recipeClassWeights(recipe, train.labels),
       state: checkpoint?.state ?? { settings, epoch: 0, best: null, log: [], seconds: 0 },
       bestWeights: new Map(),
       onStep: options.onStep,

@@ -6,7 +6,8 @@ import { predictSet } from './evaluate.ts';
 import type { ImageSet } from './image-set.ts';
 import { binaryMetrics } from './metrics.ts';
 import { mixImages, planMix } from './mixup.ts';
-import { augmentRandom, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
+import { augmentRandom, balancedOrder, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
+import { whiteBins } from './data/white-share.ts';
 import { learningRate, type Recipe } from './recipe.ts';
 import type { Random } from '../runtime/random.ts';
 import { trainStep, type Sgd } from './train-step.ts';
@@ -73,13 +74,16 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
   }
 }
 
+const whiteBinsCache = new WeakMap<ImageSet, Uint8Array>();
+const whiteBinsOf = (set: ImageSet): Uint8Array => whiteBinsCache.get(set) ?? whiteBinsCache.set(set, whiteBins(set.x, set.count, set.size)).get(set)!;
+
 /** One pass over the shuffled training images: mean loss and accuracy of its steps. */
 async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promise<{ loss: number; accuracy: number }> {
   const { net, sgd, train } = run;
   const { seed, batch, momentum, weightDecay } = run.state.settings;
   const [channels, size] = net.spec.inputShape;
   const steps = stepsPerEpoch(run);
-  const order = epochOrder(seed, epoch, train.count);
+  const order = run.recipe.sampling === 'white-balanced' ? balancedOrder(seed, epoch, train.labels, whiteBinsOf(train)) : epochOrder(seed, epoch, train.count);
   const prepare = (step: number) => stepBatch(run, epoch, step, order.slice((step - 1) * batch, step * batch));
   let next = prepare(1);
   let lossSum = 0;

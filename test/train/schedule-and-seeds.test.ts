@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inverseFrequencyWeights } from '../../src/train/class-weights.ts';
-import { deriveSeed, epochOrder } from '../../src/train/random-streams.ts';
+import { inverseFrequencyWeights, recipeClassWeights } from '../../src/train/class-weights.ts';
+import { balancedOrder, deriveSeed, epochOrder } from '../../src/train/random-streams.ts';
 import { learningRate, PAPER_RECIPE, RECIPES, recipeByName, ROBUST_RECIPE } from '../../src/train/recipe.ts';
 
 describe('the paper recipe', () => {
@@ -11,7 +11,7 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank, robust-balanced\)/);
   });
 
   it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
@@ -37,6 +37,13 @@ describe('class weights', () => {
     expect(234 * nonCovid + 192 * covid).toBeCloseTo(426, 3);
   });
 
+  it('are ones under robust-balanced, whose draw already balances the classes; robust keeps inverse frequency', () => {
+    const labels = [0, 0, 0, 1];
+    expect(Array.from(recipeClassWeights(recipeByName('robust-balanced'), labels))).toEqual([1, 1]);
+    expect(recipeClassWeights(ROBUST_RECIPE, labels)).toEqual(inverseFrequencyWeights(labels));
+    expect(recipeByName('robust-balanced')).toEqual({ ...ROBUST_RECIPE, name: 'robust-balanced', sampling: 'white-balanced' });
+  });
+
   it('need both classes', () => {
     expect(() => inverseFrequencyWeights([1, 1])).toThrow(/no NonCOVID image/);
   });
@@ -57,5 +64,27 @@ describe('random streams', () => {
     expect(seeds.size).toBe(600);
     expect(deriveSeed(1, 2, 3)).not.toBe(deriveSeed(1, 3, 2));
     expect(deriveSeed(7, 1, 1)).toBe(deriveSeed(7, 1, 1));
+  });
+
+  it('draw each group as often as it holds images, and its two classes equally often, reproducibly', () => {
+    // group 0: 10 NonCOVID and 2 COVID; group 1: 3 NonCOVID and 15 COVID; group 2: 5 COVID only
+    const labels = [...Array(10).fill(0), 1, 1, 0, 0, 0, ...Array(15).fill(1), ...Array(5).fill(1)];
+    const groups = [...Array(12).fill(0), ...Array(18).fill(1), ...Array(5).fill(2)];
+    const drawn = new Map<string, number>();
+    for (let epoch = 1; epoch <= 400; epoch++) {
+      const order = balancedOrder(3, epoch, labels, groups);
+      expect(order).toHaveLength(35);
+      for (const i of order) drawn.set(`${groups[i]}/${labels[i]}`, (drawn.get(`${groups[i]}/${labels[i]}`) ?? 0) + 1);
+    }
+    const share = (key: string) => (drawn.get(key) ?? 0) / (400 * 35);
+    expect(share('0/0')).toBeCloseTo(6 / 35, 1);
+    expect(share('0/1')).toBeCloseTo(6 / 35, 1);
+    expect(share('1/0')).toBeCloseTo(9 / 35, 1);
+    expect(share('1/1')).toBeCloseTo(9 / 35, 1);
+    expect(share('2/1')).toBeCloseTo(5 / 35, 1);
+    expect(Math.abs(share('0/1') / share('0/0') - 1)).toBeLessThan(0.08);
+    expect(Math.abs(share('1/0') / share('1/1') - 1)).toBeLessThan(0.08);
+    expect(balancedOrder(3, 7, labels, groups)).toEqual(balancedOrder(3, 7, labels, groups));
+    expect(balancedOrder(3, 8, labels, groups)).not.toEqual(balancedOrder(3, 7, labels, groups));
   });
 });

@@ -79,3 +79,15 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
     expect(size.stderr).toContain('--size must be a multiple of 16');
   });
 });
+
+describe('covid-ct train --recipe robust-balanced, 1 epoch at 32 × 32 (cpu)', () => {
+  it('trains on white-balanced draws and records the recipe', async () => {
+    const balanced = join(dir, 'balanced.safetensors');
+    const trained = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust-balanced', '--out', balanced, '--checkpoint-dir', join(dir, 'balanced'));
+    expect(trained.code, trained.stderr).toBe(0);
+    const { meta } = await loadModelFile(balanced);
+    expect(meta.training).toMatchObject({ recipe: 'robust-balanced' });
+    const [epoch] = (await loadCheckpoint(join(dir, 'balanced'))).state.log;
+    expect(Number.isFinite(epoch.loss)).toBe(true);
+  });
+});
