@@ -59,13 +59,14 @@ export function rankEqualise(values: Float32Array): Float32Array {
 
 /** Unsigned keys in the order of the values: the float's bits with negatives flipped, 0 for ±0, NaN last. */
 function orderedKeys(values: Float32Array): Uint32Array {
-  const bits = new Uint32Array(Float32Array.from(values).buffer);
-  for (let i = 0; i < bits.length; i++) {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const keys = new Uint32Array(values.length);
+  for (let i = 0; i < keys.length; i++) {
     const v = values[i];
     const b = bits[i];
-    bits[i] = v !== v ? 0xffffffff : v === 0 ? 0x80000000 : b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[i] = v !== v ? 0xffffffff : v === 0 ? 0x80000000 : b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
   }
-  return bits;
+  return keys;
 }
 
 /** The indices of `keys` in ascending key order, equal keys in index order: a least-significant-byte-first radix sort. */
