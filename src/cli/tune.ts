@@ -7,14 +7,16 @@ import { createBackend, type BackendChoice } from '../runtime/create-backend.ts'
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { tune } from '../train/tune.ts';
+import { SEARCH_SPACE, searchSpace } from '../train/tune-space.ts';
 import { bestAttempt, readTuneLog, tuneSettingsDifferences, type Attempt, type TuneSettings } from '../train/tune-log.ts';
 import { loadImagesReporting } from './load-images.ts';
-import { numberFlag } from './number-flag.ts';
+import { numberFlag, type NumberRule } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--recipe paper] [--epochs 20] [--size 224] [--batch 16]
-               [--limit N] [--seed 1] [--dropout R] [--backend auto] [--log runs/tune.jsonl] [--resume]
+               [--limit N] [--seed 1] [--lr V] [--momentum V] [--l2 V] [--dropout V] [--backend auto]
+               [--log runs/tune.jsonl] [--resume]
   Bayesian search for the paper's three SGD settings and the dropout rate: log10 learning rate
   in [-4, -1], momentum in [0.5, 0.99], log10 L2 in [-6, -2], dropout in [0, 0.7]. The first --random attempts are seeded random points;
   then a Gaussian process (Matérn 5/2) fitted to the validation error of the attempts so far
@@ -27,8 +29,8 @@ export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] 
   --data      the data set folder (images/ and splits/train.txt, splits/val.txt)
   --epochs, --size, --limit N (first N images of each class of each split): the budget of
               one attempt, so that a search fits a laptop
-  --dropout   fix the dropout at R instead of searching it (a search over the other three); a log
-              written before dropout was searched fixed it at 0.5: resume it with --dropout 0.5
+  --lr, --momentum, --l2, --dropout   pin that setting at V: the search varies the others only
+              (--lr 0.01 --momentum 0.9 searches L2 and dropout); a log from before dropout was searched pinned it at 0.5
   --log       one JSON line per finished attempt: attempt, proposedBy, lr, momentum, l2, dropout,
               valAccuracy, val (all metrics), trainLoss, diverged, seconds, settings
   --resume    go on with the log (--attempts may grow); an attempt cut off by a kill goes on
@@ -44,6 +46,9 @@ const OPTIONS = {
   batch: { type: 'string' },
   limit: { type: 'string' },
   seed: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  l2: { type: 'string' },
   dropout: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   log: { type: 'string', default: join('runs', 'tune.jsonl') },
@@ -68,7 +73,10 @@ export async function tuneCommand(argv: string[]): Promise<void> {
     size: sizeFlag(flags.size),
     epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
-    dropout: flags.dropout === undefined ? null : numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
+    lr: pinnedFlag('lr', flags.lr, { above: 0 }),
+    momentum: pinnedFlag('momentum', flags.momentum, { min: 0, below: 1 }),
+    l2: pinnedFlag('l2', flags.l2, { min: 0 }),
+    dropout: pinnedFlag('dropout', flags.dropout, { min: 0, below: 1 }),
     limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
@@ -78,7 +86,8 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   for (const attempt of history) {
     const differences = tuneSettingsDifferences(attempt.settings, settings);
     if (!differences.length) continue;
-    const hint = attempt.settings.dropout !== null && settings.dropout === null ? ` (that search fixed the dropout; go on with it with --dropout ${attempt.settings.dropout})` : '';
+    const pins = searchSpace(settings).filter(({ name }) => attempt.settings[name] !== null).map(({ name }) => `--${name} ${attempt.settings[name]}`);
+    const hint = pins.length ? ` (that search pinned what this one searches; go on with it with ${pins.join(' ')})` : '';
     throw new Error(`--resume: attempt ${attempt.attempt} of ${logFile} was made with other settings: ${differences.join('; ')}${hint}`);
   }
   if (!flags.resume && existsSync(logFile)) throw new Error(`${logFile} already holds a search: add --resume to go on with it, or choose another --log`);
@@ -91,7 +100,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
 
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
   console.error(
-    `searching lr, momentum, L2${settings.dropout === null ? ' and dropout' : ` (dropout ${settings.dropout})`} for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
+    `searching ${searchSpace(settings).map((d) => d.name).join(', ')}${pinnedText(settings)} for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
       `${settings.epochs} epochs an attempt, ${attempts} attempts (${settings.random} random first)${history.length ? `; ${history.length} already done` : ''}`,
   );
   let progress: Progress | undefined;
@@ -112,6 +121,10 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   console.log(`best: attempt ${best.attempt} of ${history.length}, validation accuracy ${best.valAccuracy!.toFixed(4)} (${describe(best)})`);
   console.log(`train it: ${trainCommandLine(flags.data, settings, best)}`);
 }
+
+const pinnedFlag = (name: string, text: string | undefined, rule: NumberRule): number | null => (text === undefined ? null : numberFlag(name, text, 0, rule));
+
+const pinnedText = (s: TuneSettings): string => (s.lr ?? s.momentum ?? s.l2 ?? s.dropout) === null ? '' : ` (pinned: ${SEARCH_SPACE.filter(({ name }) => s[name] !== null).map(({ name }) => `${name} ${s[name]}`).join(', ')})`;
 
 const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2 ${a.l2}, dropout ${a.dropout}`;
 

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { ProposalKind } from './bayes-opt.ts';
 import type { BinaryMetrics } from './metrics.ts';
-import type { Hyperparameters } from './tune-space.ts';
+import { SEARCH_SPACE, type Hyperparameters, type Pinned } from './tune-space.ts';
 
-/** Every setting that decides an attempt's score, besides its hyperparameters; a resumed search must have the same. */
-export interface TuneSettings {
+/** Every setting that decides an attempt's score, besides its hyperparameters (the pinned ones among them); a resumed search must have the same. */
+export interface TuneSettings extends Pinned {
   net: string;
   recipe: string;
   root: string;
@@ -14,8 +14,6 @@ export interface TuneSettings {
   size: number;
   epochs: number;
   batch: number;
-  /** The dropout rate of every attempt, or null when it is searched (the 4th dimension). */
-  dropout: number | null;
   limit: number | null;
   seed: number;
   /** How many attempts are random before expected improvement takes over. */
@@ -53,18 +51,19 @@ export function parseTuneLog(text: string, path: string): Attempt[] {
       } catch (err) {
         throw new Error(`${where} is not JSON (${(err as Error).message}): not a search log, or a damaged one`);
       }
-      const settings = attempt?.settings as Partial<TuneSettings> | null | undefined;
-      if (typeof settings === 'object' && settings !== null && settings.dropout === undefined) {
-        // Logged before dropout was searched: every attempt trained with light-cnn's fixed 0.5, a 3-d search.
+      if (typeof attempt?.settings !== 'object' || attempt.settings === null) throw new Error(`${where}: no "settings"`);
+      const settings = attempt.settings as Partial<TuneSettings>;
+      // Before dropout was searched, every attempt trained with light-cnn's fixed 0.5; before the SGD settings could be pinned, the search varied them.
+      if (settings.dropout === undefined) {
         settings.dropout = DEFAULT_DROPOUT;
         attempt.dropout ??= DEFAULT_DROPOUT;
       }
+      for (const key of ['lr', 'momentum', 'l2'] as const) settings[key] ??= null;
       const numbers = ['lr', 'momentum', 'l2', 'dropout', 'seconds'] as const;
       const bad = numbers.find((key) => typeof attempt?.[key] !== 'number');
       if (bad) throw new Error(`${where}: "${bad}" is missing or not a number`);
       if (attempt.attempt !== index + 1) throw new Error(`${where}: attempt ${JSON.stringify(attempt.attempt)}, expected ${index + 1} (attempts are logged in order)`);
       if (attempt.valAccuracy !== null && typeof attempt.valAccuracy !== 'number') throw new Error(`${where}: "valAccuracy" must be a number or null`);
-      if (typeof attempt.settings !== 'object' || attempt.settings === null) throw new Error(`${where}: no "settings"`);
       return attempt;
     });
 }
@@ -81,9 +80,9 @@ export async function readTuneLog(path: string): Promise<Attempt[]> {
   return parseTuneLog(text, path);
 }
 
-/** "epochs 20 (log) vs 10 (now)" for each setting that differs; a searched dropout shows as "searched". */
+/** "epochs 20 (log) vs 10 (now)" for each setting that differs; a searched hyperparameter shows as "searched". */
 export function tuneSettingsDifferences(saved: TuneSettings, wanted: TuneSettings): string[] {
-  const show = (key: keyof TuneSettings, value: unknown) => (key === 'dropout' && value === null ? 'searched' : JSON.stringify(value));
+  const show = (key: keyof TuneSettings, value: unknown) => (SEARCH_SPACE.some((d) => d.name === key) && value === null ? 'searched' : JSON.stringify(value));
   return (Object.keys(wanted) as (keyof TuneSettings)[])
     .filter((key) => saved[key] !== wanted[key])
     .map((key) => `${key} ${show(key, saved[key])} (log) vs ${show(key, wanted[key])} (now)`);

@@ -22,27 +22,30 @@ export const SEARCH_SPACE: readonly Dimension[] = [
   { name: 'dropout', log10: false, min: 0, max: 0.7 },
 ];
 
-/** The dimensions searched: all four, or the first three when the dropout is fixed (a number) rather than searched (null). */
-export const searchSpace = (fixedDropout: number | null): readonly Dimension[] =>
-  fixedDropout === null ? SEARCH_SPACE : SEARCH_SPACE.filter((d) => d.name !== 'dropout');
+/** For each hyperparameter, the value every attempt of a search uses, or null when the search varies it. */
+export type Pinned = { [K in keyof Hyperparameters]: number | null };
+
+export const NOTHING_PINNED: Pinned = { lr: null, momentum: null, l2: null, dropout: null };
+
+/** The dimensions searched, in SEARCH_SPACE's order: those not pinned. */
+export const searchSpace = (pinned: Pinned = NOTHING_PINNED): readonly Dimension[] => SEARCH_SPACE.filter((d) => pinned[d.name] === null);
 
 /** 3 significant digits: what is logged, trained and printed in the command line are the same numbers. */
 const rounded = (value: number): number => Number(value.toPrecision(3));
 
-/** The hyperparameters at a unit-cube point of searchSpace(fixedDropout), rounded to 3 significant digits. */
-export function fromUnit(x: readonly number[], fixedDropout: number | null = null): Hyperparameters {
-  const h = {} as Hyperparameters;
-  searchSpace(fixedDropout).forEach(({ name, log10, min, max }, d) => {
+/** The hyperparameters at a unit-cube point of searchSpace(pinned), rounded to 3 significant digits; pinned ones take their value. */
+export function fromUnit(x: readonly number[], pinned: Pinned = NOTHING_PINNED): Hyperparameters {
+  const h = { lr: pinned.lr, momentum: pinned.momentum, l2: pinned.l2, dropout: pinned.dropout } as Hyperparameters;
+  searchSpace(pinned).forEach(({ name, log10, min, max }, d) => {
     const value = min + x[d] * (max - min);
     h[name] = rounded(log10 ? 10 ** value : value);
   });
-  if (fixedDropout !== null) h.dropout = fixedDropout;
   return h;
 }
 
-/** The unit-cube point of some hyperparameters in searchSpace(fixedDropout) (clamped: rounding may step just outside a bound). */
-export function toUnit(h: Hyperparameters, fixedDropout: number | null = null): number[] {
-  return searchSpace(fixedDropout).map(({ name, log10, min, max }) => {
+/** The unit-cube point of some hyperparameters in searchSpace(pinned) (clamped: rounding may step just outside a bound). */
+export function toUnit(h: Hyperparameters, pinned: Pinned = NOTHING_PINNED): number[] {
+  return searchSpace(pinned).map(({ name, log10, min, max }) => {
     const value = log10 ? Math.log10(h[name]) : h[name];
     return Math.min(1, Math.max(0, (value - min) / (max - min)));
   });

@@ -10,7 +10,7 @@ import { TrainingDiverged } from './trainer.ts';
 import { resumableCheckpoint, trainUnselected } from './train-unselected.ts';
 import type { RunSettings } from './training-state.ts';
 import { formatTuneLog, type Attempt, type TuneSettings } from './tune-log.ts';
-import { fromUnit, searchSpace, toUnit, type Hyperparameters } from './tune-space.ts';
+import { fromUnit, searchSpace, toUnit, type Hyperparameters, type Pinned } from './tune-space.ts';
 
 export interface Search {
   backend: Backend;
@@ -35,7 +35,7 @@ export interface Search {
 }
 
 /**
- * Bayesian search over searchSpace(settings.dropout) (with or without the dropout): the first `settings.random` attempts are seeded random
+ * Bayesian search over searchSpace(settings) (the hyperparameters the settings do not pin): the first `settings.random` attempts are seeded random
  * points, the rest maximise expected improvement of a GP fitted to the validation error
  * (1 − accuracy) so far. Each attempt builds settings.net with its dropout and trains from the same initial weights with the same
  * seed (so only the hyperparameters differ) for exactly `epochs` epochs, and is scored by
@@ -46,8 +46,8 @@ export interface Search {
 export async function tune(search: Search): Promise<void> {
   const { settings } = search;
   const propose = () => {
-    const { x, kind } = proposePoint(observations(search.history, settings.dropout), { dims: searchSpace(settings.dropout).length, seed: settings.seed, initialRandom: settings.random });
-    return { params: fromUnit(x, settings.dropout), kind };
+    const { x, kind } = proposePoint(observations(search.history, settings), { dims: searchSpace(settings).length, seed: settings.seed, initialRandom: settings.random });
+    return { params: fromUnit(x, settings), kind };
   };
   const stepsPerEpoch = Math.ceil(search.train.count / settings.batch);
   const pendingAttempts = Math.max(search.attempts - search.history.length, 0);
@@ -86,13 +86,13 @@ export async function tune(search: Search): Promise<void> {
 }
 
 /**
- * What the GP is fitted to: each attempt's point in searchSpace(fixedDropout) and its
+ * What the GP is fitted to: each attempt's point in searchSpace(pinned) and its
  * validation error (a diverged one's: the worst error seen, or chance).
  */
-export function observations(history: readonly Attempt[], fixedDropout: number | null): Observation[] {
+export function observations(history: readonly Attempt[], pinned: Pinned): Observation[] {
   const errors = history.flatMap((a) => (a.valAccuracy === null ? [] : [1 - a.valAccuracy]));
   const worst = errors.length ? Math.max(...errors) : 0.5;
-  return history.map((a) => ({ x: toUnit(a, fixedDropout), y: a.valAccuracy === null ? worst : 1 - a.valAccuracy }));
+  return history.map((a) => ({ x: toUnit(a, pinned), y: a.valAccuracy === null ? worst : 1 - a.valAccuracy }));
 }
 
 /** The training settings of one attempt (its checkpoint is resumed only by an attempt with the same ones). */

@@ -33,7 +33,7 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
       expect(a.trainLoss).toBeGreaterThan(0);
       expect(a.diverged).toBeNull();
       expect(a.seconds).toBeGreaterThan(0);
-      expect(a.settings).toMatchObject({ size: 32, epochs: 1, batch: 4, limit: 2, seed: 1, random: 2, dropout: null });
+      expect(a.settings).toMatchObject({ size: 32, epochs: 1, batch: 4, limit: 2, seed: 1, random: 2, lr: null, momentum: null, l2: null, dropout: null });
     }
     expect(new Set(log.map((a) => a.lr)).size).toBe(3);
     expect(new Set(log.map((a) => a.dropout)).size).toBe(3);
@@ -93,16 +93,32 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     const fixed = await tune('fixed.jsonl', '--attempts', '2', '--dropout', '0.5');
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(attempts('fixed.jsonl').map((a) => [a.dropout, a.settings.dropout])).toEqual([[0.5, 0.5], [0.5, 0.5]]);
-    // the same attempts as the search logged them before: no dropout anywhere
-    const legacy = attempts('fixed.jsonl').map(({ dropout, settings: { dropout: fixedRate, ...settings }, ...rest }) => JSON.stringify({ ...rest, settings }));
+    // the same attempts as the search logged them before: no dropout anywhere, and no pinned SGD settings
+    const legacy = attempts('fixed.jsonl').map(({ dropout, settings: { dropout: fixedRate, lr, momentum, l2, ...settings }, ...rest }) => JSON.stringify({ ...rest, settings }));
     writeFileSync(join(dir, 'legacy.jsonl'), `${legacy.join('\n')}\n`);
     const searched = await tune('legacy.jsonl', '--attempts', '3', '--resume');
     expect(searched.code).toBe(1);
     expect(searched.stderr).toContain(
-      `--resume: attempt 1 of ${join(dir, 'legacy.jsonl')} was made with other settings: dropout 0.5 (log) vs searched (now) (that search fixed the dropout; go on with it with --dropout 0.5)`,
+      `--resume: attempt 1 of ${join(dir, 'legacy.jsonl')} was made with other settings: dropout 0.5 (log) vs searched (now) (that search pinned what this one searches; go on with it with --dropout 0.5)`,
     );
     for (const log of ['legacy.jsonl', 'fixed.jsonl']) expect((await tune(log, '--attempts', '3', '--resume', '--dropout', '0.5')).code).toBe(0);
     expect(attempts('legacy.jsonl')[2].proposedBy).toBe('expected improvement');
     expect(withoutSeconds(attempts('legacy.jsonl'))).toEqual(withoutSeconds(attempts('fixed.jsonl')));
+  });
+
+  it('pins the learning rate and momentum (--lr, --momentum): every attempt has them, and only L2 and dropout are searched', async () => {
+    const run = await tune('pinned.jsonl', '--attempts', '3', '--lr', '0.01', '--momentum', '0.9');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('searching l2, dropout (pinned: lr 0.01, momentum 0.9) for light-cnn');
+    const log = attempts('pinned.jsonl');
+    expect(log.map((a) => [a.lr, a.momentum])).toEqual([[0.01, 0.9], [0.01, 0.9], [0.01, 0.9]]);
+    expect(new Set(log.map((a) => a.l2)).size).toBe(3);
+    expect(new Set(log.map((a) => a.dropout)).size).toBe(3);
+    expect(log[0].settings).toMatchObject({ lr: 0.01, momentum: 0.9, l2: null, dropout: null });
+    const unpinned = await tune('pinned.jsonl', '--attempts', '4', '--resume', '--lr', '0.01');
+    expect(unpinned.code).toBe(1);
+    expect(unpinned.stderr).toContain('momentum 0.9 (log) vs searched (now) (that search pinned what this one searches; go on with it with --momentum 0.9)');
+    const bad = await tune('bad-pin.jsonl', '--lr', '0');
+    expect(bad.stderr).toContain('--lr must be above 0, got "0"');
   });
 });
