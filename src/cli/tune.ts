@@ -81,6 +81,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
   };
+  if (!searchSpace(settings).length) throw new Error('--lr, --momentum, --l2 and --dropout pin every setting: nothing is left to search (covid-ct train trains with them)');
   const logFile = flags.log;
   const history = flags.resume ? await readTuneLog(logFile) : [];
   for (const attempt of history) {

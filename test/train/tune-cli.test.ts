@@ -120,5 +120,8 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     expect(unpinned.stderr).toContain('momentum 0.9 (log) vs searched (now) (that search pinned what this one searches; go on with it with --momentum 0.9)');
     const bad = await tune('bad-pin.jsonl', '--lr', '0');
     expect(bad.stderr).toContain('--lr must be above 0, got "0"');
+    const all = await tune('all-pinned.jsonl', '--lr', '0.01', '--momentum', '0.9', '--l2', '1e-4', '--dropout', '0.5');
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain('--lr, --momentum, --l2 and --dropout pin every setting: nothing is left to search');
   });
 });
