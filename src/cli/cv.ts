@@ -13,7 +13,7 @@ import { loadImageSet } from '../train/image-set.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { trainFoldsInProcesses } from './cv-processes.ts';
 import { formatCvTable } from './cv-table.ts';
-import { numberFlag } from './number-flag.ts';
+import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
@@ -87,10 +87,10 @@ export async function cvCommand(argv: string[]): Promise<void> {
     size: sizeFlag(flags.size),
     epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
-    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
-    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
-    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
-    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
+    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, HYPERPARAMETER_RULES.lr),
+    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, HYPERPARAMETER_RULES.momentum),
+    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, HYPERPARAMETER_RULES.l2),
+    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),

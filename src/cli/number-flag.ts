@@ -24,3 +24,6 @@ export function numberFlag(name: string, text: string | undefined, fallback: num
   if (broken) throw new Error(`--${name} must be ${broken[1]}, got "${text}"`);
   return value;
 }
+
+/** What --lr, --momentum, --l2 and --dropout accept, in every command that has them. */
+export const HYPERPARAMETER_RULES: Record<'lr' | 'momentum' | 'l2' | 'dropout', NumberRule> = { lr: { above: 0 }, momentum: { min: 0, below: 1 }, l2: { min: 0 }, dropout: { min: 0, below: 1 } };

@@ -16,7 +16,7 @@ import { QUARTER_TURNS } from '../train/rotation-batch.ts';
 import { Sgd } from '../train/train-step.ts';
 import type { RunSettings, TrainingState } from '../train/training-state.ts';
 import { loadImagesReporting } from './load-images.ts';
-import { numberFlag } from './number-flag.ts';
+import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
@@ -47,7 +47,7 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   const data = resolveDataDir(flags.data);
   const settings: RunSettings = {
     net: 'light-cnn', size: sizeFlag(flags.size), recipe: 'rotation-pretext', dropout: DEFAULT_DROPOUT,
-    ...PAPER_RECIPE.sgd, lr: numberFlag('lr', flags.lr, PAPER_RECIPE.sgd.lr, { above: 0 }),
+    ...PAPER_RECIPE.sgd, lr: numberFlag('lr', flags.lr, PAPER_RECIPE.sgd.lr, HYPERPARAMETER_RULES.lr),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     batch: numberFlag('batch', flags.batch, PAPER_RECIPE.batch, { integer: true, min: 1 }),
     limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),

@@ -17,7 +17,7 @@ import { Sgd } from '../train/train-step.ts';
 import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
 import type { RunSettings, TrainingState } from '../train/training-state.ts';
 import { loadImagesReporting } from './load-images.ts';
-import { numberFlag } from './number-flag.ts';
+import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
@@ -94,10 +94,10 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
     recipe: recipe.name,
-    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, { above: 0 }),
-    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, { min: 0, below: 1 }),
-    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, { min: 0 }),
-    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, { min: 0, below: 1 }),
+    lr: numberFlag('lr', flags.lr, recipe.sgd.lr, HYPERPARAMETER_RULES.lr),
+    momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, HYPERPARAMETER_RULES.momentum),
+    weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, HYPERPARAMETER_RULES.l2),
+    dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
     root: data.root,
     trainList,
     valList,

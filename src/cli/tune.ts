@@ -7,10 +7,10 @@ import { createBackend, type BackendChoice } from '../runtime/create-backend.ts'
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { tune } from '../train/tune.ts';
-import { SEARCH_SPACE, searchSpace } from '../train/tune-space.ts';
+import { SEARCH_SPACE, searchSpace, type Hyperparameters } from '../train/tune-space.ts';
 import { bestAttempt, readTuneLog, tuneSettingsDifferences, type Attempt, type TuneSettings } from '../train/tune-log.ts';
 import { loadImagesReporting } from './load-images.ts';
-import { numberFlag, type NumberRule } from './number-flag.ts';
+import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
@@ -73,10 +73,10 @@ export async function tuneCommand(argv: string[]): Promise<void> {
     size: sizeFlag(flags.size),
     epochs: numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
-    lr: pinnedFlag('lr', flags.lr, { above: 0 }),
-    momentum: pinnedFlag('momentum', flags.momentum, { min: 0, below: 1 }),
-    l2: pinnedFlag('l2', flags.l2, { min: 0 }),
-    dropout: pinnedFlag('dropout', flags.dropout, { min: 0, below: 1 }),
+    lr: pinnedFlag('lr', flags.lr),
+    momentum: pinnedFlag('momentum', flags.momentum),
+    l2: pinnedFlag('l2', flags.l2),
+    dropout: pinnedFlag('dropout', flags.dropout),
     limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
@@ -123,9 +123,12 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   console.log(`train it: ${trainCommandLine(flags.data, settings, best)}`);
 }
 
-const pinnedFlag = (name: string, text: string | undefined, rule: NumberRule): number | null => (text === undefined ? null : numberFlag(name, text, 0, rule));
+const pinnedFlag = (name: keyof Hyperparameters, text: string | undefined): number | null => (text === undefined ? null : numberFlag(name, text, 0, HYPERPARAMETER_RULES[name]));
 
-const pinnedText = (s: TuneSettings): string => (s.lr ?? s.momentum ?? s.l2 ?? s.dropout) === null ? '' : ` (pinned: ${SEARCH_SPACE.filter(({ name }) => s[name] !== null).map(({ name }) => `${name} ${s[name]}`).join(', ')})`;
+function pinnedText(s: TuneSettings): string {
+  const pinned = SEARCH_SPACE.filter(({ name }) => s[name] !== null).map(({ name }) => `${name} ${s[name]}`);
+  return pinned.length ? ` (pinned: ${pinned.join(', ')})` : '';
+}
 
 const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2 ${a.l2}, dropout ${a.dropout}`;
 
