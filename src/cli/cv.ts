@@ -74,6 +74,7 @@ const OPTIONS = {
 } as const;
 
 const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
+const score = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(4));
 
 export async function cvCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
@@ -142,7 +143,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
       onStart: (steps) => (training = new Progress(steps)),
       onStep: (label) => training?.tick(label),
       onFold: (f, { metrics: m, seconds }) =>
-        console.error(`fold ${f + 1}/${settings.folds}: accuracy ${m.accuracy?.toFixed(4)}, sensitivity ${m.sensitivity?.toFixed(4)}, specificity ${m.specificity?.toFixed(4)}, AUC ${m.auc?.toFixed(4)}, ${seconds.toFixed(1)} s`),
+        console.error(`fold ${f + 1}/${settings.folds}: accuracy ${score(m.accuracy)}, sensitivity ${score(m.sensitivity)}, specificity ${score(m.specificity)}, AUC ${score(m.auc)}, ${seconds.toFixed(1)} s`),
     });
   } finally {
     backend.dispose();

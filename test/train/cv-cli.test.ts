@@ -110,6 +110,20 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     const noMeta = await covidCt('cv', '--data', join(COVID_CT_ROOT, 'images'), '--out-dir', join(dir, 'no-meta'));
     expect(noMeta.stderr).toContain('no meta.csv there, and patient-grouped folds need its patient ids');
   });
+
+  it('a fold of one class reports n/a for what needs the other, in the progress line as in the table', async () => {
+    const sixFolds = TINY_CV.map((arg, i) => (TINY_CV[i - 1] === '--folds' ? '6' : arg));
+    const onePatientEach = await covidCt('cv', ...sixFolds, '--epochs', '1', '--out-dir', join(dir, 'six'));
+    expect(onePatientEach.code, onePatientEach.stderr).toBe(0);
+    const { folds } = results('six');
+    const covidOnly = folds.findIndex((fold) => fold.images.every((path) => path.startsWith('COVID/')));
+    const nonCovidOnly = folds.findIndex((fold) => fold.images.every((path) => path.startsWith('NonCOVID/')));
+    expect(covidOnly).toBeGreaterThanOrEqual(0);
+    expect(nonCovidOnly).toBeGreaterThanOrEqual(0);
+    expect(onePatientEach.stderr).toMatch(new RegExp(`fold ${covidOnly + 1}/6: accuracy \\d\\.\\d{4}, sensitivity \\d\\.\\d{4}, specificity n/a, AUC n/a, `));
+    expect(onePatientEach.stderr).toMatch(new RegExp(`fold ${nonCovidOnly + 1}/6: accuracy \\d\\.\\d{4}, sensitivity n/a, specificity \\d\\.\\d{4}, AUC n/a, `));
+    expect(onePatientEach.stderr).not.toContain('undefined');
+  });
 });
 
 describe('covid-ct cv --only-folds: one cross-validation spread over two processes', () => {
