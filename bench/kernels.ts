@@ -10,7 +10,8 @@
  * subgroups, src/runtime/gpu/subgroup-probe.ts): each case runs on both back to back.
  * --threads times the cpu backend once per listed thread count (default: every core).
  * The table goes to stdout, progress and ETA to stderr; --json writes the rows
- * atomically (a temp file renamed into place).
+ * atomically (a temp file renamed into place) after every case, with "complete": false
+ * until the last, so a run cut off by a time limit keeps the cases it finished.
  *
  * Kernel variants measured, chosen per shape by src/runtime/ops/conv2d-gpu.ts:
  *   conv2d_*_1x1  1×1 stride 1: GEMM, 8 channels × 16 pixels per invocation (shaders/conv2d-1x1.wgsl, its weight gradient conv2d-1x1-weight.wgsl)
@@ -158,18 +159,22 @@ async function main(): Promise<void> {
   const bs = await backends(values.backend!);
   console.error(`bench:kernels: ${cases.length} cases × ${bs.map((b) => b.description).join(', ')}, batch ${batch}`);
   const rows: Row[] = [];
+  const date = new Date().toISOString();
+  const machine = () => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() });
+  const save = (complete: boolean) => values.json && writeJsonAtomically(values.json, { date, batch, samples, machine: machine(), complete, rows });
   const progress = new Progress(cases.length * bs.length);
   for (const c of cases) {
     const ref = reference(c);
     for (const b of bs) {
       rows.push(...(await benchCase(b, c, ref, samples)));
+      save(false);
       progress.tick(`${c.label} on ${backendLabel(b)}`);
     }
   }
   printTable(rows);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() };
-  if (values.json) writeJsonAtomically(values.json, { date: new Date().toISOString(), batch, samples, machine, rows });
-  console.error(`load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${machine.cpus} CPUs: wall times on a busy machine run long`);
+  save(true);
+  const { loadAverage, cpus } = machine();
+  console.error(`load average ${loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${cpus} CPUs: wall times on a busy machine run long`);
   for (const b of bs) b.dispose();
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 }

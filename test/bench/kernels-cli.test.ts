@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ describe('bench:kernels', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
     const { code, stdout, stderr } = await run(['--backend', 'webgpu,webgpu-plain', '--filter', 'fire9.squeeze', '--samples', '1', '--json', json]);
     expect(code, stderr).toBe(0);
-    const { rows } = JSON.parse(readFileSync(json, 'utf8')) as { rows: { backend: string; pass: string; ok: boolean; gflops: number }[] };
+    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number }[] };
+    expect(complete).toBe(true);
     const expected = /4-lane subgroups\), WebGPU \([^)]*\), batch/.test(stderr) ? ['webgpu', 'webgpu-plain'] : ['webgpu', 'webgpu'];
     expect(rows.map((r) => `${r.backend} ${r.pass}`)).toEqual([`${expected[0]} fwd`, `${expected[0]} bwd`, `${expected[1]} fwd`, `${expected[1]} bwd`]);
     for (const r of rows) {
@@ -23,6 +24,22 @@ describe('bench:kernels', () => {
       expect(r.gflops).toBeGreaterThan(0);
     }
     expect(stdout).toContain('fire9.squeeze');
+  }, 120_000);
+
+  it('keeps the cases it finished in the JSON file when it is stopped part-way, marked incomplete', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
+    const child = spawn('node', ['--import', './scripts/register-loader.mjs', 'bench/kernels.ts', '--backend', 'cpu', '--filter', 'fire9', '--samples', '1', '--json', json]);
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (stderr.includes('[1/4] fire9.squeeze')) child.kill('SIGINT');
+    });
+    expect(await exited, stderr).not.toBe(0);
+    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { label: string; pass: string; ok: boolean }[] };
+    expect(complete).toBe(false);
+    expect(rows.slice(0, 2).map((r) => `${r.label} ${r.pass} ${r.ok}`)).toEqual(['fire9.squeeze fwd true', 'fire9.squeeze bwd true']);
+    expect(rows.length).toBeLessThan(8);
   }, 120_000);
 
   it('names a backend it does not know', async () => {
