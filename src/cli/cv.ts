@@ -15,6 +15,7 @@ import { trainFoldsInProcesses } from './cv-processes.ts';
 import { formatCvTable } from './cv-table.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
+import { scoreText } from './score-text.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
@@ -74,7 +75,6 @@ const OPTIONS = {
 } as const;
 
 const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
-const score = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(4));
 
 export async function cvCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
@@ -143,7 +143,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
       onStart: (steps) => (training = new Progress(steps)),
       onStep: (label) => training?.tick(label),
       onFold: (f, { metrics: m, seconds }) =>
-        console.error(`fold ${f + 1}/${settings.folds}: accuracy ${score(m.accuracy)}, sensitivity ${score(m.sensitivity)}, specificity ${score(m.specificity)}, AUC ${score(m.auc)}, ${seconds.toFixed(1)} s`),
+        console.error(`fold ${f + 1}/${settings.folds}: accuracy ${scoreText(m.accuracy)}, sensitivity ${scoreText(m.sensitivity)}, specificity ${scoreText(m.specificity)}, AUC ${scoreText(m.auc)}, ${seconds.toFixed(1)} s`),
     });
   } finally {
     backend.dispose();

@@ -10,6 +10,7 @@ import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/vie
 import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
+import { scoreText } from './score-text.ts';
 
 export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR[,DIR...] [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
   Scores a model on labelled images: accuracy, sensitivity, specificity, precision, F1 (COVID is
@@ -38,7 +39,7 @@ function printReport(m: BinaryMetrics): void {
   const [[tn, fp], [fn, tp]] = m.confusion;
   console.log(`images       ${m.n}`);
   for (const key of ['accuracy', 'sensitivity', 'specificity', 'precision', 'f1'] as const) console.log(`${key.padEnd(12)} ${percent(m[key])}`);
-  console.log(`auc          ${m.auc === null ? 'n/a' : m.auc.toFixed(4)}`);
+  console.log(`auc          ${scoreText(m.auc)}`);
   console.log(`confusion    true NonCOVID: ${tn} predicted NonCOVID, ${fp} predicted COVID`);
   console.log(`             true COVID:    ${fn} predicted NonCOVID, ${tp} predicted COVID`);
 }
@@ -121,7 +122,7 @@ async function preparedSets(data: string, entries: DatasetEntry[], members: Memb
 
 function printRobustness(rows: { view: string; metrics: BinaryMetrics }[]): void {
   const keys = ['accuracy', 'sensitivity', 'specificity', 'auc'] as const;
-  const cell = (v: number | null) => (v === null ? 'n/a' : v.toFixed(4)).padStart(12);
+  const cell = (v: number | null) => scoreText(v).padStart(12);
   console.log(`${'view'.padEnd(28)}${keys.map((k) => k.padStart(12)).join('')}`);
   for (const { view, metrics } of rows) console.log(`${view.padEnd(28)}${keys.map((k) => cell(metrics[k])).join('')}`);
 }
