@@ -12,6 +12,7 @@ import { patientStratifiedFolds } from '../train/folds.ts';
 import { loadImageSet } from '../train/image-set.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { trainFoldsInProcesses } from './cv-processes.ts';
+import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { formatCvTable } from './cv-table.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
@@ -19,8 +20,8 @@ import { scoreText } from './score-text.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
-             [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1] [--backend auto]
-             [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE] [--only-folds LIST] [--processes N]
+             [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--bn-stats population] [--seed 1]
+             [--backend auto] [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE] [--only-folds LIST] [--processes N]
   Patient-grouped, stratified k-fold cross-validation over the train and validation splits
   pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
   keeps the class ratio; each fold is held out once while a net is trained on the others with
@@ -47,6 +48,7 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
               together, one two-thread process about 1.0
   --limit N   only the first N patients of each class, all their slices (smoke tests)
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
+${bnStatsHelp(14)}
   --init FILE every fold starts from FILE's weights (covid-ct pretrain) but for a fresh classifier.
               FILE's rotation pretext task saw every train+val slice, each fold's held-out ones
               included, without labels: those images, never their labels, reached the trunk`;
@@ -63,6 +65,7 @@ const OPTIONS = {
   momentum: { type: 'string' },
   l2: { type: 'string' },
   dropout: { type: 'string' },
+  'bn-stats': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   limit: { type: 'string' },
@@ -92,6 +95,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, HYPERPARAMETER_RULES.momentum),
     weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, HYPERPARAMETER_RULES.l2),
     dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
+    bnStatistics: bnStatsFlag(flags['bn-stats']),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),

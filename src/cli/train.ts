@@ -16,13 +16,14 @@ import { recipeByName, type Recipe } from '../train/recipe.ts';
 import { Sgd } from '../train/train-step.ts';
 import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
 import type { RunSettings, TrainingState } from '../train/training-state.ts';
+import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
                 [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
-                [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
+                [--bn-stats population] [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
                 [--log FILE.jsonl] [--limit N] [--init FILE]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
@@ -45,6 +46,7 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                classes are equally common at every white share of the body (unweighted loss)
   --size       input size (a multiple of 16), recorded in the model
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
+${bnStatsHelp(15)}
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
                --backend may change), giving the weights an uninterrupted run would have
   --log        one JSON line per epoch: epoch, loss, accuracy, valAccuracy, valLoss, lr, seconds
@@ -65,6 +67,7 @@ const OPTIONS = {
   momentum: { type: 'string' },
   l2: { type: 'string' },
   dropout: { type: 'string' },
+  'bn-stats': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   out: { type: 'string' },
@@ -98,6 +101,7 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
     momentum: numberFlag('momentum', flags.momentum, recipe.sgd.momentum, HYPERPARAMETER_RULES.momentum),
     weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, HYPERPARAMETER_RULES.l2),
     dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
+    bnStatistics: bnStatsFlag(flags['bn-stats']),
     root: data.root,
     trainList,
     valList,

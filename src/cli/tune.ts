@@ -9,13 +9,15 @@ import { recipeByName } from '../train/recipe.ts';
 import { tune } from '../train/tune.ts';
 import { SEARCH_SPACE, searchSpace, type Hyperparameters } from '../train/tune-space.ts';
 import { bestAttempt, readTuneLog, tuneSettingsDifferences, type Attempt, type TuneSettings } from '../train/tune-log.ts';
+import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
 export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] [--recipe paper] [--epochs 20] [--size 224] [--batch 16]
-               [--limit N] [--seed 1] [--lr V] [--momentum V] [--l2 V] [--dropout V] [--backend auto]
+               [--limit N] [--seed 1] [--lr V] [--momentum V] [--l2 V] [--dropout V]
+               [--bn-stats population] [--backend auto]
                [--log runs/tune.jsonl] [--resume]
   Bayesian search for the paper's three SGD settings and the dropout rate: log10 learning rate
   in [-4, -1], momentum in [0.5, 0.99], log10 L2 in [-6, -2], dropout in [0, 0.7]. The first --random attempts are seeded random points;
@@ -31,6 +33,7 @@ export const TUNE_HELP = `covid-ct tune --data DIR [--attempts 30] [--random 5] 
               one attempt, so that a search fits a laptop
   --lr, --momentum, --l2, --dropout   pin that setting at V: the search varies the others only
               (--lr 0.01 --momentum 0.9 searches L2 and dropout); a log from before dropout was searched pinned it at 0.5
+${bnStatsHelp(14)}
   --log       one JSON line per finished attempt: attempt, proposedBy, lr, momentum, l2, dropout,
               valAccuracy, val (all metrics), trainLoss, diverged, seconds, settings
   --resume    go on with the log (--attempts may grow); an attempt cut off by a kill goes on
@@ -50,6 +53,7 @@ const OPTIONS = {
   momentum: { type: 'string' },
   l2: { type: 'string' },
   dropout: { type: 'string' },
+  'bn-stats': { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   log: { type: 'string', default: join('runs', 'tune.jsonl') },
   resume: { type: 'boolean', default: false },
@@ -79,6 +83,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
     dropout: pinnedFlag('dropout', flags.dropout),
     limit: flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 }),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
+    bnStatistics: bnStatsFlag(flags['bn-stats']),
     random: numberFlag('random', flags.random, 5, { integer: true, min: 1 }),
   };
   if (!searchSpace(settings).length) throw new Error('--lr, --momentum, --l2 and --dropout pin every setting: nothing is left to search (covid-ct train trains with them)');
@@ -135,5 +140,5 @@ const describe = (a: Attempt): string => `lr ${a.lr}, momentum ${a.momentum}, l2
 function trainCommandLine(data: string, s: TuneSettings, best: Attempt): string {
   const limit = s.limit === null ? [] : ['--limit', s.limit];
   return ['covid-ct', 'train', '--data', data, '--net', s.net, '--recipe', s.recipe, '--epochs', s.epochs, '--size', s.size, '--batch', s.batch,
-    '--lr', best.lr, '--momentum', best.momentum, '--l2', best.l2, '--dropout', best.dropout, '--seed', s.seed, ...limit].join(' ');
+    '--lr', best.lr, '--momentum', best.momentum, '--l2', best.l2, '--dropout', best.dropout, '--bn-stats', s.bnStatistics, '--seed', s.seed, ...limit].join(' ');
 }

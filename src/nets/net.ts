@@ -46,10 +46,11 @@ export class Net {
   /**
    * Runs the graph. In 'infer' mode each activation is freed after its last use,
    * so the buffer pool hands the same buffers to every later call of the same size.
+   * `bnMomentum` replaces the BN layers' running-statistics momentum in 'train' mode.
    */
-  forward(x: Tensor, mode: Mode, options: { seed?: number; keepFeatures?: boolean } = {}): ForwardPass {
+  forward(x: Tensor, mode: Mode, options: { seed?: number; keepFeatures?: boolean; bnMomentum?: number } = {}): ForwardPass {
     this.checkInput(x);
-    const { seed = 0, keepFeatures = false } = options;
+    const { seed = 0, keepFeatures = false, bnMomentum } = options;
     const values = new Map<string, Tensor>([['input', x], ...this.params]);
     const aliases = new Map<string, string>();
     const resolve = (name: string) => aliases.get(name) ?? name;
@@ -68,7 +69,8 @@ export class Net {
         if (!t) throw new Error(`${this.spec.name}: node ${node.name} reads ${name}, which is not computed yet`);
         return t;
       });
-      const attrs = typeof node.attrs === 'function' ? node.attrs(mode, seed) : (node.attrs ?? {});
+      const nodeAttrs = typeof node.attrs === 'function' ? node.attrs(mode, seed) : (node.attrs ?? {});
+      const attrs = node.op === 'batchnorm' && bnMomentum !== undefined ? { ...nodeAttrs, momentum: bnMomentum } : nodeAttrs;
       const outputs = this.backend.forward(node.op, inputs, attrs);
       values.set(node.name, outputs[0]);
       if (mode === 'train') {

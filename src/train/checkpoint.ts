@@ -55,6 +55,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   }
   // Checkpoints from before dropout was a setting were all trained with the default rate.
   if (state?.settings && !('dropout' in state.settings)) (state.settings as { dropout: number }).dropout = DEFAULT_DROPOUT;
+  // Before population statistics, every run kept the moving ones.
+  if (state?.settings && !('bnStatistics' in state.settings)) (state.settings as { bnStatistics: string }).bnStatistics = 'moving';
   const groups: Record<Group, Map<string, Float32Array>> = { weights: new Map(), velocity: new Map(), best: new Map() };
   for (const [key, tensor] of tensors) {
     const slash = key.indexOf('/');

@@ -83,9 +83,9 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
 
 /** The settings a fold's checkpoint is made with: the run's, training on every fold but this one. */
 function foldRunSettings(cv: CrossValidation, fold: number): RunSettings {
-  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, lists, limit, folds, init } = cv.results.settings;
+  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, lists, limit, folds, init } = cv.results.settings;
   const pooled = lists.length ? lists.join(' + ') : root;
-  return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit, ...(init ? { init } : {}) };
+  return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit, ...(init ? { init } : {}) };
 }
 
 function pickImages(set: ImageSet, indices: readonly number[]): ImageSet {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { BinaryMetrics } from './metrics.ts';
+import type { BnStatistics } from './population-statistics.ts';
 
 export const CV_FORMAT = 'covid-ct-cv/1';
 
@@ -17,6 +18,8 @@ export interface CvSettings {
   weightDecay: number;
   /** The rate of the net's dropout layer (buildNet). */
   dropout: number;
+  /** Where the BN layers' inference statistics come from (population-statistics.ts). */
+  bnStatistics: BnStatistics;
   seed: number;
   folds: number;
   /** The images folder, the split lists pooled (none: every image under root) and the patient table. */
@@ -105,6 +108,8 @@ export async function readCvResults(path: string): Promise<CvResults> {
   }
   // Results from before dropout was a setting were all trained with the default rate.
   if (!('dropout' in results.settings)) (results.settings as CvSettings).dropout = DEFAULT_DROPOUT;
+  // Before population statistics, every run kept the moving ones.
+  if (!('bnStatistics' in results.settings)) (results.settings as CvSettings).bnStatistics = 'moving';
   return results;
 }
 

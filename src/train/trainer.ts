@@ -8,6 +8,7 @@ import { binaryMetrics } from './metrics.ts';
 import { mixImages, planMix } from './mixup.ts';
 import { augmentRandom, balancedOrder, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
 import { whiteBins } from './data/white-share.ts';
+import { estimatePopulationStatistics } from './population-statistics.ts';
 import { learningRate, type Recipe } from './recipe.ts';
 import type { Random } from '../runtime/random.ts';
 import { trainStep, type Sgd } from './train-step.ts';
@@ -44,8 +45,8 @@ export class TrainingDiverged extends Error {}
 export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number => Math.ceil(run.train.count / run.state.settings.batch);
 
 /**
- * Trains from the epoch after state.epoch up to `epochs`. After each epoch: validation in
- * inference mode, model selection by validation accuracy (the earliest best epoch wins ties),
+ * Trains from the epoch after state.epoch up to `epochs`. After each epoch: the BN layers'
+ * population statistics where the settings ask for them, validation in inference mode, model selection by validation accuracy (the earliest best epoch wins ties),
  * a checkpoint, and the log. A NaN or infinite loss, in a training step or in validation,
  * stops the run with a TrainingDiverged error before anything of that epoch is written.
  */
@@ -55,6 +56,8 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     const started = performance.now();
     const lr = learningRate(run.recipe, state.settings.lr, epoch);
     const { loss, accuracy } = await trainOneEpoch(run, epoch, lr);
+    // Only the weights that get scored need them: each epoch's when validating, else the last.
+    if (state.settings.bnStatistics === 'population' && (run.val || epoch === epochs)) estimatePopulationStatistics(net, run.train, state.settings.batch);
     const val = run.val && (await predictSet(net, run.val, state.settings.batch));
     if (val && !Number.isFinite(val.loss)) throw new TrainingDiverged(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
     const metrics = run.val && val && binaryMetrics(run.val.labels, val.pCovid);

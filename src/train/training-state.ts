@@ -1,3 +1,4 @@
+import type { BnStatistics } from './population-statistics.ts';
 import type { BinaryMetrics } from './metrics.ts';
 
 /** Every setting that decides a run's result. A resumed run must have the same ones; only the number of epochs may grow. */
@@ -12,6 +13,8 @@ export interface RunSettings {
   weightDecay: number;
   /** The rate of the net's dropout layer (buildNet). */
   dropout: number;
+  /** Where the BN layers' inference statistics come from (population-statistics.ts). */
+  bnStatistics: BnStatistics;
   root: string;
   trainList: string | null;
   valList: string | null;

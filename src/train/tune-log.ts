@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import type { ProposalKind } from './bayes-opt.ts';
 import type { BinaryMetrics } from './metrics.ts';
+import type { BnStatistics } from './population-statistics.ts';
 import { SEARCH_SPACE, type Hyperparameters, type Pinned } from './tune-space.ts';
 
 /** Every setting that decides an attempt's score, besides its hyperparameters (the pinned ones among them); a resumed search must have the same. */
@@ -16,6 +17,8 @@ export interface TuneSettings extends Pinned {
   batch: number;
   limit: number | null;
   seed: number;
+  /** Where the BN layers' inference statistics come from (population-statistics.ts). */
+  bnStatistics: BnStatistics;
   /** How many attempts are random before expected improvement takes over. */
   random: number;
 }
@@ -59,6 +62,7 @@ export function parseTuneLog(text: string, path: string): Attempt[] {
         attempt.dropout ??= DEFAULT_DROPOUT;
       }
       for (const key of ['lr', 'momentum', 'l2'] as const) settings[key] ??= null;
+      settings.bnStatistics ??= 'moving'; // before population statistics, every attempt kept the moving ones
       const numbers = ['lr', 'momentum', 'l2', 'dropout', 'seconds'] as const;
       const bad = numbers.find((key) => typeof attempt?.[key] !== 'number');
       if (bad) throw new Error(`${where}: "${bad}" is missing or not a number`);

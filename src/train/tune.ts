@@ -97,5 +97,5 @@ export function observations(history: readonly Attempt[], pinned: Pinned): Obser
 
 /** The training settings of one attempt (its checkpoint is resumed only by an attempt with the same ones). */
 function runSettings(s: TuneSettings, h: Hyperparameters): RunSettings {
-  return { net: s.net, size: s.size, seed: s.seed, batch: s.batch, recipe: s.recipe, lr: h.lr, momentum: h.momentum, weightDecay: h.l2, dropout: h.dropout, root: s.root, trainList: s.trainList, valList: null, limit: s.limit };
+  return { net: s.net, size: s.size, seed: s.seed, batch: s.batch, recipe: s.recipe, lr: h.lr, momentum: h.momentum, weightDecay: h.l2, dropout: h.dropout, bnStatistics: s.bnStatistics, root: s.root, trainList: s.trainList, valList: null, limit: s.limit };
 }

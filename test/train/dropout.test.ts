@@ -54,7 +54,7 @@ describe('the dropout rate, a training setting', () => {
     expect((await loadCheckpoint(join(dir, 'old'))).state.settings.dropout).toBe(0.5);
     const cv = join(dir, 'old-cv.json');
     writeFileSync(cv, JSON.stringify({ format: 'covid-ct-cv/1', settings: { net: 'light-cnn', lr: 0.01 }, folds: [] }));
-    expect((await readCvResults(cv)).settings).toEqual({ net: 'light-cnn', lr: 0.01, dropout: 0.5 });
+    expect((await readCvResults(cv)).settings).toEqual({ net: 'light-cnn', lr: 0.01, dropout: 0.5, bnStatistics: 'moving' });
   });
 });
 

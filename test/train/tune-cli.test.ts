@@ -41,7 +41,7 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     const best = log.reduce((b, a) => (a.valAccuracy! > b.valAccuracy! ? a : b));
     expect(run.stdout).toContain(`best: attempt ${best.attempt} of 3, validation accuracy ${best.valAccuracy!.toFixed(4)} (lr ${best.lr}, momentum ${best.momentum}, l2 ${best.l2}, dropout ${best.dropout})`);
     expect(run.stdout).toContain(
-      `train it: covid-ct train --data /work/shared/data/covid-ct --net light-cnn --recipe paper --epochs 1 --size 32 --batch 4 --lr ${best.lr} --momentum ${best.momentum} --l2 ${best.l2} --dropout ${best.dropout} --seed 1 --limit 2`,
+      `train it: covid-ct train --data /work/shared/data/covid-ct --net light-cnn --recipe paper --epochs 1 --size 32 --batch 4 --lr ${best.lr} --momentum ${best.momentum} --l2 ${best.l2} --dropout ${best.dropout} --bn-stats population --seed 1 --limit 2`,
     );
     expect(run.stderr).toMatch(/\[3\/3\] attempt 3\/3 epoch 1 step 1\/1 loss \d+\.\d+ — \d+ s elapsed, ETA 0 s/);
     expect(run.stderr).toMatch(/attempt 3\/3 \(expected improvement\): lr [\d.e-]+, momentum [\d.]+, l2 [\d.e-]+, dropout [\d.]+ → validation accuracy 0\.\d{4}/);
