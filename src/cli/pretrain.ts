@@ -46,8 +46,8 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   if (!flags.data) throw new Error(`--data DIR is required\n${PRETRAIN_HELP}`);
   const data = resolveDataDir(flags.data);
   const settings: RunSettings = {
-    net: 'light-cnn', size: sizeFlag(flags.size), recipe: 'rotation-pretext', dropout: DEFAULT_DROPOUT, bnStatistics: 'moving', // fine-tuning replaces them
-   
+    net: 'light-cnn', size: sizeFlag(flags.size), recipe: 'rotation-pretext', dropout: DEFAULT_DROPOUT,
+    bnStatistics: 'moving', // fine-tuning re-estimates them
     ...PAPER_RECIPE.sgd, lr: numberFlag('lr', flags.lr, PAPER_RECIPE.sgd.lr, HYPERPARAMETER_RULES.lr),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     batch: numberFlag('batch', flags.batch, PAPER_RECIPE.batch, { integer: true, min: 1 }),
