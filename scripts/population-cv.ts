@@ -8,7 +8,10 @@
  * its held-out fold again and writes DIR/cv.json, for `compare`, `eval --models DIR --held-out`
  * and scripts/source-audit.ts.
  *
- * Usage: node --import ./scripts/register-loader.mjs scripts/population-cv.ts --from runs/cv-X --out runs/cv-X-population [--backend cpu]
+ * Usage: node --import ./scripts/register-loader.mjs scripts/population-cv.ts --from runs/cv-X --out runs/cv-X-population
+ *          [--data DIR] [--backend cpu]
+ * --data: the data set folder, when it is no longer where cv.json says (a CV run on a copy made
+ * for another machine, such as the resized one scripts/gpu-bundle.sh makes: give the same copy again).
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -29,7 +32,7 @@ import { estimatePopulationStatistics } from '../src/train/population-statistics
 import { recipeByName } from '../src/train/recipe.ts';
 
 const { values } = scriptArgs(import.meta.url, {
-  options: { from: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
+  options: { from: { type: 'string' }, out: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
 });
 if (!values.from || !values.out) throw new Error('--from DIR and --out DIR are required (--help for the usage)');
 const resultsFile = join(values.out, 'cv.json');
@@ -40,7 +43,7 @@ if (settings.bnStatistics !== 'moving') throw new Error(`${values.from}/cv.json 
 
 const recipe = recipeByName(settings.recipe);
 const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
-const data = await listCvImages(dirname(settings.meta), settings.limit);
+const data = await listCvImages(values.data ?? dirname(settings.meta), settings.limit);
 const loading = new Progress(data.entries.length);
 const { set, skipped } = await loadImageSet(data.entries, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise, onFile: () => loading.tick('loading') });
 // As in cv: the images are numbered after leaving out unreadable files.
