@@ -5,6 +5,7 @@ import { bnStatsFlag } from '../../src/cli/bn-stats-flag.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import type { Backend } from '../../src/runtime/backend.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.ts';
 import { readCvResults } from '../../src/train/cv-results.ts';
@@ -12,6 +13,8 @@ import type { ImageSet } from '../../src/train/image-set.ts';
 import { estimatePopulationStatistics, type BnStatistics } from '../../src/train/population-statistics.ts';
 import { PAPER_RECIPE } from '../../src/train/recipe.ts';
 import { trainUnselected } from '../../src/train/train-unselected.ts';
+import { relErr } from '../harness/net-compare.ts';
+import { webgpuForTests } from '../harness/webgpu.ts';
 import { tempDir } from './cli.ts';
 
 const SIZE = 32;
@@ -21,10 +24,10 @@ const isStatistic = (name: string) => name.includes('.running_');
 const dir = tempDir('population-');
 
 /** The weights of seed 3 after estimating the population statistics of `set` `batch` images at a time, from the initial statistics or from made-up ones. */
-async function estimated(set: ImageSet, batch: number, madeUp = false): Promise<Map<string, Float32Array>> {
+async function estimated(set: ImageSet, batch: number, madeUp = false, backend: Backend = new CpuBackend()): Promise<Map<string, Float32Array>> {
   const weights = initialWeights(spec, 3);
   if (madeUp) for (const [name, w] of weights) if (isStatistic(name)) w.fill(name.endsWith('var') ? 7 : -3);
-  const net = netFromWeights(spec, new CpuBackend(), weights);
+  const net = netFromWeights(spec, backend, weights);
   estimatePopulationStatistics(net, set, batch);
   const out = await net.exportWeights();
   net.dispose();
@@ -50,6 +53,14 @@ describe('population statistics of the BN layers', () => {
     const [inThrees, inOne] = [await estimated(set, 3), await estimated(set, 7)]; // batches of 3, 3 and 1
     const [a, b] = [inThrees.get('fire2.bn.running_mean')!, inOne.get('fire2.bn.running_mean')!];
     for (let c = 0; c < a.length; c++) expect(a[c]).toBeCloseTo(b[c], 5);
+  });
+
+  it('on webgpu: the same statistics as on the cpu, within 1e-3', async () => {
+    const gpu = await webgpuForTests();
+    const set = images(7);
+    const [onGpu, onCpu] = [await estimated(set, 3, true, gpu), await estimated(set, 3)];
+    gpu.dispose();
+    for (const [name, want] of onCpu) if (isStatistic(name)) expect(relErr(onGpu.get(name)!, want), name).toBeLessThan(1e-3);
   });
 
   it('in training: the trainable weights follow the same path, and the last epoch ends with the statistics of the final weights', async () => {
