@@ -50,9 +50,9 @@ const { set, skipped } = await loadImageSet(data.entries, { size: settings.size,
 const unreadable = new Set(skipped.map((s) => s.path));
 const index = new Map(data.entries.filter((entry) => !unreadable.has(entry.path)).map((entry, i) => [relative(data.root, entry.path), i]));
 const pick = (indices: number[]): ImageSet => {
-  const values = set.x.length / set.count;
-  const x = new Float32Array(indices.length * values);
-  indices.forEach((image, i) => x.set(set.x.subarray(image * values, (image + 1) * values), i * values));
+  const perImage = set.x.length / set.count;
+  const x = new Float32Array(indices.length * perImage);
+  indices.forEach((image, i) => x.set(set.x.subarray(image * perImage, (image + 1) * perImage), i * perImage));
   return { count: indices.length, size: set.size, x, labels: Float32Array.from(indices, (image) => set.labels[image]), normalise: set.normalise };
 };
 
