@@ -3,8 +3,8 @@
  * 2026-11-27) turned into the one `cv --bn-stats population` would give, without training: the
  * statistics do not steer training, so both train the same fold weights, and population only
  * re-estimates the statistics after the last epoch. For every finished fold of --from (a
- * `cv --out-dir`), this re-estimates them over that fold's training images, in cv's order and
- * batches, saves the fold model with them to --out (DIR/fold-NN/checkpoint.safetensors), scores
+ * `cv --out-dir`), this re-estimates them over that fold's training images (cv's own foldSets) in
+ * cv's batches, saves the fold model with them to --out (DIR/fold-NN/checkpoint.safetensors), scores
  * its held-out fold again and writes DIR/cv.json, for `compare`, `eval --models DIR --held-out`
  * and scripts/source-audit.ts.
  *
@@ -22,11 +22,11 @@ import { buildNet } from '../src/nets/index.ts';
 import { netFromWeights } from '../src/nets/init.ts';
 import { createBackend, type BackendChoice } from '../src/runtime/create-backend.ts';
 import { loadCheckpoint, saveCheckpoint } from '../src/train/checkpoint.ts';
-import { foldDir } from '../src/train/cross-validate.ts';
+import { foldDir, foldSets } from '../src/train/cross-validate.ts';
 import { listCvImages } from '../src/train/cv-data.ts';
 import { readCvResults, summarise, writeCvResults, type FoldRecord } from '../src/train/cv-results.ts';
 import { predictSet } from '../src/train/evaluate.ts';
-import { loadImageSet, type ImageSet } from '../src/train/image-set.ts';
+import { loadImageSet } from '../src/train/image-set.ts';
 import { binaryMetrics } from '../src/train/metrics.ts';
 import { estimatePopulationStatistics } from '../src/train/population-statistics.ts';
 import { recipeByName } from '../src/train/recipe.ts';
@@ -49,12 +49,6 @@ const { set, skipped } = await loadImageSet(data.entries, { size: settings.size,
 // As in cv: the images are numbered after leaving out unreadable files.
 const unreadable = new Set(skipped.map((s) => s.path));
 const index = new Map(data.entries.filter((entry) => !unreadable.has(entry.path)).map((entry, i) => [relative(data.root, entry.path), i]));
-const pick = (indices: number[]): ImageSet => {
-  const perImage = set.x.length / set.count;
-  const x = new Float32Array(indices.length * perImage);
-  indices.forEach((image, i) => x.set(set.x.subarray(image * perImage, (image + 1) * perImage), i * perImage));
-  return { count: indices.length, size: set.size, x, labels: Float32Array.from(indices, (image) => set.labels[image]), normalise: set.normalise };
-};
 
 const backend = await createBackend(values.backend as BackendChoice, { notice: (line) => console.error(line) });
 const finished = saved.folds.filter((fold) => fold.result).length;
@@ -70,13 +64,11 @@ for (const [f, fold] of saved.folds.entries()) {
     if (i === undefined) throw new Error(`${values.from}/cv.json fold ${f + 1}: ${image} is not among the data set's readable images any more`);
     return i;
   });
-  const heldSet = new Set(held);
-  const train = pick([...index.values()].filter((i) => !heldSet.has(i)));
+  const { train, test } = foldSets(set, held);
   const checkpoint = await loadCheckpoint(foldDir(values.from, f));
   if (checkpoint.state.epoch !== settings.epochs) throw new Error(`${foldDir(values.from, f)}: its checkpoint is after epoch ${checkpoint.state.epoch}, not the CV's ${settings.epochs}`);
   const net = netFromWeights(spec, backend, checkpoint.weights);
   estimatePopulationStatistics(net, train, settings.batch);
-  const test = pick(held);
   const { pCovid } = await predictSet(net, test, settings.batch);
   const state = { ...checkpoint.state, settings: { ...checkpoint.state.settings, bnStatistics: 'population' as const } };
   await mkdir(foldDir(values.out, f), { recursive: true });

@@ -15,14 +15,14 @@ export type Mode = 'train' | 'infer';
 
 /**
  * One op application. Inputs name values: 'input', a parameter name, or another
- * node's name (its first output). Attributes may depend on the mode (batch norm)
- * and on a per-step seed (dropout).
+ * node's name (its first output). Attributes may depend on the mode (batch norm), on a
+ * per-step seed (dropout) and on a pass's BN momentum (Net.forward's bnMomentum, batch norm).
  */
 export interface NodeSpec {
   readonly name: string;
   readonly op: string;
   readonly inputs: readonly string[];
-  readonly attrs?: object | ((mode: Mode, seed: number) => object);
+  readonly attrs?: object | ((mode: Mode, seed: number, bnMomentum?: number) => object);
   /** Only in training: in inference the node passes its single input through (dropout). */
   readonly trainOnly?: boolean;
 }

@@ -56,7 +56,7 @@ export class GraphBuilder {
       { name: `${name}.running_var`, shape: [channels], init: { kind: 'const', value: 1 }, trainable: false },
     );
     const inputs = [x, `${name}.weight`, `${name}.bias`, `${name}.running_mean`, `${name}.running_var`];
-    return this.node(name, 'batchnorm', inputs, (mode: Mode) => ({ training: mode === 'train', eps: 1e-5, momentum: 0.1 }));
+    return this.node(name, 'batchnorm', inputs, (mode: Mode, _seed: number, bnMomentum = 0.1) => ({ training: mode === 'train', eps: 1e-5, momentum: bnMomentum }));
   }
 
   dense(name: string, x: string, cin: number, cout: number): string {

@@ -69,8 +69,7 @@ export class Net {
         if (!t) throw new Error(`${this.spec.name}: node ${node.name} reads ${name}, which is not computed yet`);
         return t;
       });
-      const nodeAttrs = typeof node.attrs === 'function' ? node.attrs(mode, seed) : (node.attrs ?? {});
-      const attrs = node.op === 'batchnorm' && bnMomentum !== undefined ? { ...nodeAttrs, momentum: bnMomentum } : nodeAttrs;
+      const attrs = typeof node.attrs === 'function' ? node.attrs(mode, seed, bnMomentum) : (node.attrs ?? {});
       const outputs = this.backend.forward(node.op, inputs, attrs);
       values.set(node.name, outputs[0]);
       if (mode === 'train') {

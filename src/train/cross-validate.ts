@@ -53,9 +53,7 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
   cv.onStart?.(steps);
 
   for (const f of pending) {
-    const held = new Set(cv.folds[f]);
-    const train = pickImages(cv.set, Array.from({ length: cv.set.count }, (_, i) => i).filter((i) => !held.has(i)));
-    const test = pickImages(cv.set, cv.folds[f]);
+    const { train, test } = foldSets(cv.set, cv.folds[f]);
     const runSettings = foldRunSettings(cv, f);
     const checkpointDir = foldDir(cv.outDir, f);
     const checkpoint = cv.resume ? await resumableCheckpoint(checkpointDir, runSettings, settings.epochs) : null;
@@ -86,6 +84,12 @@ function foldRunSettings(cv: CrossValidation, fold: number): RunSettings {
   const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, lists, limit, folds, init } = cv.results.settings;
   const pooled = lists.length ? lists.join(' + ') : root;
   return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit, ...(init ? { init } : {}) };
+}
+
+/** A fold's training images (every other fold's, in the set's order) and its held-out ones (`held`, indices into the set). */
+export function foldSets(set: ImageSet, held: readonly number[]): { train: ImageSet; test: ImageSet } {
+  const heldSet = new Set(held);
+  return { train: pickImages(set, Array.from({ length: set.count }, (_, i) => i).filter((i) => !heldSet.has(i))), test: pickImages(set, held) };
 }
 
 function pickImages(set: ImageSet, indices: readonly number[]): ImageSet {
