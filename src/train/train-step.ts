@@ -1,4 +1,5 @@
 import type { Net } from '../nets/net.ts';
+import type { Backend } from '../runtime/backend.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { checkLabels } from '../runtime/ops/softmax-cross-entropy.ts';
 
@@ -60,12 +61,17 @@ export interface LossOptions {
   labelSmoothing?: number;
   /** Mixup: the batch's images were blended, λ of their own with 1 − λ of these partners' labels. */
   mix?: { lambda: number; partnerLabels: Float32Array };
+  /**
+   * Contrastive pretraining: the batch is two views of each image (rows i and i + N/2), the
+   * logits are projections and the loss NT-Xent at this temperature; labels are each row's pair.
+   */
+  contrastive?: { temperature: number };
 }
 
 /**
- * One training step: forward in training mode, weighted softmax cross-entropy,
- * backward, SGD update. `x` is [N,C,H,W] on the net's backend; labels are class indices.
- * With mixup the loss is λ·CE(labels) + (1 − λ)·CE(partner labels).
+ * One training step: forward in training mode, the loss (weighted softmax cross-entropy, or
+ * NT-Xent for contrastive pretraining), backward, SGD update. `x` is [N,C,H,W] on the net's
+ * backend; labels are class indices. With mixup the loss is λ·CE(labels) + (1 − λ)·CE(partner labels).
  */
 export async function trainStep(
   net: Net,
@@ -77,9 +83,27 @@ export async function trainStep(
   seed: number,
   loss: LossOptions = {},
 ): Promise<StepResult> {
-  const backend = net.backend;
   const pass = net.forward(x, 'train', { seed });
-  const classes = pass.logits.shape[1];
+  const { total, probsT, dLogits, kept } = loss.contrastive ? contrastiveLoss(net.backend, pass.logits, loss.contrastive.temperature) : crossEntropy(net.backend, pass.logits, labels, classWeights, loss);
+  const grads = net.backward(pass, dLogits);
+  sgd.step(grads, settings);
+  // read back only now, so a GPU step is encoded whole before the host waits on it
+  const result = { loss: await total(), probs: await probsT.read() };
+  for (const t of [...kept, dLogits, ...grads.values()]) t.dispose();
+  net.release(pass);
+  return result;
+}
+
+interface LossTerms {
+  /** Reads the loss back. */
+  total: () => Promise<number>;
+  probsT: Tensor;
+  dLogits: Tensor;
+  /** Tensors to dispose of after the step. */
+  kept: Tensor[];
+}
+
+function crossEntropy(backend: Backend, logits: Tensor, labels: Float32Array, classWeights: Float32Array, loss: LossOptions): LossTerms {
   const weightT = backend.tensor([classWeights.length], classWeights);
   const attrs = { smoothing: loss.labelSmoothing ?? 0 };
   const terms = loss.mix ? [{ labels, weight: loss.mix.lambda }, { labels: loss.mix.partnerLabels, weight: 1 - loss.mix.lambda }] : [{ labels, weight: 1 }];
@@ -88,11 +112,11 @@ export async function trainStep(
   let probsT: Tensor | null = null;
   let dLogits: Tensor | null = null;
   for (const term of terms) {
-    checkLabels(term.labels, classes);
+    checkLabels(term.labels, logits.shape[1]);
     const labelT = backend.tensor([term.labels.length], term.labels);
     const scale = backend.tensor([1], Float32Array.of(term.weight));
-    const [lossT, termProbs] = backend.forward('softmax_cross_entropy', [pass.logits, labelT, weightT], attrs);
-    const [d] = backend.backward('softmax_cross_entropy', [pass.logits, labelT, weightT], [lossT, termProbs], scale, attrs);
+    const [lossT, termProbs] = backend.forward('softmax_cross_entropy', [logits, labelT, weightT], attrs);
+    const [d] = backend.backward('softmax_cross_entropy', [logits, labelT, weightT], [lossT, termProbs], scale, attrs);
     if (dLogits) {
       const [sum] = backend.forward('add', [dLogits, d!]);
       kept.push(dLogits, d!);
@@ -102,13 +126,19 @@ export async function trainStep(
     probsT = termProbs;
     kept.push(labelT, scale, lossT, termProbs);
   }
-  const grads = net.backward(pass, dLogits!);
-  sgd.step(grads, settings);
-  // read back only now, so a GPU step is encoded whole before the host waits on it
-  let total = 0;
-  for (const [i, lossT] of losses.entries()) total += terms[i].weight * (await lossT.read())[0];
-  const probs = await probsT!.read();
-  for (const t of [...kept, dLogits!, ...grads.values()]) t.dispose();
-  net.release(pass);
-  return { loss: total, probs };
+  const total = async () => {
+    let sum = 0;
+    for (const [i, lossT] of losses.entries()) sum += terms[i].weight * (await lossT.read())[0];
+    return sum;
+  };
+  return { total, probsT: probsT!, dLogits: dLogits!, kept };
+}
+
+/** NT-Xent over the projections; probs are each row's softmax over the other rows. */
+function contrastiveLoss(backend: Backend, logits: Tensor, temperature: number): LossTerms {
+  const attrs = { temperature };
+  const [lossT, probsT] = backend.forward('nt_xent', [logits], attrs);
+  const one = backend.tensor([1], Float32Array.of(1));
+  const [dLogits] = backend.backward('nt_xent', [logits], [lossT, probsT], one, attrs);
+  return { total: async () => (await lossT.read())[0], probsT, dLogits: dLogits!, kept: [lossT, probsT, one] };
 }

@@ -11,7 +11,7 @@ import { whiteBins } from './data/white-share.ts';
 import { estimatePopulationStatistics } from './population-statistics.ts';
 import { learningRate, type Recipe } from './recipe.ts';
 import type { Random } from '../runtime/random.ts';
-import { trainStep, type Sgd } from './train-step.ts';
+import { trainStep, type LossOptions, type Sgd } from './train-step.ts';
 import type { EpochLog, TrainingState } from './training-state.ts';
 
 /** A run in progress: the net and optimiser on their backend, the cached images, and where things are written. */
@@ -33,13 +33,23 @@ export interface TrainingRun {
   checkpointDir: string;
   /** A JSON-lines file rewritten after every epoch with one line per epoch so far. */
   logFile?: string;
-  /** A pretext task (covid-ct pretrain): makes each augmented batch's inputs and labels, the images' own labels unused. */
-  pretext?: (x: Float32Array, count: number, rng: Random) => { x: Float32Array; labels: Float32Array };
+  /**
+   * A pretext task (covid-ct pretrain): makes each step's inputs, labels and loss from the picked
+   * images, the images' own labels unused; `augment` gives a fresh augmentation of them at each call.
+   */
+  pretext?: (augment: () => Float32Array, count: number, rng: Random) => PretextBatch;
   onStep?: (label: string) => void;
   onEpoch?: (line: EpochLog) => void;
 }
 
 /** A NaN or infinite loss stopped the run: the settings, not the program, are at fault (a search records it and goes on). */
+/** A pretext task's step: its inputs (any number of rows), their labels, and the loss when not the recipe's. */
+export interface PretextBatch {
+  x: Float32Array;
+  labels: Float32Array;
+  loss?: LossOptions;
+}
+
 export class TrainingDiverged extends Error {}
 
 export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number => Math.ceil(run.train.count / run.state.settings.batch);
@@ -92,6 +102,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   let next = prepare(1);
   let lossSum = 0;
   let correct = 0;
+  let rows = 0;
   for (let step = 1; step <= steps; step++) {
     const { count, x, labels, lossOptions } = next;
     const xT = net.backend.tensor([count, channels, size, size], x);
@@ -103,21 +114,23 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * count;
     correct += correctRows(probs, labels);
+    rows += count;
     run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
   }
-  return { loss: lossSum / train.count, accuracy: correct / train.count };
+  return { loss: lossSum / rows, accuracy: correct / rows };
 }
 
-/** A step's input: the picked images augmented (then turned by a pretext task, or mixed by mixup), their labels and the loss's options. */
+/** A step's input: the picked images augmented (or a pretext task's batch made from them, or mixed by mixup), their labels and the loss's options. */
 function stepBatch(run: TrainingRun, epoch: number, step: number, picked: number[]) {
   const { train, recipe, state: { settings: { seed } } } = run;
   const [channels, size] = run.net.spec.inputShape;
   const rng = augmentRandom(seed, epoch, step);
-  const augmented = augmentBatch(train, picked, channels, recipe.augment, rng);
-  const { x, labels } = run.pretext?.(augmented, picked.length, rng) ?? { x: augmented, labels: Float32Array.from(picked, (image) => train.labels[image]) };
+  const augment = () => augmentBatch(train, picked, channels, recipe.augment, rng);
+  const pretext = run.pretext?.(augment, picked.length, rng);
+  const { x, labels } = pretext ?? { x: augment(), labels: Float32Array.from(picked, (image) => train.labels[image]) };
   const mix = recipe.mixup > 0 ? planMix(mixupRandom(seed, epoch, step), recipe.mixup, picked.length) : null;
-  const lossOptions = { labelSmoothing: recipe.labelSmoothing, ...(mix ? { mix: { lambda: mix.lambda, partnerLabels: Float32Array.from(mix.partner, (p) => labels[p]) } } : {}) };
-  return { count: picked.length, x: mix ? mixImages(x, channels * size * size, mix) : x, labels, lossOptions };
+  const lossOptions = pretext?.loss ?? { labelSmoothing: recipe.labelSmoothing, ...(mix ? { mix: { lambda: mix.lambda, partnerLabels: Float32Array.from(mix.partner, (p) => labels[p]) } } : {}) };
+  return { count: labels.length, x: mix ? mixImages(x, channels * size * size, mix) : x, labels, lossOptions };
 }
 
 /** How many rows of probs put their largest value (the first of equals) at the row's label. */

@@ -79,7 +79,7 @@ describe('rotation pretraining', () => {
       const net = createNet(withClasses(buildNet('light-cnn', { size: 32 }), 4), backend, 1);
       const settings = { net: 'light-cnn', size: 32, seed: 5, batch: 2, recipe: 'rotation-pretext', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, bnStatistics: 'moving' as const, root: '', trainList: null, valList: null, limit: null };
       const state = { settings, epoch: 0, best: null, log: [], seconds: 0 };
-      await pretrainEpochs({ net, sgd: new Sgd(net), images, state, checkpointDir: tempDir('pretrain-') }, 2);
+      await pretrainEpochs({ net, sgd: new Sgd(net), images, pretext: { kind: 'rotation' }, state, checkpointDir: tempDir('pretrain-') }, 2);
       const weights = await net.exportWeights();
       backend.dispose();
       return { log: state.log.map((l: EpochLog) => ({ ...l, seconds: 0 })), weights };
