@@ -78,3 +78,51 @@ describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each c
     expect(JSON.parse(readFileSync(join(outDir, 'cv.json'), 'utf8')).settings.init).toBe(pretrained);
   });
 });
+
+describe('covid-ct pretrain --pretext contrastive, 1 epoch at 32 × 32 on the first 4 slices of each class (cpu)', () => {
+  const contrastive = join(dir, 'contrastive.safetensors');
+  const args = ['pretrain', ...TINY_RUN, '--pretext', 'contrastive', '--temperature', '0.3', '--out', contrastive, '--checkpoint-dir', join(dir, 'ck-contrastive')];
+  let first: CliResult;
+  beforeAll(async () => {
+    first = await covidCt(...args, '--epochs', '1');
+  });
+
+  it('writes a light-cnn trunk with a 128-wide projection, no dropout, the temperature in its recipe', () => {
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('by contrastive learning (NT-Xent, temperature 0.3): 16 images, labels unused');
+    expect(first.stdout).toMatch(new RegExp(`^${contrastive}: contrastive-pretrained light-cnn trunk, 1 epochs, loss \\d+\\.\\d+, contrastive accuracy 0\\.\\d+`));
+    const { tensors, metadata } = read(contrastive);
+    expect(tensors.get('fc.weight')!.shape).toEqual([128, 320]);
+    const classNames = JSON.parse(metadata.classNames);
+    expect([classNames.length, classNames[0], classNames[127]]).toEqual([128, 'projection 1', 'projection 128']);
+    const training = JSON.parse(metadata.training);
+    expect(training).toMatchObject({ recipe: 'contrastive-pretext, temperature 0.3', dropout: 0, images: 16, epochs: 1 });
+    expect(training.pretext).toContain('contrastive-pretrained trunk for --init');
+  });
+
+  it('--resume goes on with the same temperature and refuses another', async () => {
+    const other = await covidCt(...args.map((a) => (a === '0.3' ? '0.7' : a)), '--epochs', '2', '--resume');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('recipe "contrastive-pretext, temperature 0.3" (checkpoint) vs "contrastive-pretext, temperature 0.7" (now)');
+    const resumed = await covidCt(...args, '--epochs', '2', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming after epoch 1');
+  });
+
+  it('train --init takes its trunk and starts a fresh classifier', async () => {
+    const trained = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--init', contrastive, '--out', join(dir, 'from-contrastive.safetensors'), '--checkpoint-dir', join(dir, 'ck-from-contrastive'));
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toMatch(/took conv1, .*, weighted_sum; fresh: fc\n/);
+  });
+
+  it.each([
+    [['--pretext', 'jigsaw'], '--pretext jigsaw: not a pretext task (rotation, contrastive)'],
+    [['--temperature', '0.5'], '--temperature is for --pretext contrastive only'],
+    [['--pretext', 'contrastive', '--temperature', '0'], '--temperature'],
+    [['--pretext', 'contrastive', '--batch', '1'], '--batch 1: the contrastive pretext needs at least 2 slices a step'],
+  ])('refuses %j, naming the flag', async (flags, message) => {
+    const bad = await covidCt('pretrain', '--data', COVID_CT_ROOT, '--limit', '1', '--size', '32', '--backend', 'cpu', '--out', join(dir, 'bad.safetensors'), ...flags);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(message);
+  });
+});
