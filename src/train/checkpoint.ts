@@ -43,7 +43,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     bytes = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `--resume: there is no checkpoint ${path}` : `cannot read checkpoint ${path}: ${(err as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `there is no checkpoint ${path}` : `cannot read checkpoint ${path}: ${(err as Error).message}`);
   }
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   if (metadata.format !== FORMAT) throw new WeightsFileError(path, `not a training checkpoint (format ${JSON.stringify(metadata.format)}, expected ${FORMAT})`);
@@ -69,7 +69,10 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
 
 /** The checkpoint in dir for --resume, refused (the differences named) when it was made with other settings. */
 export async function resumeCheckpoint(dir: string, settings: RunSettings): Promise<Checkpoint> {
-  const checkpoint = await loadCheckpoint(dir);
+  const checkpoint = await loadCheckpoint(dir).catch((err: Error) => {
+    err.message = `--resume: ${err.message}`;
+    throw err;
+  });
   const differences = settingsDifferences(checkpoint.state.settings, settings);
   if (differences.length) throw new Error(`--resume: the checkpoint in ${dir} was made with other settings: ${differences.join('; ')}`);
   return checkpoint;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CvResults } from '../../src/train/cv-results.ts';
@@ -46,5 +46,11 @@ describe('scripts/population-cv.ts', () => {
     const twice = await populationCv('--from', join(dir, 'population'), '--out', join(dir, 'twice'));
     expect(twice.code).not.toBe(0);
     expect(twice.stderr).toContain('already has population BN statistics');
+
+    rmSync(join(dir, 'moving', 'fold-02'), { recursive: true });
+    const lost = await populationCv('--from', join(dir, 'moving'), '--out', join(dir, 'lost'));
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain(`\nscripts/population-cv.ts: there is no checkpoint ${join(dir, 'moving', 'fold-02', 'checkpoint.safetensors')}\n`);
+    expect(lost.stderr).not.toContain('--resume');
   });
 });
