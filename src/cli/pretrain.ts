@@ -83,7 +83,7 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
     await pretrainEpochs({
       net, sgd, images, pretext, state, checkpointDir,
       onStep: (label) => progress.tick(label),
-      onEpoch: (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, ${pretext.kind} accuracy ${l.accuracy.toFixed(3)}, lr ${l.lr}, ${l.seconds.toFixed(1)} s`),
+      onEpoch: (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, ${pretext.kind} accuracy ${l.accuracy.toFixed(3)}, lr ${Number(l.lr.toPrecision(6))}, ${l.seconds.toFixed(1)} s`),
     }, epochs);
     const { log } = state;
     const training = { pretext: `${task}: a ${pretext.kind}-pretrained trunk for --init, not a COVID classifier`, command: ['covid-ct', 'pretrain', ...argv].join(' '), ...settings, epochs: state.epoch, images: images.count, log, seconds: Math.round(state.seconds), date: new Date().toISOString() };

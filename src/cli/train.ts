@@ -141,7 +141,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   console.error(`training ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, class weights ${[...classWeights].map((w) => w.toFixed(3)).join('/')}${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
   const progress = new Progress(Math.max(epochs - state.epoch, 0) * stepsPerEpoch(run));
   run.onStep = (label) => progress.tick(label);
-  run.onEpoch = (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, accuracy ${l.accuracy.toFixed(3)}, val accuracy ${l.valAccuracy?.toFixed(3)}, val loss ${l.valLoss?.toFixed(4)}, lr ${l.lr}, ${l.seconds.toFixed(1)} s`);
+  run.onEpoch = (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, accuracy ${l.accuracy.toFixed(3)}, val accuracy ${l.valAccuracy?.toFixed(3)}, val loss ${l.valLoss?.toFixed(4)}, lr ${Number(l.lr.toPrecision(6))}, ${l.seconds.toFixed(1)} s`);
   try {
     await trainEpochs(run, epochs);
   } finally {

@@ -126,3 +126,12 @@ describe('covid-ct pretrain --pretext contrastive, 1 epoch at 32 × 32 on the fi
     expect(bad.stderr).toContain(message);
   });
 });
+
+describe('covid-ct pretrain epoch lines', () => {
+  it('print the decayed learning rate without float noise (0.1 × 0.8 is 0.08, not 0.08000000000000002)', async () => {
+    const run = await covidCt('pretrain', '--data', COVID_CT_ROOT, '--limit', '1', '--size', '32', '--batch', '4', '--backend', 'cpu', '--epochs', '6', '--lr', '0.1', '--out', join(dir, 'lr.safetensors'), '--checkpoint-dir', join(dir, 'ck-lr'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/epoch 5: .*, lr 0\.1, /);
+    expect(run.stderr).toMatch(/epoch 6: .*, lr 0\.08, /);
+  });
+});
