@@ -10,14 +10,14 @@ import { elu } from './ops/elu.ts';
 import { fireExpand } from './ops/fire-expand.ts';
 import { globalAvgPool } from './ops/global-avg-pool.ts';
 import { maxpool } from './ops/maxpool.ts';
-import { ntXentLoss } from './ops/nt-xent.ts';
+import { cosineSimilarityOp } from './ops/cosine-similarity.ts';
 import { relu } from './ops/relu.ts';
 import { sgd } from './ops/sgd.ts';
 import { softmaxCrossEntropy } from './ops/softmax-cross-entropy.ts';
 
 /** Every op of the runtime; the only place ops are wired to backends. */
 export const registry: ReadonlyMap<string, AnyOp> = new Map(
-  [elu, relu, add, dropout, maxpool, globalAvgPool, concat, batchnorm, dense, softmaxCrossEntropy, ntXentLoss, sgd, convTranspose2d, conv2d, fireExpand].map((op) => [op.name, op as AnyOp]),
+  [elu, relu, add, dropout, maxpool, globalAvgPool, concat, batchnorm, dense, softmaxCrossEntropy, cosineSimilarityOp, sgd, convTranspose2d, conv2d, fireExpand].map((op) => [op.name, op as AnyOp]),
 );
 
 export function getOp(name: string): AnyOp {

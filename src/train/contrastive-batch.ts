@@ -1,4 +1,3 @@
-import { positiveOf } from '../runtime/cpu/nt-xent.ts';
 import type { PretextBatch } from './trainer.ts';
 
 /** The width of the projection the contrastive pretext trains (the net's classifier, dropped by --init); SimCLR's. */
@@ -14,5 +13,5 @@ export function contrastiveBatch(augment: () => Float32Array, count: number, tem
   const x = new Float32Array(2 * first.length);
   x.set(first);
   x.set(augment(), first.length);
-  return { x, labels: Float32Array.from({ length: 2 * count }, (_, i) => positiveOf(i, 2 * count)), loss: { contrastive: { temperature } } };
+  return { x, labels: Float32Array.from({ length: 2 * count }, (_, i) => (i + count) % (2 * count)), loss: { contrastive: { temperature } } };
 }

@@ -84,7 +84,7 @@ export async function trainStep(
   loss: LossOptions = {},
 ): Promise<StepResult> {
   const pass = net.forward(x, 'train', { seed });
-  const { total, probsT, dLogits, kept } = loss.contrastive ? contrastiveLoss(net.backend, pass.logits, loss.contrastive.temperature) : crossEntropy(net.backend, pass.logits, labels, classWeights, loss);
+  const { total, probsT, dLogits, kept } = loss.contrastive ? contrastiveLoss(net.backend, pass.logits, labels, loss.contrastive.temperature) : crossEntropy(net.backend, pass.logits, labels, classWeights, loss);
   const grads = net.backward(pass, dLogits);
   sgd.step(grads, settings);
   // read back only now, so a GPU step is encoded whole before the host waits on it
@@ -134,11 +134,22 @@ function crossEntropy(backend: Backend, logits: Tensor, labels: Float32Array, cl
   return { total, probsT: probsT!, dLogits: dLogits!, kept };
 }
 
-/** NT-Xent over the projections; probs are each row's softmax over the other rows. */
-function contrastiveLoss(backend: Backend, logits: Tensor, temperature: number): LossTerms {
+/** A row's similarity to itself in NT-Xent's logits: far enough below any other (≥ −1/τ) that exp of it is 0. */
+const SELF = -1e9;
+
+/**
+ * NT-Xent over the projections: the softmax cross-entropy of their cosine similarities over τ,
+ * each row's own masked to SELF, each row labelled with the row of its pair; probs are each row's
+ * softmax over the other rows.
+ */
+function contrastiveLoss(backend: Backend, projections: Tensor, pairs: Float32Array, temperature: number): LossTerms {
   const attrs = { temperature };
-  const [lossT, probsT] = backend.forward('nt_xent', [logits], attrs);
-  const one = backend.tensor([1], Float32Array.of(1));
-  const [dLogits] = backend.backward('nt_xent', [logits], [lossT, probsT], one, attrs);
-  return { total: async () => (await lossT.read())[0], probsT, dLogits: dLogits!, kept: [lossT, probsT, one] };
+  const n = pairs.length;
+  const [similarities] = backend.forward('cosine_similarity', [projections], attrs);
+  const mask = backend.tensor([n, n], Float32Array.from({ length: n * n }, (_, e) => (e % (n + 1) === 0 ? SELF : 0)));
+  const [logits] = backend.forward('add', [similarities, mask]);
+  const terms = crossEntropy(backend, logits, pairs, new Float32Array(n).fill(1), {});
+  // the mask is a constant: the similarities' gradient is the logits'
+  const [dLogits] = backend.backward('cosine_similarity', [projections], [similarities], terms.dLogits, attrs);
+  return { ...terms, dLogits: dLogits!, kept: [...terms.kept, terms.dLogits, similarities, mask, logits] };
 }

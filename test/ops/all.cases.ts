@@ -6,7 +6,7 @@ import { convTranspose2dCases, convTranspose2dGradCases } from './conv-transpose
 import { denseCases, denseGradCases } from './dense.cases.ts';
 import { fireExpandCases, fireExpandGradCases } from './fire-expand.cases.ts';
 import { lossCases, lossGradCases } from './loss.cases.ts';
-import { ntXentCases, ntXentGradCases } from './nt-xent.cases.ts';
+import { cosineSimilarityCases, cosineSimilarityGradCases } from './cosine-similarity.cases.ts';
 import { pointwiseCases, pointwiseGradCases } from './pointwise.cases.ts';
 import { poolCases, poolGradCases } from './pool.cases.ts';
 import { sgdCases } from './sgd.cases.ts';
@@ -14,11 +14,11 @@ import { sgdCases } from './sgd.cases.ts';
 /** Every op case of every family: the headless-Chromium run, the self-check and the coverage test use this list. */
 export const allOpCases: OpCase[] = [
   ...pointwiseCases, ...poolCases, ...concatCases, ...batchnormCases, ...denseCases,
-  ...lossCases, ...ntXentCases, ...sgdCases, ...convTranspose2dCases, ...conv2dCases, ...fireExpandCases,
+  ...lossCases, ...cosineSimilarityCases, ...sgdCases, ...convTranspose2dCases, ...conv2dCases, ...fireExpandCases,
 ];
 
 /** Every finite-difference case; the coverage test checks each op with a backward has some. */
 export const allGradCases: OpCase[] = [
   ...pointwiseGradCases, ...poolGradCases, ...concatGradCases, ...batchnormGradCases, ...denseGradCases,
-  ...lossGradCases, ...ntXentGradCases, ...convTranspose2dGradCases, ...conv2dGradCases, ...fireExpandGradCases,
+  ...lossGradCases, ...cosineSimilarityGradCases, ...convTranspose2dGradCases, ...conv2dGradCases, ...fireExpandGradCases,
 ];

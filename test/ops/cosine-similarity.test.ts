@@ -4,21 +4,28 @@ import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { ShapeError } from '../../src/runtime/shape.ts';
 import { describeOpCases } from '../harness/describe-op-cases.ts';
 import { webgpuForTests } from '../harness/webgpu.ts';
-import { ntXentCases, ntXentGradCases } from './nt-xent.cases.ts';
+import { cosineSimilarityCases, cosineSimilarityGradCases } from './cosine-similarity.cases.ts';
 
-describeOpCases('nt_xent', ntXentCases, ntXentGradCases);
+describeOpCases('cosine_similarity', cosineSimilarityCases, cosineSimilarityGradCases);
 
+/** NT-Xent as a training step forms it: softmax_cross_entropy of cosine_similarity with its diagonal masked, row i labelled with i + N/2 (mod N). */
 async function ntXent(backend: Backend, z: number[], dims: number, attrs = {}) {
-  const input = [backend.tensor([z.length / dims, dims], Float32Array.from(z))];
-  const [loss, probs] = backend.forward('nt_xent', input, attrs);
-  const [dz] = backend.backward('nt_xent', input, [loss, probs], backend.tensor([1], Float32Array.of(1)), attrs);
+  const n = z.length / dims;
+  const input = [backend.tensor([n, dims], Float32Array.from(z))];
+  const [s] = backend.forward('cosine_similarity', input, attrs);
+  const mask = backend.tensor([n, n], Float32Array.from({ length: n * n }, (_, e) => (e % (n + 1) === 0 ? -1e9 : 0)));
+  const [logits] = backend.forward('add', [s, mask]);
+  const xentInputs = [logits, backend.tensor([n], Float32Array.from({ length: n }, (_, i) => (i + n / 2) % n)), backend.tensor([n], new Float32Array(n).fill(1))];
+  const [loss, probs] = backend.forward('softmax_cross_entropy', xentInputs);
+  const [ds] = backend.backward('softmax_cross_entropy', xentInputs, [loss, probs], backend.tensor([1], Float32Array.of(1)));
+  const [dz] = backend.backward('cosine_similarity', input, [s], ds!, attrs);
   return { loss: (await loss.read())[0], probs: [...(await probs.read())], dz: [...(await dz!.read())] };
 }
 
 describe.each([
   ['cpu', async () => new CpuBackend() as Backend],
   ['webgpu', webgpuForTests],
-])('nt_xent values on %s', (_name, make) => {
+])('NT-Xent from cosine_similarity on %s', (_name, make) => {
   // Rows 0 and 2 are one image's views, 1 and 3 another's; all four are unit vectors, τ = 1.
   const z = [1, 0, 0, 1, 1, 0, 0, -1];
   const e = Math.E;
@@ -45,9 +52,9 @@ describe.each([
   });
 });
 
-describe('nt_xent bad input', () => {
-  it('refuses an odd number of rows, naming the shape', async () => {
-    await expect(ntXent(new CpuBackend(), [1, 2, 3], 1)).rejects.toThrow('z must have an even number of rows, at least 2 (two views of each image), got [3,1]');
+describe('cosine_similarity bad input', () => {
+  it('refuses a z that is not [rows, dims], naming the shape', async () => {
+    expect(() => new CpuBackend().forward('cosine_similarity', [new CpuBackend().tensor([3], Float32Array.of(1, 2, 3))], {})).toThrow(/z.*\[3\]/);
   });
   it('refuses a temperature that is not positive', async () => {
     await expect(ntXent(new CpuBackend(), [1, 2], 1, { temperature: 0 })).rejects.toThrow(ShapeError);
