@@ -51,8 +51,9 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   if (!flags.data) throw new Error(`--data DIR is required\n${PRETRAIN_HELP}`);
   const data = resolveDataDir(flags.data);
   const pretext = pretextFlags(flags.pretext, flags.temperature);
+  const head = pretextHead(pretext);
   const settings: RunSettings = {
-    net: 'light-cnn', size: sizeFlag(flags.size), recipe: pretextRecipeName(pretext), dropout: pretext.kind === 'rotation' ? DEFAULT_DROPOUT : 0,
+    net: 'light-cnn', size: sizeFlag(flags.size), recipe: head.recipe, dropout: head.dropout,
     bnStatistics: 'moving', // fine-tuning re-estimates them
     ...PAPER_RECIPE.sgd, lr: numberFlag('lr', flags.lr, PAPER_RECIPE.sgd.lr, HYPERPARAMETER_RULES.lr),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
@@ -70,14 +71,13 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   const entries = lists.length ? (await Promise.all(lists.map(listed))).flat() : await listed();
   const images = await loadImagesReporting('pretraining images', entries, { size, crop: 'none', normalise: 'dataset' });
   for (const dir of [dirname(flags.out), checkpointDir]) await mkdir(dir, { recursive: true });
-  const spec = withClasses(buildNet('light-cnn', { size, dropout: settings.dropout }), pretext.kind === 'rotation' ? QUARTER_TURNS.length : PROJECTION_DIMS);
+  const spec = withClasses(buildNet('light-cnn', { size, dropout: settings.dropout }), head.classNames.length);
   const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
   const net = netFromWeights(spec, backend, checkpoint?.weights ?? initialWeights(spec, seed));
   const sgd = new Sgd(net);
   if (checkpoint) sgd.importVelocities(checkpoint.velocities);
   const state: TrainingState = checkpoint?.state ?? { settings, epoch: 0, best: null, log: [], seconds: 0 };
-  const task = pretext.kind === 'rotation' ? 'rotation prediction' : `contrastive learning (NT-Xent, temperature ${pretext.temperature})`;
-  console.error(`pretraining light-cnn at ${size}×${size} on ${backend.description} by ${task}: ${images.count} images, labels unused${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
+  console.error(`pretraining light-cnn at ${size}×${size} on ${backend.description} by ${head.task}: ${images.count} images, labels unused${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
   const progress = new Progress(Math.max(epochs - state.epoch, 0) * Math.ceil(images.count / batch));
   try {
     await pretrainEpochs({
@@ -86,9 +86,9 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
       onEpoch: (l) => console.error(`epoch ${l.epoch}: loss ${l.loss.toFixed(4)}, ${pretext.kind} accuracy ${l.accuracy.toFixed(3)}, lr ${Number(l.lr.toPrecision(6))}, ${l.seconds.toFixed(1)} s`),
     }, epochs);
     const { log } = state;
-    const training = { pretext: `${task}: a ${pretext.kind}-pretrained trunk for --init, not a COVID classifier`, command: ['covid-ct', 'pretrain', ...argv].join(' '), ...settings, epochs: state.epoch, images: images.count, log, seconds: Math.round(state.seconds), date: new Date().toISOString() };
+    const training = { pretext: `${head.task}: a ${pretext.kind}-pretrained trunk for --init, not a COVID classifier`, command: ['covid-ct', 'pretrain', ...argv].join(' '), ...settings, epochs: state.epoch, images: images.count, log, seconds: Math.round(state.seconds), date: new Date().toISOString() };
     const preprocessing = { ...PREPROCESSING, size, crop: 'none', normalise: 'dataset' };
-    await saveModelFile(flags.out, net, { net: spec.name, inChannels: spec.inputShape[0], inputSize: size, preprocessing, classNames: pretext.kind === 'rotation' ? [...QUARTER_TURNS] : Array.from({ length: PROJECTION_DIMS }, (_, i) => `projection ${i + 1}`), training });
+    await saveModelFile(flags.out, net, { net: spec.name, inChannels: spec.inputShape[0], inputSize: size, preprocessing, classNames: head.classNames, training });
     console.log(`${flags.out}: ${pretext.kind}-pretrained light-cnn trunk, ${state.epoch} epochs, loss ${log[state.epoch - 1].loss.toFixed(4)}, ${pretext.kind} accuracy ${log[state.epoch - 1].accuracy.toFixed(3)}`);
   } finally {
     sgd.dispose();
@@ -106,5 +106,11 @@ function pretextFlags(name: string | undefined, temperature: string | undefined)
   throw new Error(`--pretext ${name}: not a pretext task (rotation, contrastive)`);
 }
 
-/** The settings' recipe: what --resume compares, the temperature included. */
-const pretextRecipeName = (pretext: Pretext): string => (pretext.kind === 'rotation' ? 'rotation-pretext' : `contrastive-pretext, temperature ${pretext.temperature}`);
+/** What the pretext task makes of the net and the run: its outputs, dropout, the settings' recipe (what --resume compares, the temperature included) and its name. */
+function pretextHead(pretext: Pretext): { classNames: string[]; dropout: number; recipe: string; task: string } {
+  if (pretext.kind === 'rotation') return { classNames: [...QUARTER_TURNS], dropout: DEFAULT_DROPOUT, recipe: 'rotation-pretext', task: 'rotation prediction' };
+  return {
+    classNames: Array.from({ length: PROJECTION_DIMS }, (_, i) => `projection ${i + 1}`), dropout: 0,
+    recipe: `contrastive-pretext, temperature ${pretext.temperature}`, task: `contrastive learning (NT-Xent, temperature ${pretext.temperature})`,
+  };
+}
