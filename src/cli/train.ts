@@ -30,6 +30,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   step (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are
   decoded once and kept in memory. After every epoch the validation images are scored and a
   checkpoint is written; the output model holds the weights of the best validation accuracy.
+  A NaN or infinite loss, or an epoch in which every image got the same probabilities (a dead
+  ReLU before squeezenet's classifier), stops the run and keeps the last good checkpoint.
   --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
   --recipe     augmentation and SGD defaults; flags override them. paper: the paper's (above);
@@ -44,6 +46,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                robust-rank: robust with each slice histogram-equalised (recorded in the model);
                robust-balanced: robust drawing each epoch's slices with replacement so that both
                classes are equally common at every white share of the body (unweighted loss)
+  --net        light-cnn (the paper's proposed net), squeezenet or squeezenet-bypass (its two
+               baselines: SqueezeNet 1.1 without and with the simple bypass)
   --size       input size (a multiple of 16), recorded in the model
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(15)}

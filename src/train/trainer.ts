@@ -6,6 +6,7 @@ import { predictSet } from './evaluate.ts';
 import type { ImageSet } from './image-set.ts';
 import { binaryMetrics } from './metrics.ts';
 import { mixImages, planMix } from './mixup.ts';
+import { OutputCollapse } from './output-collapse.ts';
 import { augmentRandom, balancedOrder, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
 import { whiteBins } from './data/white-share.ts';
 import { estimatePopulationStatistics } from './population-statistics.ts';
@@ -42,7 +43,6 @@ export interface TrainingRun {
   onEpoch?: (line: EpochLog) => void;
 }
 
-/** A NaN or infinite loss stopped the run: the settings, not the program, are at fault (a search records it and goes on). */
 /** A pretext task's step: its inputs (any number of rows), their labels, and the loss when not the recipe's. */
 export interface PretextBatch {
   x: Float32Array;
@@ -50,6 +50,10 @@ export interface PretextBatch {
   loss?: LossOptions;
 }
 
+/**
+ * A NaN or infinite loss, or outputs that no longer depend on the input, stopped the run:
+ * the settings, not the program, are at fault (a search records it and goes on).
+ */
 export class TrainingDiverged extends Error {}
 
 export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number => Math.ceil(run.train.count / run.state.settings.batch);
@@ -103,6 +107,7 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   let lossSum = 0;
   let correct = 0;
   let rows = 0;
+  const collapse = new OutputCollapse();
   for (let step = 1; step <= steps; step++) {
     const { count, x, labels, lossOptions } = next;
     const xT = net.backend.tensor([count, channels, size, size], x);
@@ -114,8 +119,14 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * count;
     correct += correctRows(probs, labels);
+    collapse.see(probs, probs.length / count);
     rows += count;
     run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
+  }
+  const same = collapse.collapsedTo;
+  if (same) {
+    const what = `every training image of epoch ${epoch} got the same probabilities (${[...same].map((p) => p.toFixed(4)).join(', ')}): the output no longer depends on the input, as when the ReLU before squeezenet's classifier outputs zero everywhere ("dead"), which passes no gradient and does not recover (learning rate ${lr})`;
+    throw new TrainingDiverged(diverged(run, what));
   }
   return { loss: lossSum / rows, accuracy: correct / rows };
 }
