@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { withClasses } from '../nets/classifier.ts';
-import { DEFAULT_DROPOUT } from '../nets/layers.ts';
 import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { saveModelFile } from '../nets/model-file.ts';
@@ -10,7 +9,7 @@ import { createBackend, type BackendChoice } from '../runtime/create-backend.ts'
 import { resumeCheckpoint } from '../train/checkpoint.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
-import { pretrainEpochs, type Pretext } from '../train/pretrain.ts';
+import { CONTRASTIVE_RECIPE, pretrainEpochs, PRETEXT_RECIPE, type Pretext } from '../train/pretrain.ts';
 import { PROJECTION_DIMS } from '../train/contrastive-batch.ts';
 import { PAPER_RECIPE } from '../train/recipe.ts';
 import { QUARTER_TURNS } from '../train/rotation-batch.ts';
@@ -108,9 +107,9 @@ function pretextFlags(name: string | undefined, temperature: string | undefined)
 
 /** What the pretext task makes of the net and the run: its outputs, dropout, the settings' recipe (what --resume compares, the temperature included) and its name. */
 function pretextHead(pretext: Pretext): { classNames: string[]; dropout: number; recipe: string; task: string } {
-  if (pretext.kind === 'rotation') return { classNames: [...QUARTER_TURNS], dropout: DEFAULT_DROPOUT, recipe: 'rotation-pretext', task: 'rotation prediction' };
+  if (pretext.kind === 'rotation') return { classNames: [...QUARTER_TURNS], dropout: PRETEXT_RECIPE.dropout, recipe: 'rotation-pretext', task: 'rotation prediction' };
   return {
-    classNames: Array.from({ length: PROJECTION_DIMS }, (_, i) => `projection ${i + 1}`), dropout: 0,
+    classNames: Array.from({ length: PROJECTION_DIMS }, (_, i) => `projection ${i + 1}`), dropout: CONTRASTIVE_RECIPE.dropout,
     recipe: `contrastive-pretext, temperature ${pretext.temperature}`, task: `contrastive learning (NT-Xent, temperature ${pretext.temperature})`,
   };
 }

@@ -13,8 +13,9 @@ export const PRETEXT_RECIPE: Recipe = { ...PAPER_RECIPE, augment: { ...PAPER_REC
 /**
  * The views of the contrastive pretext: the robust recipe's (any orientation, contrast, gamma,
  * noise), with SimCLR's harder crops: zoom up to 2 (a quarter of the slice) and shifts up to 15%.
+ * No dropout: it would drop parts of the projection the loss compares.
  */
-export const CONTRASTIVE_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'contrastive-pretext', augment: { ...ROBUST_RECIPE.augment, scale: [1.0, 2.0], shift: 0.15 } };
+export const CONTRASTIVE_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'contrastive-pretext', dropout: 0, augment: { ...ROBUST_RECIPE.augment, scale: [1.0, 2.0], shift: 0.15 } };
 
 /** Rotation prediction (a 4-way classifier), or SimCLR's contrastive task (the classifier a projection of PROJECTION_DIMS). */
 export type Pretext = { kind: 'rotation' } | { kind: 'contrastive'; temperature: number };
