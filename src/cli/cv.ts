@@ -46,8 +46,9 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
               --resume, folds cut off in progress go on from their checkpoints. On a
               2-core machine two one-thread processes make about 1.4 training steps a second
               together, one two-thread process about 1.0
-  --net       light-cnn, squeezenet or squeezenet-bypass (the paper's baselines; give them --lr
-              0.0003: at 0.01 their classifier's ReLU dies and training stops)
+  --net       light-cnn, squeezenet or squeezenet-bypass (the paper's baselines: at lr 0.01 their
+              classifier's ReLU dies and training stops; squeezenet trains at --lr 0.0003, the
+              bypass died there too)
   --limit N   only the first N patients of each class, all their slices (smoke tests)
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(14)}

@@ -48,7 +48,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                classes are equally common at every white share of the body (unweighted loss)
   --net        light-cnn (the paper's proposed net), squeezenet or squeezenet-bypass (its two
                baselines: SqueezeNet 1.1 without and with the simple bypass; their classifier's
-               ReLU dies at the recipe's lr 0.01, so give them --lr 0.0003)
+               ReLU dies at the recipe's lr 0.01: squeezenet trains at --lr 0.0003, the bypass
+               died there too)
   --size       input size (a multiple of 16), recorded in the model
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(15)}
