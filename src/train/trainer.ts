@@ -62,8 +62,9 @@ export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number
  * Trains from the epoch after state.epoch up to `epochs`. After each epoch: the BN layers'
  * population statistics where the settings ask for them, validation in inference mode,
  * model selection by validation accuracy (the earliest best epoch wins ties), a checkpoint,
- * and the log. A NaN or infinite loss, in a training step or in validation, stops the run
- * with a TrainingDiverged error before anything of that epoch is written.
+ * and the log. A NaN or infinite loss, in a training step or in validation, or an epoch in which
+ * every training image got the same probabilities (OutputCollapse), stops the run with a
+ * TrainingDiverged error before anything of that epoch is written.
  */
 export async function trainEpochs(run: TrainingRun, epochs: number): Promise<void> {
   const { net, sgd, state } = run;
