@@ -30,8 +30,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   step (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are
   decoded once and kept in memory. After every epoch the validation images are scored and a
   checkpoint is written; the output model holds the weights of the best validation accuracy.
-  A NaN or infinite loss, or an epoch in which every image got the same probabilities (a dead
-  ReLU before squeezenet's classifier), stops the run and keeps the last good checkpoint.
+  A NaN or infinite loss, or an epoch after which the net gives its first training images one and
+  the same output (a dead ReLU before squeezenet's classifier), stops the run and keeps the last
+  good checkpoint.
   --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
   --recipe     augmentation and SGD defaults; flags override them. paper: the paper's (above);

@@ -1,30 +1,24 @@
+import type { Net } from '../nets/net.ts';
+import { netInput, type ImageSet } from './image-set.ts';
+
 /**
- * Watches an epoch's training outputs for a net whose output no longer depends on its input.
- * A ReLU in front of the logits (squeezenet's classifier) that outputs zero for every input
- * passes no gradient back, so nothing can revive it: every image then gets the same
- * probabilities, exactly, and the rest of the run would be wasted.
+ * The logits the net gives the first `count` images of `set` in inference mode when they are all
+ * the same (at least two images), else null. A ReLU in front of the logits (squeezenet's
+ * classifier) that outputs zero for every input passes no gradient back, so nothing revives it
+ * and the rest of the run would be wasted. Inference mode, because in training the dropout in
+ * front of that ReLU lets an output through now and then: the probabilities then differ a little
+ * from image to image, but not enough to revive it.
  */
-export class OutputCollapse {
-  private first: Float32Array | null = null;
-  private rows = 0;
-  private varied = false;
-
-  /** Takes a step's probabilities, `classes` a row. */
-  see(probs: Float32Array, classes: number): void {
-    this.first ??= probs.slice(0, classes);
-    for (let row = 0; row < probs.length / classes && !this.varied; row++) {
-      this.varied = this.first.some((p, c) => probs[row * classes + c] !== p);
-    }
-    this.rows += probs.length / classes;
-  }
-
-  /**
-   * The shared probabilities when every row seen was the same (and there were at least two),
-   * else null. Saturated rows (a probability of exactly 0 or 1) do not count: the logits behind
-   * them may still differ, and a loss blowing up on its way to NaN saturates first.
-   */
-  get collapsedTo(): Float32Array | null {
-    const saturated = this.first?.some((p) => p === 0 || p === 1);
-    return !this.varied && !saturated && this.rows >= 2 ? this.first : null;
-  }
+export async function collapsedLogits(net: Net, set: ImageSet, count: number): Promise<Float32Array | null> {
+  const n = Math.min(count, set.count);
+  if (n < 2) return null;
+  const [channels, height, width] = net.spec.inputShape;
+  const x = net.backend.tensor([n, channels, height, width], netInput(set, channels * height * width, 0, n));
+  const pass = net.forward(x, 'infer');
+  const logits = await pass.logits.read();
+  net.release(pass);
+  x.dispose();
+  const classes = logits.length / n;
+  const first = logits.slice(0, classes);
+  return logits.every((v, i) => v === first[i % classes]) ? first : null;
 }

@@ -6,7 +6,7 @@ import { predictSet } from './evaluate.ts';
 import type { ImageSet } from './image-set.ts';
 import { binaryMetrics } from './metrics.ts';
 import { mixImages, planMix } from './mixup.ts';
-import { OutputCollapse } from './output-collapse.ts';
+import { collapsedLogits } from './output-collapse.ts';
 import { augmentRandom, balancedOrder, dropoutSeed, epochOrder, mixupRandom } from './random-streams.ts';
 import { whiteBins } from './data/white-share.ts';
 import { estimatePopulationStatistics } from './population-statistics.ts';
@@ -62,9 +62,9 @@ export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number
  * Trains from the epoch after state.epoch up to `epochs`. After each epoch: the BN layers'
  * population statistics where the settings ask for them, validation in inference mode,
  * model selection by validation accuracy (the earliest best epoch wins ties), a checkpoint,
- * and the log. A NaN or infinite loss, in a training step or in validation, or an epoch in which
- * every training image got the same probabilities (OutputCollapse), stops the run with a
- * TrainingDiverged error before anything of that epoch is written.
+ * and the log. A NaN or infinite loss, in a training step or in validation, or an epoch after
+ * which the net gives its first batch of training images one output (collapsedLogits), stops the run
+ * with a TrainingDiverged error before anything of that epoch is written.
  */
 export async function trainEpochs(run: TrainingRun, epochs: number): Promise<void> {
   const { net, sgd, state } = run;
@@ -72,6 +72,8 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     const started = performance.now();
     const lr = learningRate(run.recipe, state.settings.lr, epoch);
     const { loss, accuracy } = await trainOneEpoch(run, epoch, lr);
+    const same = await collapsedLogits(net, run.train, state.settings.batch);
+    if (same) throw new TrainingDiverged(diverged(run, `after epoch ${epoch} the first ${Math.min(state.settings.batch, run.train.count)} training images all get the same logits (${[...same].map((v) => Number(v.toPrecision(4))).join(', ')}): the output no longer depends on the input, as when the ReLU before squeezenet's classifier outputs zero everywhere ("dead"), which passes no gradient and does not recover (learning rate ${lr})`));
     // Only the weights that get scored need them: each epoch's when validating, else the last.
     if (state.settings.bnStatistics === 'population' && (run.val || epoch === epochs)) estimatePopulationStatistics(net, run.train, state.settings.batch);
     const val = run.val && (await predictSet(net, run.val, state.settings.batch));
@@ -108,7 +110,6 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
   let lossSum = 0;
   let correct = 0;
   let rows = 0;
-  const collapse = new OutputCollapse();
   for (let step = 1; step <= steps; step++) {
     const { count, x, labels, lossOptions } = next;
     const xT = net.backend.tensor([count, channels, size, size], x);
@@ -120,14 +121,8 @@ async function trainOneEpoch(run: TrainingRun, epoch: number, lr: number): Promi
     if (!Number.isFinite(loss)) throw new TrainingDiverged(diverged(run, `the loss is ${loss} at epoch ${epoch}, step ${step} of ${steps} (learning rate ${lr})`));
     lossSum += loss * count;
     correct += correctRows(probs, labels);
-    collapse.see(probs, probs.length / count);
     rows += count;
     run.onStep?.(`epoch ${epoch} step ${step}/${steps} loss ${loss.toFixed(4)}`);
-  }
-  const same = collapse.collapsedTo;
-  if (same) {
-    const what = `every training image of epoch ${epoch} got the same probabilities (${[...same].map((p) => p.toFixed(4)).join(', ')}): the output no longer depends on the input, as when the ReLU before squeezenet's classifier outputs zero everywhere ("dead"), which passes no gradient and does not recover (learning rate ${lr})`;
-    throw new TrainingDiverged(diverged(run, what));
   }
   return { loss: lossSum / rows, accuracy: correct / rows };
 }
