@@ -1,5 +1,6 @@
 import type { Net } from '../nets/net.ts';
-import { netInput, type ImageSet } from './image-set.ts';
+import { inferLogits } from './evaluate.ts';
+import type { ImageSet } from './image-set.ts';
 
 /**
  * The logits the net gives the first `count` images of `set` in inference mode when they are all
@@ -12,12 +13,7 @@ import { netInput, type ImageSet } from './image-set.ts';
 export async function collapsedLogits(net: Net, set: ImageSet, count: number): Promise<Float32Array | null> {
   const n = Math.min(count, set.count);
   if (n < 2) return null;
-  const [channels, height, width] = net.spec.inputShape;
-  const x = net.backend.tensor([n, channels, height, width], netInput(set, channels * height * width, 0, n));
-  const pass = net.forward(x, 'infer');
-  const logits = await pass.logits.read();
-  net.release(pass);
-  x.dispose();
+  const logits = await inferLogits(net, set, 0, n);
   const classes = logits.length / n;
   const first = logits.slice(0, classes);
   return logits.every((v, i) => v === first[i % classes]) ? first : null;
