@@ -51,13 +51,14 @@ fn cos_similarity(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_work
   s[e] = cosine(e / dims.n, e % dims.n) / dims.temperature;
 }
 
+// Reads the forward's s rather than recomputing the cosines.
 @compute @workgroup_size(WG)
 fn cos_row_dots(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linear(g, nwg);
   if (i >= dims.n) { return; }
   var c = 0.0;
-  for (var j = 0u; j < dims.n; j++) { c += both(i, j) * cosine(i, j); }
-  dots[i] = c / dims.temperature;
+  for (var j = 0u; j < dims.n; j++) { c += both(i, j) * s[i * dims.n + j]; }
+  dots[i] = c;
 }
 
 @compute @workgroup_size(WG)

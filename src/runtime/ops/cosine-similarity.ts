@@ -47,13 +47,13 @@ export const cosineSimilarityOp = defineOp<CosineAttrs>({
       g.run(source, 'cos_normalise', { z, unit, norms }, d, { threads: d.n });
       g.run(source, 'cos_similarity', { unit, s }, d, { threads: d.n * d.n });
     },
-    bwd: (g, [z], _outputs, ds, [dz], attrs) => {
+    bwd: (g, [z], [s], ds, [dz], attrs) => {
       const d = gpuDims(z.shape, attrs);
       const unit = g.scratch(z.shape);
       const norms = g.scratch([d.n]);
       const dots = g.scratch([d.n]);
       g.run(source, 'cos_normalise', { z, unit, norms }, d, { threads: d.n });
-      g.run(source, 'cos_row_dots', { unit, ds, dots }, d, { threads: d.n });
+      g.run(source, 'cos_row_dots', { s, ds, dots }, d, { threads: d.n });
       g.run(source, 'cos_bwd', { unit, norms, ds, dots, dz: dz! }, d, { threads: d.n * d.d });
     },
   },
