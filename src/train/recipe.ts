@@ -123,7 +123,7 @@ export const ROBUST_BALANCED_RECIPE: Recipe = { ...ROBUST_RECIPE, name: 'robust-
 /**
  * The paper's recipe without augmentation: the check that its augmentation earns its place.
  * On the train split, with L2 and dropout off too, the net fits its training slices (0.97 by
- * epoch 11), where the augmented recipes stay near 0.70: the augmentation, not the net, holds it back.
+ * epoch 11), where the augmented recipes end at 0.65–0.81: the augmentation, not the net, holds it back.
  */
 export const PAPER_UNAUGMENTED_RECIPE: Recipe = { ...PAPER_RECIPE, name: 'paper-unaugmented', augment: { rotationDegrees: [0, 0], scale: [1, 1], noiseStd: 0 } };
 
@@ -142,7 +142,7 @@ export const MILD_RECIPE: Recipe = {
  * Only the two changes the robustness check makes: any quarter turn (and mirroring) and a zoom
  * of up to 1.25 (the check's crop to the central 80%). No free rotation, noise or shift: without
  * augmentation the nets scored their unaltered held-out slices better than with the paper's, and
- * lost up to 22 points on turned ones.
+ * lost 9–12 points on turned or cropped ones (docs/results.md).
  */
 export const TURNS_RECIPE: Recipe = {
   ...PAPER_RECIPE,
