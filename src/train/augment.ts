@@ -43,7 +43,9 @@ export function augment(input: Float32Array, channels: number, size: number, set
   const cos = Math.cos(draw.angle) / draw.scale;
   const sin = Math.sin(draw.angle) / draw.scale;
   const centre = (size - 1) / 2;
-  for (let c = 0; c < channels; c++) {
+  const identity = draw.angle === 0 && draw.scale === 1 && draw.mirror === 1 && draw.shiftX === 0 && draw.shiftY === 0;
+  if (identity) out.set(input); // what the sampling would give, exactly: every source position is a pixel's own
+  else for (let c = 0; c < channels; c++) {
     const source = input.subarray(c * plane, (c + 1) * plane);
     for (let y = 0; y < size; y++) {
       const ey = y - centre - draw.shiftY;
