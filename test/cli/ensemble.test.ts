@@ -16,13 +16,13 @@ import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
 import { binaryMetrics } from '../../src/train/metrics.ts';
 import { COVID_CT_IMAGES, COVID_CT_ROOT } from '../data/data-paths.ts';
-import { covidCt, tempDir } from '../train/cli.ts';
+import { covidCt, splitHead, tempDir } from '../train/cli.ts';
 
 const dir = tempDir('ensemble-');
 const spec = buildNet('light-cnn', { size: 32 });
 const path = (name: string) => join(dir, `${name}.safetensors`);
 /** 3 COVID and 3 NonCOVID slices of the validation split. */
-const listed = ['COVID', 'NonCOVID'].flatMap((label) => readFileSync(`${COVID_CT_ROOT}/splits/val.txt`, 'utf8').trim().split('\n').filter((l) => l.startsWith(`${label}/`)).slice(0, 3));
+const listed = splitHead('val', 3);
 const images = listed.map((line) => `${COVID_CT_IMAGES}/${line}`);
 const labels = listed.map((line) => (line.startsWith('COVID/') ? 1 : 0));
 

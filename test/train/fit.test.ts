@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COVID_CT_ROOT } from '../data/data-paths.ts';
-import { covidCt, tempDir } from './cli.ts';
+import { covidCt, splitHead, tempDir } from './cli.ts';
 
 const dir = tempDir('fit-');
 
@@ -10,9 +10,8 @@ const dir = tempDir('fit-');
 // that cannot fit eight slices with nothing holding it back can.
 describe('light-cnn fits its training slices when nothing holds it back (cpu)', () => {
   it('scores 8 of 8 in inference mode, its loss a tenth of the first epoch’s or less', async () => {
-    const train = readFileSync(`${COVID_CT_ROOT}/splits/train.txt`, 'utf8').trim().split('\n');
     const list = join(dir, 'train-8.txt');
-    writeFileSync(list, [...train.filter((l) => l.startsWith('COVID/')).slice(0, 4), ...train.filter((l) => l.startsWith('NonCOVID/')).slice(0, 4)].join('\n'));
+    writeFileSync(list, splitHead('train', 4).join('\n'));
     const log = join(dir, 'fit.jsonl');
     // validated on the training slices themselves: the validation score is the inference-mode fit
     const run = await covidCt('train', '--data', `${COVID_CT_ROOT}/images`, '--train-list', list, '--val-list', list, '--size', '32', '--batch', '4',
