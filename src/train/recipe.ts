@@ -129,8 +129,8 @@ export const PAPER_UNAUGMENTED_RECIPE: Recipe = { ...PAPER_RECIPE, name: 'paper-
 
 /**
  * Any orientation by quarter turns and mirroring, which keep the pixel grid, with only small
- * free rotations (±10°), zoom 1.0–1.2 and shifts of up to 5%: slices stay close to the ways CT
- * slices are shown, unlike the paper's 0–90° rotations, under which the nets underfit.
+ * free rotations (±10°), zoom 1.0–1.2 and shifts of up to 5%, instead of the paper's 0–90°
+ * rotations. Its nets underfit as much as the paper's and score no better (docs/results.md).
  */
 export const MILD_RECIPE: Recipe = {
   ...PAPER_RECIPE,
