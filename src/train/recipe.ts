@@ -150,6 +150,13 @@ export const TURNS_RECIPE: Recipe = {
   augment: { rotationDegrees: [0, 0], scale: [1.0, 1.25], noiseStd: 0, quarterTurns: true, mirror: true },
 };
 
+/**
+ * The paper's recipe whose only augmentation is a zoom of 1.0–1.25 (the robustness check's crop):
+ * `turns` adds quarter turns and mirroring to it and loses the unaugmented nets' gain; this
+ * separates the zoom's part in that loss from the orientation's.
+ */
+export const ZOOM_RECIPE: Recipe = { ...PAPER_RECIPE, name: 'zoom', augment: { rotationDegrees: [0, 0], scale: [1.0, 1.25], noiseStd: 0 } };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -164,6 +171,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   'paper-unaugmented': PAPER_UNAUGMENTED_RECIPE,
   mild: MILD_RECIPE,
   turns: TURNS_RECIPE,
+  zoom: ZOOM_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {
