@@ -30,6 +30,8 @@ export interface Member {
   normalise: Normalise;
   /** A fold model's held-out images (CLASS/file, relative to the data set's images), from its cv.json. */
   heldOut?: readonly string[];
+  /** A fold model's fold, from 0. */
+  fold?: number;
 }
 
 /** The models of --model (a comma list; the shipped model when absent) or --models DIR[,DIR...], checked to agree; an ensemble is named on stderr. */
@@ -60,7 +62,7 @@ export async function foldModels(dir: string): Promise<Member[]> {
     const file = checkpointPath(foldDir(dir, f));
     const { state, weights } = await loadCheckpoint(foldDir(dir, f));
     if (state.epoch !== settings.epochs) throw new Error(`${file}: weights after epoch ${state.epoch}, not the fold's final ones (epoch ${settings.epochs})`);
-    members.push({ file, spec, weights, classNames: [...CLASS_NAMES], crop, normalise, heldOut: fold.images });
+    members.push({ file, spec, weights, classNames: [...CLASS_NAMES], crop, normalise, heldOut: fold.images, fold: f });
   }
   if (members.length === 0) throw new Error(`--models ${dir}: no fold has finished yet (${resultsFile} records no result)`);
   return members;

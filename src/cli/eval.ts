@@ -6,13 +6,15 @@ import { namedImages, type DatasetEntry } from '../train/data/dataset.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
+import { turnedUpright, turnsFromUpright } from '../train/upright.ts';
 import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/views.ts';
 import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 import { scoreText } from './score-text.ts';
+import { loadUprightModel, UPRIGHT_HELP, uprightFile, type UprightModel } from './upright-model.ts';
 
-export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR[,DIR...] [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--json] [--strict]
+export const EVAL_HELP = `covid-ct eval --data DIR [--list FILE] [--model FILE[,FILE...] | --models DIR[,DIR...] [--held-out]] [--backend webgpu|cpu|auto] [--batch 16] [--tta] [--robustness] [--upright FILE|DIR] [--json] [--strict]
   Scores a model on labelled images: accuracy, sensitivity, specificity, precision, F1 (COVID is
   the positive class, predicted when P(COVID) > 0.5), ROC AUC and the confusion matrix.
   --data    a folder of COVID/ and NonCOVID/ folders (one of them may be missing), or the data
@@ -31,6 +33,7 @@ ${ENSEMBLE_HELP}
   --robustness  the same scores for the images as they are, turned by 90°, cropped to their
             central 80% (enlarged back to the input size) and both, one row each; with --json
             one object {"views": [{"view", "n", "accuracy", ...}, ...]}
+${UPRIGHT_HELP}
   --strict  an unreadable image ends the command; otherwise it is named on stderr and skipped`;
 
 const percent = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(2)} %`);
@@ -56,6 +59,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
       batch: { type: 'string' },
       tta: { type: 'boolean', default: false },
       robustness: { type: 'boolean', default: false },
+      upright: { type: 'string' },
       json: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       'held-out': { type: 'boolean', default: false },
@@ -72,10 +76,14 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { root } = resolveDataDir(values.data);
   const firstDir = values.models?.split(',')[0];
   // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
-  const scored: { members: Member[]; sets: ImageSet[] }[] = [];
+  const scored: { members: Member[]; sets: ImageSet[]; upright?: { model: UprightModel; set: ImageSet } }[] = [];
   for (const members of groups) {
     const entries = heldOut ? await namedImages(root, members[0].heldOut!, `${firstDir}/cv.json (the fold of ${members[0].file})`) : await listImages(root, { list: values.list });
-    scored.push({ members, sets: await preparedSets(values.data, entries, members, values.strict) });
+    const model = values.upright === undefined ? undefined : await loadUprightModel(uprightFile(values.upright, heldOut ? members[0].fold : undefined));
+    const sets = await preparedSets(values.data, entries, members, values.strict);
+    const upright = model && { model, set: await loadImagesReporting(values.data, entries, { size: model.spec.inputShape[1], crop: model.crop, normalise: model.normalise, strict: values.strict }) };
+    if (upright && upright.set.count !== sets[0].count) throw new Error(`${model!.file}: its way of preparing the images skipped other images than the scoring models'`);
+    scored.push({ members, sets, upright });
   }
 
   const notice = (line: string) => console.error(line);
@@ -83,17 +91,22 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const views = values.robustness ? ROBUSTNESS_VIEWS : ROBUSTNESS_VIEWS.slice(0, 1);
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
-    const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[] }));
-    for (const { members, sets } of scored) {
+    const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[], turnedBack: 0 }));
+    for (const { members, sets, upright } of scored) {
       const nets = members.map((m) => inferenceNet(m.spec, b, m.weights));
+      const orienter = upright && inferenceNet(upright.model.spec, b, upright.model.weights);
       for (const [v, view] of views.entries()) {
+        const turns = orienter && (await turnsFromUpright(orienter, viewSet(upright!.set, view), batch));
         const each = [];
-        for (const [i, net] of nets.entries()) each.push(await predictViews(net, viewSet(sets[i], view), batch, tta));
+        for (const [i, net] of nets.entries()) each.push(await predictViews(net, turns ? turnedUpright(viewSet(sets[i], view), turns) : viewSet(sets[i], view), batch, tta));
         scores[v].labels.push(...sets[0].labels);
         scores[v].pCovid.push(...meanOf(each));
+        scores[v].turnedBack += turns?.filter((t) => t !== 0).length ?? 0;
       }
       for (const net of nets) net.dispose();
+      orienter?.dispose();
     }
+    if (values.upright) for (const { view, labels, turnedBack } of scores) console.error(`--upright: ${turnedBack} of ${labels.length} images (${view}) turned back upright`);
     return scores.map(({ view, labels, pCovid }) => ({ view, metrics: binaryMetrics(labels, pCovid) }));
   }, { notice });
   backend.dispose();

@@ -1,8 +1,15 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withClasses } from '../../src/nets/classifier.ts';
+import { buildNet } from '../../src/nets/index.ts';
+import { createNet } from '../../src/nets/init.ts';
+import { saveModelFile } from '../../src/nets/model-file.ts';
+import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import type { CvResults } from '../../src/train/cv-results.ts';
+import { PREPROCESSING } from '../../src/train/data/preprocess.ts';
 import { binaryMetrics } from '../../src/train/metrics.ts';
+import { QUARTER_TURNS } from '../../src/train/rotation-batch.ts';
 import { COVID_CT_ROOT } from '../data/data-paths.ts';
 import { covidCt, tempDir, type CliResult } from './cli.ts';
 
@@ -219,6 +226,24 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
     const missing = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'moved'), '--held-out', '--backend', 'cpu');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${join(dir, 'moved')}/cv.json (the fold of ${join(dir, 'moved', 'fold-02', 'checkpoint.safetensors')}) lists COVID/no-such-slice.png, but`);
+  });
+
+  it('--upright DIR turns each fold\'s images upright by that fold\'s orientation net, DIR/fold-NN.safetensors, and names a missing one', async () => {
+    const uprightDir = join(dir, 'upright');
+    mkdirSync(uprightDir);
+    const save = (fold: string, seed: number) => saveModelFile(join(uprightDir, `fold-${fold}.safetensors`), createNet(withClasses(buildNet('light-cnn', { size: 32 }), 4), new CpuBackend(), seed), {
+      net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 }, classNames: [...QUARTER_TURNS], training: 'untrained, for tests',
+    });
+    const args = ['eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'straight'), '--held-out', '--backend', 'cpu', '--json', '--upright', uprightDir];
+    await save('01', 8);
+    const missing = await covidCt(...args);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(join(uprightDir, 'fold-02.safetensors'));
+    await save('02', 9);
+    const run = await covidCt(...args);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/--upright: [1-9]\d* of 31 images \(original\) turned back upright/);
+    expect(JSON.parse(run.stdout).n).toBe(31);
   });
 
   it('with two CVs of the same folds (2 epochs and 1), scores each fold by the mean P(COVID) of both fold models', async () => {

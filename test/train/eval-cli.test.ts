@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { withClasses } from '../../src/nets/classifier.ts';
+import { inferenceNet } from '../../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { createNet } from '../../src/nets/init.ts';
 import { saveModelFile } from '../../src/nets/model-file.ts';
@@ -8,6 +10,8 @@ import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
 import { binaryMetrics } from '../../src/train/metrics.ts';
+import { QUARTER_TURNS } from '../../src/train/rotation-batch.ts';
+import { turnedUpright, turnsFromUpright } from '../../src/train/upright.ts';
 import { softmaxRows } from '../../src/cli/softmax.ts';
 import { COVID_CT_IMAGES } from '../data/data-paths.ts';
 import { covidCt, tempDir } from './cli.ts';
@@ -17,6 +21,8 @@ const model = join(dir, 'untrained-32.safetensors');
 const folder = join(dir, 'covid-only');
 const images = readdirSync(`${COVID_CT_IMAGES}/COVID`).sort().slice(0, 5).map((name) => `${COVID_CT_IMAGES}/COVID/${name}`);
 const net = createNet(buildNet('light-cnn', { size: 32 }), new CpuBackend(), 21);
+const orientationModel = join(dir, 'orientation-32.safetensors');
+const orientationNet = createNet(withClasses(buildNet('light-cnn', { size: 32 }), QUARTER_TURNS.length), new CpuBackend(), 8);
 
 /** P(COVID) of each image, straight from the net. */
 async function direct(paths: string[]): Promise<number[]> {
@@ -45,6 +51,10 @@ describe('covid-ct eval', () => {
     await saveModelFile(model, net, {
       net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 },
       classNames: ['NonCOVID', 'COVID'], training: 'untrained (seed 21), for tests',
+    });
+    await saveModelFile(orientationModel, orientationNet, {
+      net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 },
+      classNames: [...QUARTER_TURNS], training: 'untrained orientation net (seed 8), for tests',
     });
     mkdirSync(join(folder, 'COVID'), { recursive: true });
     for (const path of images) copyFileSync(path, join(folder, 'COVID', path.split('/').pop()!));
@@ -98,6 +108,28 @@ describe('covid-ct eval', () => {
     const turned = await Promise.all([0, 1, 2, 3].map((k) => directTurned(images, k)));
     const mean = images.map((_, i) => turned.reduce((s, p) => s + p[i], 0) / 4);
     expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(mean.filter((p) => p > 0.5).length / images.length, 6);
+  });
+
+  it('--upright turns each image back by the turn the orientation net finds before scoring it, and refuses a model that is not one', async () => {
+    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--upright', orientationModel);
+    expect(run.code, run.stderr).toBe(0);
+    const set = { count: images.length, size: 32, labels: new Float32Array(images.length), x: new Float32Array(images.length * 32 * 32) };
+    for (const [i, path] of images.entries()) set.x.set(preprocess(await loadImageFile(path), { size: 32 }), i * 32 * 32);
+    const turns = await turnsFromUpright(inferenceNet(orientationNet.spec, orientationNet.backend, await orientationNet.exportWeights()), set, 16);
+    const turnedBack = turns.filter((t) => t !== 0).length;
+    expect(turnedBack).toBeGreaterThan(0);
+    expect(run.stderr).toContain(`--upright: ${turnedBack} of 5 images (original) turned back upright`);
+    const upright = turnedUpright(set, turns);
+    const pCovid = [];
+    for (let i = 0; i < images.length; i++) {
+      const pass = net.forward(net.backend.tensor([1, 1, 32, 32], upright.x.slice(i * 1024, (i + 1) * 1024)), 'infer');
+      pCovid.push(softmaxRows(await pass.logits.read(), 2)[1]);
+    }
+    expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(pCovid.filter((p) => p > 0.5).length / images.length, 6);
+
+    const notOrientation = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--upright', model);
+    expect(notOrientation.code).toBe(1);
+    expect(notOrientation.stderr).toContain(`${model}: is not an orientation net: its classes are NonCOVID, COVID`);
   });
 
   it('says which folder is missing', async () => {
