@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -244,6 +245,13 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/--upright: [1-9]\d* of 31 images \(original\) turned back upright/);
     expect(JSON.parse(run.stdout).n).toBe(31);
+
+    // the lists to train those nets on: each fold's training slices, every other fold's images
+    execFileSync('node', ['scripts/fold-train-lists.mjs', join(dir, 'straight'), join(uprightDir, 'lists')]);
+    const { folds } = results('straight');
+    for (const [k, other] of [[0, 1], [1, 0]]) {
+      expect(readFileSync(join(uprightDir, 'lists', `fold-0${k + 1}.txt`), 'utf8').trim().split('\n')).toEqual(folds[other].images);
+    }
   });
 
   it('with two CVs of the same folds (2 epochs and 1), scores each fold by the mean P(COVID) of both fold models', async () => {
