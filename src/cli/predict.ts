@@ -7,17 +7,24 @@ import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import type { ForwardPass } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
+import { quarterTurn } from '../train/rotation-batch.ts';
+import { turnsFromUpright } from '../train/upright.ts';
 import { camOverlayPng } from './cam-overlay.ts';
 import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { prepareInputs, type PreparedInput } from './inputs.ts';
 import { softmaxRows } from './softmax.ts';
+import { loadUprightModel, type UprightModel } from './upright-model.ts';
 
-export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--json] [--cam DIR]
+export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--upright FILE] [--json] [--cam DIR]
   Prints P(COVID), the label and the time per image (of all an ensemble's members together).
   Images (PNG, JPEG, DICOM) are preprocessed as the model's metadata says; .npy files hold
   preprocessed float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
 ${ENSEMBLE_HELP}
-  --json    one JSON array [{"file","pCovid","label","ms","backend"}] on stdout, nothing else
+  --upright FILE  first turn each image upright: an orientation net (covid-ct pretrain --pretext
+            rotation) scores it at its four quarter turns, which name the turn it has, and it is
+            turned back (images only, not .npy); the time includes those four passes
+  --json    one JSON array [{"file","pCovid","label","ms","backend"}] on stdout, nothing else;
+            with --upright each also has "turned": the degrees it was turned back, clockwise
   --cam     write a class-activation-map overlay PNG per input into DIR; of an ensemble, the
             mean of its members' maps for the class the ensemble predicts`;
 
@@ -27,10 +34,24 @@ export interface Prediction {
   label: string;
   ms: number;
   backend: string;
+  /** With --upright: the degrees the image was turned back (clockwise) to stand upright. */
+  turned?: number;
 }
 
-async function run(backend: Backend, members: Member[], inputs: PreparedInput[], camDir?: string): Promise<Prediction[]> {
+/** An orientation net and the inputs prepared for it, one per classifier input. */
+interface Upright {
+  model: UprightModel;
+  inputs: PreparedInput[];
+}
+
+async function run(backend: Backend, members: Member[], inputs: PreparedInput[], upright: Upright | undefined, camDir?: string): Promise<Prediction[]> {
   const nets = members.map((m) => inferenceNet(m.spec, backend, m.weights));
+  const orienter = upright && inferenceNet(upright.model.spec, backend, upright.model.weights);
+  const turnOf = async (k: number) => {
+    if (!orienter) return 0;
+    const { input } = upright!.inputs[k];
+    return (await turnsFromUpright(orienter, { count: 1, size: orienter.spec.inputShape[1], x: input, labels: new Float32Array(1) }, 1))[0];
+  };
   const { classNames, spec } = members[0];
   const [c, h, w] = spec.inputShape;
   const covid = classNames.indexOf('COVID');
@@ -48,25 +69,29 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
   };
   const release = (passes: ForwardPass[]) => passes.forEach((pass, i) => nets[i].release(pass));
   release((await forward(inputs[0].input)).passes); // warm-up: builds pipelines and fills the buffer pool
+  await turnOf(0);
   const out: Prediction[] = [];
-  for (const item of inputs) {
+  for (const [k, item] of inputs.entries()) {
     const start = performance.now();
-    const { passes, probs } = await forward(item.input);
+    const turn = await turnOf(k);
+    const input = turn ? quarterTurn(item.input, h, 4 - turn) : item.input;
+    const { passes, probs } = await forward(input);
     const ms = performance.now() - start;
     const best = probs[0] >= probs[1] ? 0 : 1;
-    out.push({ file: item.name, pCovid: probs[covid], label: classNames[best], ms, backend: backend.name });
+    out.push({ file: item.name, pCovid: probs[covid], label: classNames[best], ms, backend: backend.name, ...(orienter && { turned: 90 * turn }) });
     if (camDir) {
       const planes = [];
       for (const [i, pass] of passes.entries()) {
         const cams = await classActivationMaps(nets[i], pass.features!);
         planes.push(cams.data.subarray(best * h * w, (best + 1) * h * w));
       }
-      const slice = item.image ?? { width: w, height: h, data: item.input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
+      const slice = (turn === 0 && item.image) || { width: w, height: h, data: input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
       await writeFileAtomic(join(camDir, `${basename(item.name).replace(/[^\w.-]+/g, '_')}.cam.png`), camOverlayPng(slice, meanOf(planes), h));
     }
     release(passes);
   }
   nets.forEach((net) => net.dispose());
+  orienter?.dispose();
   return out;
 }
 
@@ -80,10 +105,12 @@ export async function predictCommand(argv: string[]): Promise<void> {
       backend: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
       cam: { type: 'string' },
+      upright: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new Error(`predict needs at least one image or .npy file\n${PREDICT_HELP}`);
   const members = await loadEnsemble(values.model, values.models);
+  const upright = values.upright === undefined ? undefined : await uprightInputs(values.upright, positionals);
   const inputs = await prepareInputs(positionals, members[0].spec.inputShape[1], members[0]);
   if (values.cam) {
     const camless = members.find((m) => !m.spec.cam);
@@ -92,13 +119,20 @@ export async function predictCommand(argv: string[]): Promise<void> {
   }
   const notice = (line: string) => console.error(line);
   const backend = await createBackend(values.backend as BackendChoice, { notice });
-  const { result } = await withDeviceFallback(backend, (b) => run(b, members, inputs, values.cam), { notice });
+  const { result } = await withDeviceFallback(backend, (b) => run(b, members, inputs, upright, values.cam), { notice });
   backend.dispose();
   if (values.json) {
     console.log(JSON.stringify(result));
     return;
   }
   for (const p of result) {
-    console.log(`${p.file}\tP(COVID) = ${p.pCovid.toFixed(4)}\t${p.label}\t${p.ms.toFixed(1)} ms\t${p.backend}`);
+    console.log(`${p.file}\tP(COVID) = ${p.pCovid.toFixed(4)}\t${p.label}\t${p.ms.toFixed(1)} ms\t${p.backend}${p.turned ? `\tturned back ${p.turned}°` : ''}`);
   }
+}
+
+async function uprightInputs(file: string, paths: string[]): Promise<Upright> {
+  const npy = paths.find((path) => path.toLowerCase().endsWith('.npy'));
+  if (npy) throw new Error(`--upright: ${npy} is a preprocessed tensor at the classifier's size; the orientation net needs the image itself`);
+  const model = await loadUprightModel(file);
+  return { model, inputs: await prepareInputs(paths, model.spec.inputShape[1], model) };
 }

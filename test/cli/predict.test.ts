@@ -7,12 +7,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/train/data/decode-png.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
+import { withClasses } from '../../src/nets/classifier.ts';
+import { inferenceNet } from '../../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../../src/nets/index.ts';
-import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
+import { createNet, initialWeights, netFromWeights } from '../../src/nets/init.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { saveModelFile } from '../../src/nets/model-file.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { softmaxRows } from '../../src/cli/softmax.ts';
+import { QUARTER_TURNS, quarterTurn } from '../../src/train/rotation-batch.ts';
+import { turnsFromUpright } from '../../src/train/upright.ts';
 
 const run = promisify(execFile);
 const IMAGES = '/work/shared/data/covid-ct/images';
@@ -21,7 +25,7 @@ const nonCovidJpg = `${IMAGES}/NonCOVID/${readdirSync(`${IMAGES}/NonCOVID`).find
 const dir = mkdtempSync(join(tmpdir(), 'predict-'));
 const model = join(dir, 'untrained.safetensors');
 
-interface Row { file: string; pCovid: number; label: string; ms: number; backend: string }
+interface Row { file: string; pCovid: number; label: string; ms: number; backend: string; turned?: number }
 
 async function predict(...args: string[]): Promise<Row[]> {
   const { stdout } = await run('node', ['bin/covid-ct.mjs', 'predict', '--model', model, '--json', ...args], { maxBuffer: 1 << 20 });
@@ -90,6 +94,28 @@ describe('covid-ct predict', () => {
     const overlay = decodePng(new Uint8Array(readFileSync(join(camDir, file))), file);
     const slice = await loadImageFile(covidPng);
     expect([overlay.width, overlay.height]).toEqual([slice.width, slice.height]);
+  });
+
+  it('--upright turns each image back by the turn its orientation net finds, says by how much, and scores the upright image', async () => {
+    const orientation = createNet(withClasses(buildNet('light-cnn', { size: 32 }), QUARTER_TURNS.length), new CpuBackend(), 8);
+    const orientationModel = join(dir, 'orientation-32.safetensors');
+    await saveModelFile(orientationModel, orientation, {
+      net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 }, classNames: [...QUARTER_TURNS], training: 'untrained orientation net (seed 8), for tests',
+    });
+    const files = readdirSync(`${IMAGES}/COVID`).sort().slice(0, 5).map((name) => `${IMAGES}/COVID/${name}`);
+    const rows = await predict('--backend', 'cpu', '--upright', orientationModel, ...files);
+    const folded = inferenceNet(orientation.spec, orientation.backend, await orientation.exportWeights());
+    const turns = [];
+    for (const [i, file] of files.entries()) {
+      const image = await loadImageFile(file);
+      const [turn] = await turnsFromUpright(folded, { count: 1, size: 32, x: preprocess(image, { size: 32 }), labels: new Float32Array(1) }, 1);
+      turns.push(turn);
+      expect(rows[i].turned).toBe(90 * turn);
+      expect(rows[i].pCovid).toBeCloseTo(await direct(quarterTurn(preprocess(image), 224, (4 - turn) % 4)), 5);
+    }
+    expect(turns.some((t) => t !== 0)).toBe(true);
+    await expect(predict('--backend', 'cpu', '--upright', model, covidPng)).rejects.toThrow(/is not an orientation net: its classes are NonCOVID, COVID/);
+    await expect(predict('--backend', 'cpu', '--upright', orientationModel, join(dir, 'any.npy'))).rejects.toThrow(/--upright: .*any\.npy is a preprocessed tensor at the classifier's size; the orientation net needs the image itself/);
   });
 
   it('names the file at fault and exits non-zero', async () => {
