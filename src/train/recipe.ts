@@ -157,6 +157,12 @@ export const TURNS_RECIPE: Recipe = {
  */
 export const ZOOM_RECIPE: Recipe = { ...PAPER_RECIPE, name: 'zoom', augment: { rotationDegrees: [0, 0], scale: [1.0, 1.25], noiseStd: 0 } };
 
+/**
+ * paper-unaugmented on slices cropped to the body (cropToBody): no frame, border or panel letter
+ * of a published figure around it. Tells whether the unaugmented nets' gain comes from the body or from its framing.
+ */
+export const PAPER_UNAUGMENTED_CROP_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'paper-unaugmented-crop', crop: 'body' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -172,6 +178,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   mild: MILD_RECIPE,
   turns: TURNS_RECIPE,
   zoom: ZOOM_RECIPE,
+  'paper-unaugmented-crop': PAPER_UNAUGMENTED_CROP_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {
