@@ -26,7 +26,8 @@ export const PRETRAIN_HELP = `covid-ct pretrain --data DIR [--pretext rotation|c
   Self-supervised pretraining of light-cnn's trunk, labels unused, for train --init and cv --init
   (SGD as train). --pretext rotation (the default; Gidaris et al. 2018): each slice gets the paper
   recipe's zoom and noise and a turn by k · 90° (k = 0–3, equally likely), and a 4-way classifier
-  learns k. --pretext contrastive (SimCLR, Chen et al. 2020): two views of each slice (the robust
+  learns k; that net is also an orientation net for eval and predict --upright (64 × 64 is
+  enough). --pretext contrastive (SimCLR, Chen et al. 2020): two views of each slice (the robust
   recipe's augmentation with zoom up to 2 and shifts up to 15%), a ${PROJECTION_DIMS}-wide projection
   in place of the classifier and no dropout; the NT-Xent loss at --temperature teaches the net which
   of the batch's 2 × --batch views are one slice's (its accuracy: how often a view's nearest is its
