@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../src/cli/script-args.ts';
 
-const BENCH = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts'].map((name) => `bench/${name}`);
+const BENCH = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts', 'upright-latency.ts'].map((name) => `bench/${name}`);
 const SCRIPTS = [...BENCH, 'scripts/source-audit.ts', 'scripts/population-cv.ts', 'src/cli/selfcheck.ts'];
 
 const usage = (script: string) => usageOf(new URL(`../../${script}`, import.meta.url).href);
