@@ -7,8 +7,7 @@ import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import type { ForwardPass } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
-import { quarterTurn } from '../train/rotation-batch.ts';
-import { turnsFromUpright } from '../train/upright.ts';
+import { turnsFromUpright, uprightImage } from '../train/upright.ts';
 import { camOverlayPng } from './cam-overlay.ts';
 import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { prepareInputs, type PreparedInput } from './inputs.ts';
@@ -74,7 +73,7 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
   for (const [k, item] of inputs.entries()) {
     const start = performance.now();
     const turn = await turnOf(k);
-    const input = turn ? quarterTurn(item.input, h, 4 - turn) : item.input;
+    const input = turn ? uprightImage(item.input, h, turn) : item.input;
     const { passes, probs } = await forward(input);
     const ms = performance.now() - start;
     const best = probs[0] >= probs[1] ? 0 : 1;

@@ -40,10 +40,15 @@ export async function turnsFromUpright(net: Net, set: ImageSet, batch: number): 
   return turns;
 }
 
-/** The set with each image i turned back upright: by 4 − turns[i] more quarter turns. */
+/** An image [planes · size · size] that has `turn` quarter turns from upright, turned back: by 4 − turn more. */
+export function uprightImage(image: Float32Array, size: number, turn: number): Float32Array {
+  return quarterTurn(image, size, TURNS - turn);
+}
+
+/** The set with each image i turned back upright (uprightImage). */
 export function turnedUpright(set: ImageSet, turns: Int32Array): ImageSet {
   const values = set.x.length / set.count;
   const x = new Float32Array(set.x.length);
-  for (let i = 0; i < set.count; i++) x.set(quarterTurn(set.x.subarray(i * values, (i + 1) * values), set.size, (TURNS - turns[i]) % TURNS), i * values);
+  for (let i = 0; i < set.count; i++) x.set(uprightImage(set.x.subarray(i * values, (i + 1) * values), set.size, turns[i]), i * values);
   return { ...set, x };
 }
