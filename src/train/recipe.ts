@@ -163,6 +163,15 @@ export const ZOOM_RECIPE: Recipe = { ...PAPER_RECIPE, name: 'zoom', augment: { r
  */
 export const PAPER_UNAUGMENTED_CROP_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'paper-unaugmented-crop', crop: 'body' };
 
+/**
+ * Quarter turns and mirroring alone (the eight ways a slice can be shown on the pixel grid): `turns`
+ * without its zoom, which took the unaugmented nets' gain (`zoom`); asks whether the orientation costs it too.
+ */
+export const DIHEDRAL_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'dihedral', augment: { ...PAPER_UNAUGMENTED_RECIPE.augment, quarterTurns: true, mirror: true } };
+
+/** dihedral on slices cropped to the body: the crop, not a zoom, sets the scale the net sees. */
+export const DIHEDRAL_CROP_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-crop', crop: 'body' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -179,6 +188,8 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   turns: TURNS_RECIPE,
   zoom: ZOOM_RECIPE,
   'paper-unaugmented-crop': PAPER_UNAUGMENTED_CROP_RECIPE,
+  dihedral: DIHEDRAL_RECIPE,
+  'dihedral-crop': DIHEDRAL_CROP_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {
