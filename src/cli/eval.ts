@@ -3,11 +3,12 @@ import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { namedImages, type DatasetEntry } from '../train/data/dataset.ts';
+import type { GrayImage } from '../train/data/image.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { turnedUpright, turnsFromUpright } from '../train/upright.ts';
-import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewSet } from '../train/views.ts';
+import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewImage } from '../train/views.ts';
 import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
@@ -31,7 +32,8 @@ ${ENSEMBLE_HELP}
   --tta     test-time augmentation: P(COVID) is the mean over the four quarter turns of each
             image (four forward passes per image and member)
   --robustness  the same scores for the images as they are, turned by 90°, cropped to their
-            central 80% (enlarged back to the input size) and both, one row each; with --json
+            central 80% and both, one row each: each decoded image is turned and cropped before
+            the model's own preparation (its crop, the resize), as another source would send it; with --json
             one object {"views": [{"view", "n", "accuracy", ...}, ...]}
 ${UPRIGHT_HELP}
   --strict  an unreadable image ends the command; otherwise it is named on stderr and skipped`;
@@ -76,14 +78,11 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { root } = resolveDataDir(values.data);
   const firstDir = values.models?.split(',')[0];
   // Each group's members score its images (their mean P(COVID)); the groups' scores are pooled.
-  const scored: { members: Member[]; sets: ImageSet[]; upright?: { model: UprightModel; set: ImageSet } }[] = [];
+  const scored: { members: Member[]; entries: DatasetEntry[]; upright?: UprightModel }[] = [];
   for (const members of groups) {
     const entries = heldOut ? await namedImages(root, members[0].heldOut!, `${firstDir}/cv.json (the fold of ${members[0].file})`) : await listImages(root, { list: values.list });
-    const model = values.upright === undefined ? undefined : await loadUprightModel(uprightFile(values.upright, heldOut ? members[0].fold : undefined));
-    const sets = await preparedSets(values.data, entries, members, values.strict);
-    const upright = model && { model, set: await loadImagesReporting(values.data, entries, { size: model.spec.inputShape[1], crop: model.crop, normalise: model.normalise, strict: values.strict }) };
-    if (upright && upright.set.count !== sets[0].count) throw new Error(`${model!.file}: its way of preparing the images skipped other images than the scoring models'`);
-    scored.push({ members, sets, upright });
+    const upright = values.upright === undefined ? undefined : await loadUprightModel(uprightFile(values.upright, heldOut ? members[0].fold : undefined));
+    scored.push({ members, entries, upright });
   }
 
   const notice = (line: string) => console.error(line);
@@ -92,13 +91,17 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
     const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[], turnedBack: 0 }));
-    for (const { members, sets, upright } of scored) {
+    for (const { members, entries, upright } of scored) {
       const nets = members.map((m) => inferenceNet(m.spec, b, m.weights));
-      const orienter = upright && inferenceNet(upright.model.spec, b, upright.model.weights);
+      const orienter = upright && inferenceNet(upright.spec, b, upright.weights);
       for (const [v, view] of views.entries()) {
-        const turns = orienter && (await turnsFromUpright(orienter, viewSet(upright!.set, view), batch));
+        const sourceView = (image: GrayImage) => viewImage(image, view);
+        const sets = await preparedSets(values.data!, entries, members, values.strict, sourceView);
+        const uprightSet = upright && (await loadImagesReporting(values.data!, entries, { size: upright.spec.inputShape[1], crop: upright.crop, normalise: upright.normalise, strict: values.strict, sourceView }));
+        if (uprightSet && uprightSet.count !== sets[0].count) throw new Error(`${upright!.file}: its way of preparing the images skipped other images than the scoring models'`);
+        const turns = orienter && (await turnsFromUpright(orienter, uprightSet!, batch));
         const each = [];
-        for (const [i, net] of nets.entries()) each.push(await predictViews(net, turns ? turnedUpright(viewSet(sets[i], view), turns) : viewSet(sets[i], view), batch, tta));
+        for (const [i, net] of nets.entries()) each.push(await predictViews(net, turns ? turnedUpright(sets[i], turns) : sets[i], batch, tta));
         scores[v].labels.push(...sets[0].labels);
         scores[v].pCovid.push(...meanOf(each));
         scores[v].turnedBack += turns?.filter((t) => t !== 0).length ?? 0;
@@ -121,12 +124,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
 }
 
 /** Each member's images, loaded once per way of preparing them (crop, normalisation) that the members use. */
-async function preparedSets(data: string, entries: DatasetEntry[], members: Member[], strict: boolean | undefined): Promise<ImageSet[]> {
+async function preparedSets(data: string, entries: DatasetEntry[], members: Member[], strict: boolean | undefined, sourceView: (image: GrayImage) => GrayImage): Promise<ImageSet[]> {
   const loaded = new Map<string, ImageSet>();
   const sets: ImageSet[] = [];
   for (const { spec, crop, normalise } of members) {
     const key = `${crop} ${normalise}`;
-    if (!loaded.has(key)) loaded.set(key, await loadImagesReporting(data, entries, { size: spec.inputShape[1], crop, normalise, strict }));
+    if (!loaded.has(key)) loaded.set(key, await loadImagesReporting(data, entries, { size: spec.inputShape[1], crop, normalise, strict, sourceView }));
     sets.push(loaded.get(key)!);
   }
   if (sets.some((set) => set.labels.length !== sets[0].labels.length)) throw new Error('the ensemble members\' ways of preparing the images skipped different images');

@@ -1,5 +1,6 @@
 import type { Crop } from './data/crop.ts';
 import type { DatasetEntry } from './data/dataset.ts';
+import type { GrayImage } from './data/image.ts';
 import { loadBatch } from './data/load-batch.ts';
 import { normaliseEach, type Normalise } from './data/normalise.ts';
 
@@ -28,6 +29,8 @@ export interface LoadImageSetOptions {
   crop?: Crop;
   /** Recorded in the set, not applied to x (see ImageSet). */
   normalise?: Normalise;
+  /** Made on each decoded image before its preprocessing (loadBatch). */
+  sourceView?: (image: GrayImage) => GrayImage;
   /** Throw on the first unreadable file instead of skipping it. */
   strict?: boolean;
   /** Called after each file, read or skipped. */
@@ -40,14 +43,14 @@ export interface LoadImageSetOptions {
  */
 export async function loadImageSet(
   entries: readonly DatasetEntry[],
-  { size, crop = 'none', normalise = 'dataset', strict = false, onFile }: LoadImageSetOptions,
+  { size, crop = 'none', normalise = 'dataset', strict = false, sourceView, onFile }: LoadImageSetOptions,
 ): Promise<{ set: ImageSet; skipped: { path: string; reason: string }[] }> {
   const plane = size * size;
   const x = new Float32Array(entries.length * plane);
   const labels: number[] = [];
   const skipped: { path: string; reason: string }[] = [];
   for (const entry of entries) {
-    const batch = await loadBatch([entry], { size, crop, strict });
+    const batch = await loadBatch([entry], { size, crop, strict, sourceView });
     if (batch.labels.length) {
       x.set(batch.x, labels.length * plane);
       labels.push(batch.labels[0]);

@@ -1,4 +1,6 @@
 import type { Net } from '../nets/net.ts';
+import { applyOrientation } from './data/exif-orientation.ts';
+import type { GrayImage } from './data/image.ts';
 import { Random } from '../runtime/random.ts';
 import { augment } from './augment.ts';
 import { predictSet } from './evaluate.ts';
@@ -14,7 +16,10 @@ export interface View {
   zoom: number;
 }
 
-/** The robustness check: the validation slices as they are, turned by 90°, cropped, and both. */
+/**
+ * The robustness check: the validation slices as they are, turned by 90°, cropped, and both,
+ * made on each decoded slice before the model's own preparation (viewImage), as another source would deliver it.
+ */
 export const ROBUSTNESS_VIEWS: readonly View[] = [
   { name: 'original', degrees: 0, zoom: 1 },
   { name: 'rotated 90°', degrees: 90, zoom: 1 },
@@ -24,6 +29,20 @@ export const ROBUSTNESS_VIEWS: readonly View[] = [
 
 /** Test-time augmentation: the mean P(COVID) over the four quarter turns. */
 export const TTA_VIEWS: readonly View[] = [0, 90, 180, 270].map((degrees) => ({ name: `turned ${degrees}°`, degrees, zoom: 1 }));
+
+/** EXIF orientations that turn an image counter-clockwise by 0°, 90°, 180° and 270°. */
+const TURN_ORIENTATION = [1, 8, 3, 6];
+
+/** A decoded slice as the view shows it: its central 1/zoom of each side kept (whole pixels), then turned; quarter turns only. */
+export function viewImage(image: GrayImage, view: View): GrayImage {
+  if (view.degrees % 90 !== 0) throw new RangeError(`view "${view.name}": ${view.degrees}° is not a quarter turn`);
+  const width = Math.max(1, Math.round(image.width / view.zoom));
+  const height = Math.max(1, Math.round(image.height / view.zoom));
+  const [left, top] = [Math.floor((image.width - width) / 2), Math.floor((image.height - height) / 2)];
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) data.set(image.data.subarray((top + y) * image.width + left, (top + y) * image.width + left + width), y * width);
+  return applyOrientation({ width, height, data }, TURN_ORIENTATION[((view.degrees / 90) % 4 + 4) % 4]);
+}
 
 /** Every image of the set transformed by the view (bilinear, outside the image is black). */
 export function viewSet(set: ImageSet, view: View): ImageSet {

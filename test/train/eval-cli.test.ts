@@ -7,11 +7,13 @@ import { buildNet } from '../../src/nets/index.ts';
 import { createNet } from '../../src/nets/init.ts';
 import { saveModelFile } from '../../src/nets/model-file.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import type { GrayImage } from '../../src/train/data/image.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
 import { binaryMetrics } from '../../src/train/metrics.ts';
 import { QUARTER_TURNS } from '../../src/train/rotation-batch.ts';
 import { turnedUpright, turnsFromUpright } from '../../src/train/upright.ts';
+import { ROBUSTNESS_VIEWS, viewImage } from '../../src/train/views.ts';
 import { softmaxRows } from '../../src/cli/softmax.ts';
 import { COVID_CT_IMAGES } from '../data/data-paths.ts';
 import { covidCt, tempDir } from './cli.ts';
@@ -24,11 +26,11 @@ const net = createNet(buildNet('light-cnn', { size: 32 }), new CpuBackend(), 21)
 const orientationModel = join(dir, 'orientation-32.safetensors');
 const orientationNet = createNet(withClasses(buildNet('light-cnn', { size: 32 }), QUARTER_TURNS.length), new CpuBackend(), 8);
 
-/** P(COVID) of each image, straight from the net. */
-async function direct(paths: string[]): Promise<number[]> {
+/** P(COVID) of each image, straight from the net, each decoded image first changed by `sourceView`. */
+async function direct(paths: string[], sourceView = (image: GrayImage) => image): Promise<number[]> {
   const out: number[] = [];
   for (const path of paths) {
-    const pass = net.forward(net.backend.tensor([1, 1, 32, 32], preprocess(await loadImageFile(path), { size: 32 })), 'infer');
+    const pass = net.forward(net.backend.tensor([1, 1, 32, 32], preprocess(sourceView(await loadImageFile(path)), { size: 32 })), 'infer');
     out.push(softmaxRows(await pass.logits.read(), 2)[1]);
   }
   return out;
@@ -91,15 +93,32 @@ describe('covid-ct eval', () => {
     expect(run.stdout).toMatch(/specificity  n\/a\n/);
   });
 
-  it('--robustness --json scores the images as they are, turned, cropped and both; the first row is plain eval', async () => {
+  it('--robustness --json scores the images as they are, turned, cropped and both, each view made on the decoded image before the model\'s preparation', async () => {
     const plain = JSON.parse((await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json')).stdout);
     const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--robustness');
     expect(run.code, run.stderr).toBe(0);
     const { views } = JSON.parse(run.stdout);
-    expect(views.map((v: { view: string }) => v.view)).toEqual(['original', 'rotated 90°', 'cropped 80%', 'rotated 90° + cropped 80%']);
+    expect(views.map((v: { view: string }) => v.view)).toEqual(ROBUSTNESS_VIEWS.map((v) => v.name));
     const { view, ...first } = views[0];
     expect(first).toEqual(plain);
-    expect(views.every((v: { n: number }) => v.n === 5)).toBe(true);
+
+    const mixed = join(dir, 'mixed');
+    // Slices 41–46 of each class: the first few are told apart by this untrained net under every view (AUC 1).
+    const [covid, nonCovid] = ['COVID', 'NonCOVID'].map((label) => readdirSync(`${COVID_CT_IMAGES}/${label}`).sort().slice(40, 46).map((name) => `${COVID_CT_IMAGES}/${label}/${name}`));
+    for (const [label, paths] of [['COVID', covid], ['NonCOVID', nonCovid]] as const) {
+      mkdirSync(join(mixed, label), { recursive: true });
+      for (const path of paths) copyFileSync(path, join(mixed, label, path.split('/').pop()!));
+    }
+    const mixedRun = await covidCt('eval', '--data', mixed, '--model', model, '--backend', 'cpu', '--json', '--robustness');
+    expect(mixedRun.code, mixedRun.stderr).toBe(0);
+    const rows = JSON.parse(mixedRun.stdout).views;
+    const labels = [...covid.map(() => 1), ...nonCovid.map(() => 0)];
+    for (const [v, sourceView] of ROBUSTNESS_VIEWS.entries()) {
+      const want = binaryMetrics(labels, await direct([...covid, ...nonCovid], (image) => viewImage(image, sourceView)));
+      expect(rows[v].confusion).toEqual(want.confusion);
+      expect(rows[v].auc).toBeCloseTo(want.auc!, 9);
+    }
+    expect(new Set(rows.map((r: { auc: number }) => r.auc.toFixed(6))).size).toBeGreaterThan(1); // the views really differ
   });
 
   it('--tta averages P(COVID) over the four quarter turns (accuracy against a one-class folder: the share called COVID)', async () => {

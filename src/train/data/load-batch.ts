@@ -1,6 +1,6 @@
 import { CLASS_NAMES } from './classes.ts';
 import type { DatasetEntry } from './dataset.ts';
-import { ImageDecodeError } from './image.ts';
+import { ImageDecodeError, type GrayImage } from './image.ts';
 import { loadImageFile } from './load-image-file.ts';
 import { PREPROCESSING, preprocess, type PreprocessOptions } from './preprocess.ts';
 
@@ -14,12 +14,13 @@ export interface Batch {
 }
 
 /**
- * Reads, decodes and preprocesses entries in order (Node only). A file that cannot be read
+ * Reads, decodes and preprocesses entries in order (Node only), each decoded image first
+ * changed by `sourceView` (the robustness views: what another source would have delivered). A file that cannot be read
  * or decoded is skipped and reported, or, when strict, throws its ImageDecodeError.
  */
 export async function loadBatch(
   entries: readonly Pick<DatasetEntry, 'path' | 'label'>[],
-  { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset', strict = false }: PreprocessOptions & { strict?: boolean } = {},
+  { size = PREPROCESSING.size, crop = 'none', normalise = 'dataset', strict = false, sourceView = (image) => image }: PreprocessOptions & { strict?: boolean; sourceView?: (image: GrayImage) => GrayImage } = {},
 ): Promise<Batch> {
   const pixels = size * size;
   const x = new Float32Array(entries.length * pixels);
@@ -27,7 +28,7 @@ export async function loadBatch(
   const skipped: Batch['skipped'] = [];
   for (const entry of entries) {
     try {
-      x.set(preprocess(await loadImageFile(entry.path), { size, crop, normalise }), labels.length * pixels);
+      x.set(preprocess(sourceView(await loadImageFile(entry.path)), { size, crop, normalise }), labels.length * pixels);
       labels.push(CLASS_NAMES.indexOf(entry.label));
     } catch (error) {
       if (strict || !(error instanceof ImageDecodeError)) throw error;
