@@ -1,6 +1,6 @@
 import type { Net } from '../nets/net.ts';
 import { applyOrientation } from './data/exif-orientation.ts';
-import type { GrayImage } from './data/image.ts';
+import { cropBox, type GrayImage } from './data/image.ts';
 import { Random } from '../runtime/random.ts';
 import { augment } from './augment.ts';
 import { predictSet } from './evaluate.ts';
@@ -39,9 +39,7 @@ export function viewImage(image: GrayImage, view: View): GrayImage {
   const width = Math.max(1, Math.round(image.width / view.zoom));
   const height = Math.max(1, Math.round(image.height / view.zoom));
   const [left, top] = [Math.floor((image.width - width) / 2), Math.floor((image.height - height) / 2)];
-  const data = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) data.set(image.data.subarray((top + y) * image.width + left, (top + y) * image.width + left + width), y * width);
-  return applyOrientation({ width, height, data }, TURN_ORIENTATION[((view.degrees / 90) % 4 + 4) % 4]);
+  return applyOrientation(cropBox(image, left, top, width, height), TURN_ORIENTATION[((view.degrees / 90) % 4 + 4) % 4]);
 }
 
 /** Every image of the set transformed by the view (bilinear, outside the image is black). */

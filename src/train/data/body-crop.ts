@@ -1,4 +1,4 @@
-import type { GrayImage } from './image.ts';
+import { cropBox, type GrayImage } from './image.ts';
 
 /** Surround pixels differ from the frame's median value by at most this (on [0, 1]). */
 const SURROUND_TOLERANCE = 0.1;
@@ -17,7 +17,7 @@ const MIN_EXTENT = 0.3;
  * and is kept whole.
  */
 export function cropToBody(image: GrayImage): GrayImage {
-  const { width, height, data } = image;
+  const { width, height } = image;
   const surround = surroundMask(image);
   const rowCounts = new Uint32Array(height);
   const colCounts = new Uint32Array(width);
@@ -34,10 +34,7 @@ export function cropToBody(image: GrayImage): GrayImage {
   if (!rows || !cols || rows[1] - rows[0] < MIN_EXTENT * height || cols[1] - cols[0] < MIN_EXTENT * width) return image;
   const [top, bottom] = rows;
   const [left, right] = cols;
-  const w = right - left;
-  const out = new Float32Array(w * (bottom - top));
-  for (let y = top; y < bottom; y++) out.set(data.subarray(y * width + left, y * width + right), (y - top) * w);
-  return { width: w, height: bottom - top, data: out };
+  return cropBox(image, left, top, right - left, bottom - top);
 }
 
 /** 1 for the pixels of the flat region joined to the edge (4-neighbour flood fill from the edge pixels). */

@@ -5,6 +5,13 @@ export interface GrayImage {
   data: Float32Array;
 }
 
+/** The width × height box of the image whose top-left pixel is (left, top); the box must lie inside the image. */
+export function cropBox(image: GrayImage, left: number, top: number, width: number, height: number): GrayImage {
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) data.set(image.data.subarray((top + y) * image.width + left, (top + y) * image.width + left + width), y * width);
+  return { width, height, data };
+}
+
 /**
  * A file that could not be read or decoded as an image. `file` names it (a path in Node,
  * whatever name the caller passed in a browser); `reason` says what is wrong with it.
