@@ -172,6 +172,9 @@ export const DIHEDRAL_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'dih
 /** dihedral on slices cropped to the body: the crop, not a zoom, sets the scale the net sees. */
 export const DIHEDRAL_CROP_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-crop', crop: 'body' };
 
+/** dihedral on slices cut to the lungs' box (cropToLungBox): the lungs, not the frame, set the scale, so a crop that leaves them whole changes nothing. */
+export const DIHEDRAL_LUNG_BOX_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-lung-box', crop: 'lung-box' };
+
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   paper: PAPER_RECIPE,
   robust: ROBUST_RECIPE,
@@ -190,6 +193,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
   'paper-unaugmented-crop': PAPER_UNAUGMENTED_CROP_RECIPE,
   dihedral: DIHEDRAL_RECIPE,
   'dihedral-crop': DIHEDRAL_CROP_RECIPE,
+  'dihedral-lung-box': DIHEDRAL_LUNG_BOX_RECIPE,
 };
 
 export function recipeByName(name: string): Recipe {

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { cropToBody } from '../../src/train/data/body-crop.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
-import { convexHull, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
+import { convexHull, cropToLungBox, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
 import { resizeGray } from '../../src/train/data/resize.ts';
+import { ROBUSTNESS_VIEWS, viewImage } from '../../src/train/views.ts';
 import { COVID_CT_IMAGES } from './data-paths.ts';
 
-/** 100 × 80, black surround; body 0.8 in [10, 90) × [10, 70); lungs 0.2 in x [20, 45) and [55, 80), y [20, 60); a 0.7 lesion against the left lung's outer wall. */
-function chest() {
+/** 100 × 80, black surround; body 0.8 in [10, 90) × [10, 70) (with `margin` 2: [2, 98) × [2, 78)); lungs 0.2 in x [20, 45) and [55, 80), y [20, 60); a 0.7 lesion against the left lung's outer wall. */
+function chest(margin = 10) {
   const width = 100;
   const data = new Float32Array(width * 80);
   const fill = (x0: number, y0: number, x1: number, y1: number, v: number) => {
     for (let y = y0; y < y1; y++) data.fill(v, y * width + x0, y * width + x1);
   };
-  fill(10, 10, 90, 70, 0.8);
+  fill(margin, margin, width - margin, 80 - margin, 0.8);
   fill(20, 20, 45, 60, 0.2);
   fill(55, 20, 80, 60, 0.2);
   fill(20, 35, 24, 45, 0.7);
@@ -51,12 +52,34 @@ describe('cropToLungs', () => {
   });
 });
 
+describe('cropToLungBox', () => {
+  it('cuts the body to the lungs\' box and keeps everything in it, the mediastinum included', () => {
+    const image = chest();
+    const box = cropToLungBox(image);
+    expect([box.width, box.height]).toEqual([60, 40]);
+    expect(box.data[20 * 60 + 30]).toBeCloseTo(0.8, 6); // the mediastinum, blacked out by cropToLungs
+    expect(box.data[20 * 60 + 1]).toBeCloseTo(0.7, 6); // the lesion
+    expect(box.data.filter((v) => v === 0).length).toBe(0);
+    image.data.forEach((v, i) => (image.data[i] = v > 0 ? 0.8 : 0));
+    expect(cropToLungBox(image)).toEqual(cropToBody(image));
+  });
+
+  it('gives the same slice after the robustness crop when that crop leaves the lungs whole, where the body crop does not', () => {
+    const image = chest(2); // the body fills the frame: the central 80% cuts into it, not into the lungs
+    const cropped = viewImage(image, ROBUSTNESS_VIEWS[2]);
+    expect(cropToLungBox(cropped)).toEqual(cropToLungBox(image));
+    expect(cropToBody(cropped).width).toBeLessThan(cropToBody(image).width);
+  });
+});
+
 describe('preprocess with crop lungs', () => {
   it('resizes the lungs crop, so predict, eval and the viewer give the net what training did', () => {
     const image = chest();
     const want = resizeGray(cropToLungs(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
     expect(Array.from(preprocess(image, { size: 8, crop: 'lungs' }))).toEqual(Array.from(want));
     expect(preprocess(image, { size: 8, crop: 'body' })).not.toEqual(want);
+    const box = resizeGray(cropToLungBox(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
+    expect(Array.from(preprocess(image, { size: 8, crop: 'lung-box' }))).toEqual(Array.from(box));
   });
 });
 

@@ -1,5 +1,5 @@
 import { cropToBody, surroundMask } from './body-crop.ts';
-import type { GrayImage } from './image.ts';
+import { cropBox, type GrayImage } from './image.ts';
 
 /** A dark region of the body counts as a lung when it covers at least this share of the body crop. */
 const MIN_LUNG_SHARE = 0.02;
@@ -17,7 +17,27 @@ const MIN_MASK_SHARE = 0.1;
  */
 export function cropToLungs(image: GrayImage): GrayImage {
   const body = cropToBody(image);
-  const { width, height, data } = body;
+  const lungs = findLungs(body);
+  if (!lungs) return body;
+  const { mask, left, top, width: w, height: h } = lungs;
+  const out = cropBox(body, left, top, w, h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!mask[(y + top) * body.width + x + left]) out.data[y * w + x] = 0;
+  return out;
+}
+
+/**
+ * The body crop cut to the lungs' bounding box (as cropToLungs finds it), nothing blacked out:
+ * the lungs set the scale and framing the net sees, whatever margin or body a source's frame held.
+ */
+export function cropToLungBox(image: GrayImage): GrayImage {
+  const body = cropToBody(image);
+  const lungs = findLungs(body);
+  return lungs ? cropBox(body, lungs.left, lungs.top, lungs.width, lungs.height) : body;
+}
+
+/** The hulls of the body crop's two largest dark regions as a mask, and their bounding box; undefined when they cover too little to be lungs. */
+function findLungs(body: GrayImage): { mask: Uint8Array; left: number; top: number; width: number; height: number } | undefined {
+  const { width, height } = body;
   const mask = new Uint8Array(width * height);
   const lungs = components(darkBodyPixels(body), width, height)
     .filter((region) => region.pixels >= MIN_LUNG_SHARE * width * height)
@@ -35,13 +55,7 @@ export function cropToLungs(image: GrayImage): GrayImage {
       bottom = y + 1;
     }
   }
-  if (inside < MIN_MASK_SHARE * width * height) return body;
-  const w = right - left;
-  const out = new Float32Array(w * (bottom - top));
-  for (let y = top; y < bottom; y++) {
-    for (let x = left; x < right; x++) if (mask[y * width + x]) out[(y - top) * w + x - left] = data[y * width + x];
-  }
-  return { width: w, height: bottom - top, data: out };
+  return inside < MIN_MASK_SHARE * width * height ? undefined : { mask, left, top, width: right - left, height: bottom - top };
 }
 
 /** 1 for the pixels of the body (not surround) darker than the Otsu threshold of the crop's pixels. */
