@@ -56,6 +56,7 @@ describe('preprocess with crop', () => {
     expect(checkPreprocessing({ ...PREPROCESSING }, 'old.safetensors')).toEqual({ crop: 'none', normalise: 'dataset' });
     expect(checkPreprocessing({ ...PREPROCESSING, crop: 'body' }, 'm.safetensors')).toEqual({ crop: 'body', normalise: 'dataset' });
     expect(checkPreprocessing({ ...PREPROCESSING, crop: 'lungs' }, 'm.safetensors')).toEqual({ crop: 'lungs', normalise: 'dataset' });
-    expect(() => checkPreprocessing({ ...PREPROCESSING, crop: 'heart' }, 'm.safetensors')).toThrow('m.safetensors: trained with preprocessing crop = "heart", this build knows none, body, lungs');
+    expect(checkPreprocessing({ ...PREPROCESSING, crop: 'lung-box' }, 'm.safetensors')).toEqual({ crop: 'lung-box', normalise: 'dataset' });
+    expect(() => checkPreprocessing({ ...PREPROCESSING, crop: 'heart' }, 'm.safetensors')).toThrow('m.safetensors: trained with preprocessing crop = "heart", this build knows none, body, lungs, lung-box');
   });
 });
