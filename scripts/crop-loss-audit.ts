@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const size = member.spec.inputShape[1];
     for (const entry of await namedImages(root, member.heldOut!, `${values.models}/cv.json`)) {
       progress.tick(entry.path);
-      const image = await loadImageFile(entry.path).catch(() => undefined);
+      const image = await loadImageFile(entry.path).catch((err: Error) => void console.error(`skipped ${entry.path}: ${err.message}`));
       if (!image) continue;
       const right = async (sourceView?: (source: GrayImage) => GrayImage) => {
         const { set } = await loadImageSet([entry], { size, crop: member.crop, normalise: member.normalise, sourceView });
