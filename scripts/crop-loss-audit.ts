@@ -2,7 +2,7 @@
  * Where the robustness check's crop costs a cross-validation's fold models their accuracy: each
  * held-out slice is scored by its fold's model as it is and cropped to its central 80% (the
  * check's "cropped 80%" view, made on the decoded slice as `eval --robustness` makes it), and the
- * slices are grouped by whether that crop cuts into their lungs' bounding box (cropToLungs) by
+ * slices are grouped by whether that crop cuts into their lungs' bounding box (findLungs) by
  * more than 5% of its width or height. A loss confined to the cut slices is lung tissue the view
  * takes away; a loss spread over both groups is the enlargement itself.
  *
@@ -18,7 +18,7 @@ import { cropToBody } from '../src/train/data/body-crop.ts';
 import { namedImages } from '../src/train/data/dataset.ts';
 import type { GrayImage } from '../src/train/data/image.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
-import { cropToLungs } from '../src/train/data/lung-crop.ts';
+import { findLungs } from '../src/train/data/lung-crop.ts';
 import { resolveDataDir } from '../src/train/data-source.ts';
 import { predictSet } from '../src/train/evaluate.ts';
 import { loadImageSet } from '../src/train/image-set.ts';
@@ -66,11 +66,10 @@ async function main(): Promise<void> {
 
 /** "cut" when the check's crop loses more than 5% of the lungs' box in width or height, "whole" when not, "not found" without lungs. */
 function lungsCut(image: GrayImage): string {
-  const plain = cropToLungs(image);
-  const body = cropToBody(image);
-  if (plain.width === body.width && plain.height === body.height) return 'not found';
-  const cropped = cropToLungs(viewImage(image, CROPPED));
-  return cropped.width < 0.95 * plain.width || cropped.height < 0.95 * plain.height ? 'cut' : 'whole';
+  const plain = findLungs(cropToBody(image));
+  if (!plain) return 'not found';
+  const cropped = findLungs(cropToBody(viewImage(image, CROPPED)));
+  return !cropped || cropped.width < 0.95 * plain.width || cropped.height < 0.95 * plain.height ? 'cut' : 'whole';
 }
 
 main().catch((err) => {

@@ -2,12 +2,9 @@ import { cropToBody } from './body-crop.ts';
 import type { GrayImage } from './image.ts';
 import { cropToLungBox, cropToLungs } from './lung-crop.ts';
 
-/** Where the image's content is, per preprocessing: 'none' takes the whole image, 'body' the body (cropToBody), 'lungs' the lungs alone (cropToLungs), 'lung-box' their box unmasked (cropToLungBox). */
-export type Crop = 'none' | 'body' | 'lungs' | 'lung-box';
-export const CROPS: readonly Crop[] = ['none', 'body', 'lungs', 'lung-box'];
+/** Where the image's content is, per preprocessing: the whole image, the body, the lungs alone (the rest black), or the lungs' box unmasked. */
+const CROP_FUNCTIONS = { none: (image: GrayImage) => image, body: cropToBody, lungs: cropToLungs, 'lung-box': cropToLungBox };
+export type Crop = keyof typeof CROP_FUNCTIONS;
+export const CROPS = Object.keys(CROP_FUNCTIONS) as readonly Crop[];
 
-export function cropFor(image: GrayImage, crop: Crop): GrayImage {
-  if (crop === 'body') return cropToBody(image);
-  if (crop === 'lung-box') return cropToLungBox(image);
-  return crop === 'lungs' ? cropToLungs(image) : image;
-}
+export const cropFor = (image: GrayImage, crop: Crop): GrayImage => CROP_FUNCTIONS[crop](image);

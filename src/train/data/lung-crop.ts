@@ -36,7 +36,7 @@ export function cropToLungBox(image: GrayImage): GrayImage {
 }
 
 /** The hulls of the body crop's two largest dark regions as a mask, and their bounding box; undefined when they cover too little to be lungs. */
-function findLungs(body: GrayImage): { mask: Uint8Array; left: number; top: number; width: number; height: number } | undefined {
+export function findLungs(body: GrayImage): { mask: Uint8Array; left: number; top: number; width: number; height: number } | undefined {
   const { width, height } = body;
   const mask = new Uint8Array(width * height);
   const lungs = components(darkBodyPixels(body), width, height)
