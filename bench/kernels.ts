@@ -23,7 +23,9 @@
  * fire_expand runs the 1×1 and 3×3 kernels into channel slices of one output; conv_transpose2d
  * with kernel = stride runs the 1×1 GEMM, storing at the output pixels (its backward a gather and 1×1 GEMMs).
  * On the cpu backend: im2col + a WebAssembly SIMD GEMM, 4×8 register tile (src/runtime/cpu/gemm-simd.ts).
- * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass is dx + dw.
+ * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass (bwd) is dx + dw + db.
+ * conv2d cases also time bwd-dw, the weight gradients alone (dx skipped, as training runs conv1):
+ * bwd − bwd-dw is what dx costs.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,14 +39,14 @@ import { getOp } from '../src/runtime/registry.ts';
 import { benchCases, type BenchCase } from './cases.ts';
 import { opMacs } from './op-costs.ts';
 import { timeKernel } from './timing.ts';
-import { reference, validate, type Check, type Reference } from './validate.ts';
+import { backwardPasses, neededFor, reference, validate, type BackwardPass, type Check, type Reference } from './validate.ts';
 
 interface Row {
   label: string;
   op: string;
   inputs: number[][];
   attrs: object;
-  pass: 'fwd' | 'bwd';
+  pass: 'fwd' | BackwardPass;
   backend: string;
   device: string;
   /** Worst error over tolerance against the CPU twin; ≤ 1 passes. */
@@ -105,7 +107,7 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
   const inputs = c.inputs.map((s, i) => backend.tensor(s, ref.inputs[i]));
   const outputs = backend.forward(c.op, inputs, attrs);
   const rows: Row[] = [];
-  const time = async (pass: 'fwd' | 'bwd', check: Check, run: () => void) => {
+  const time = async (pass: Row['pass'], check: Check, run: () => void) => {
     const ok = check.worst <= 1;
     const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, gflops: null, cpuMs: null };
     if (!ok) row.where = check.where;
@@ -113,14 +115,18 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
       const timing = await timeKernel(backend, run, { samples });
       row.ms = timing.medianMs;
       row.cpuMs = timing.medianCpuMs;
-      if (macs) row.gflops = (2 * macs[pass]) / (row.ms * 1e6);
+      // dw alone takes as many multiply-adds as the forward pass
+      if (macs) row.gflops = (2 * (pass === 'bwd-dw' ? macs.fwd : macs[pass])) / (row.ms * 1e6);
     }
     rows.push(row);
   };
   await time('fwd', checks.fwd, () => backend.forward(c.op, inputs, attrs).forEach((t) => t.dispose()));
-  if (checks.bwd && ref.dy && op.kind === 'layer') {
+  if (ref.dy && op.kind === 'layer') {
     const dy = backend.tensor(outputs[0].shape, ref.dy);
-    await time('bwd', checks.bwd, () => backend.backward(c.op, inputs, outputs, dy, attrs).forEach((g) => g?.dispose()));
+    for (const pass of backwardPasses(c.op)) {
+      const needed = neededFor(pass, inputs.length);
+      await time(pass, checks.bwd[pass]!, () => backend.backward(c.op, inputs, outputs, dy, attrs, needed).forEach((g) => g?.dispose()));
+    }
     dy.dispose();
   }
   for (const t of [...inputs, ...outputs]) t.dispose();

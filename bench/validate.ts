@@ -47,8 +47,29 @@ function compare(check: Check, label: string, got: Float32Array, want: ArrayLike
   }
 }
 
-/** Runs forward (and backward) once on `backend` and compares with the reference. */
-export async function validate(backend: Backend, c: BenchCase, ref: Reference): Promise<{ fwd: Check; bwd: Check | null }> {
+/**
+ * The backward passes a kernel bench times: the whole one (dx, dw, db), and for ops that can skip
+ * their input gradient (conv2d) the weight gradients alone, as training runs the first layer:
+ * the two apart show what dx costs.
+ */
+const BACKWARD_PASSES = {
+  bwd: () => true,
+  'bwd-dw': (input: number) => input > 0,
+} as const;
+export type BackwardPass = keyof typeof BACKWARD_PASSES;
+
+export function backwardPasses(opName: string): BackwardPass[] {
+  return getOp(opName).skipsUnneededGrads ? ['bwd', 'bwd-dw'] : ['bwd'];
+}
+
+/** The `needed` mask of a backward pass over an op's inputs. */
+export const neededFor = (pass: BackwardPass, inputs: number): boolean[] => Array.from({ length: inputs }, (_, i) => BACKWARD_PASSES[pass](i));
+
+/**
+ * Runs forward and each backward pass once on `backend` and compares the gradients
+ * each asked for with the reference.
+ */
+export async function validate(backend: Backend, c: BenchCase, ref: Reference): Promise<{ fwd: Check; bwd: Partial<Record<BackwardPass, Check>> }> {
   const op = getOp(c.op);
   const atol = c.atol ?? BENCH_ATOL;
   const rtol = c.rtol ?? BENCH_RTOL;
@@ -56,15 +77,20 @@ export async function validate(backend: Backend, c: BenchCase, ref: Reference): 
   const outputs = backend.forward(c.op, inputs, c.attrs ?? {});
   const fwd: Check = { worst: 0, where: '' };
   for (let i = 0; i < ref.outputs.length; i++) compare(fwd, `output ${i}`, await outputs[i].read(), ref.outputs[i].data, atol, rtol);
-  let bwd: Check | null = null;
+  const bwd: Partial<Record<BackwardPass, Check>> = {};
   if (ref.dy) {
-    bwd = { worst: 0, where: '' };
     const dy = backend.tensor(ref.outputs[0].shape, ref.dy);
-    const grads = backend.backward(c.op, inputs, outputs, dy, c.attrs ?? {});
-    for (let i = 0; i < grads.length; i++) {
-      const want = ref.grads[i];
-      if (grads[i] && want) compare(bwd, `d${op.inputs[i]}`, await grads[i]!.read(), want.data, atol, rtol);
-      grads[i]?.dispose();
+    for (const pass of backwardPasses(c.op)) {
+      const check: Check = { worst: 0, where: '' };
+      const needed = neededFor(pass, inputs.length);
+      const grads = backend.backward(c.op, inputs, outputs, dy, c.attrs ?? {}, needed);
+      for (let i = 0; i < grads.length; i++) {
+        const want = ref.grads[i];
+        if (needed[i] && want && !grads[i]) Object.assign(check, { worst: Infinity, where: `d${op.inputs[i]} missing` });
+        else if (needed[i] && want) compare(check, `d${op.inputs[i]}`, await grads[i]!.read(), want.data, atol, rtol);
+        grads[i]?.dispose();
+      }
+      bwd[pass] = check;
     }
     dy.dispose();
   }

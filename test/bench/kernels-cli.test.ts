@@ -11,14 +11,15 @@ const run = (args: string[]) =>
   });
 
 describe('bench:kernels', () => {
-  it('validates and times one layer on the subgroup and the plain WebGPU kernels, and writes the rows as JSON', async () => {
+  it('validates and times one layer on the subgroup and the plain WebGPU kernels (forward, backward, weight gradients alone), and writes the rows as JSON', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
     const { code, stdout, stderr } = await run(['--backend', 'webgpu,webgpu-plain', '--filter', 'fire9.squeeze', '--samples', '1', '--json', json]);
     expect(code, stderr).toBe(0);
     const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number }[] };
     expect(complete).toBe(true);
     const expected = /4-lane subgroups\), WebGPU \([^)]*\), batch/.test(stderr) ? ['webgpu', 'webgpu-plain'] : ['webgpu', 'webgpu'];
-    expect(rows.map((r) => `${r.backend} ${r.pass}`)).toEqual([`${expected[0]} fwd`, `${expected[0]} bwd`, `${expected[1]} fwd`, `${expected[1]} bwd`]);
+    const passes = (backend: string) => ['fwd', 'bwd', 'bwd-dw'].map((pass) => `${backend} ${pass}`);
+    expect(rows.map((r) => `${r.backend} ${r.pass}`)).toEqual([...passes(expected[0]), ...passes(expected[1])]);
     for (const r of rows) {
       expect(r.ok).toBe(true);
       expect(r.gflops).toBeGreaterThan(0);
