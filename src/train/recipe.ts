@@ -175,26 +175,13 @@ export const DIHEDRAL_CROP_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedra
 /** dihedral on slices cut to the lungs' box (cropToLungBox): the lungs, not the frame, set the scale, so a crop that leaves them whole changes nothing. */
 export const DIHEDRAL_LUNG_BOX_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-lung-box', crop: 'lung-box' };
 
-export const RECIPES: Readonly<Record<string, Recipe>> = {
-  paper: PAPER_RECIPE,
-  robust: ROBUST_RECIPE,
-  'robust-crop': ROBUST_CROP_RECIPE,
-  'robust-smooth': ROBUST_SMOOTH_RECIPE,
-  'robust-mixup': ROBUST_MIXUP_RECIPE,
-  'robust-norm': ROBUST_NORM_RECIPE,
-  'robust-white': ROBUST_WHITE_RECIPE,
-  'robust-lungs': ROBUST_LUNGS_RECIPE,
-  'robust-rank': ROBUST_RANK_RECIPE,
-  'robust-balanced': ROBUST_BALANCED_RECIPE,
-  'paper-unaugmented': PAPER_UNAUGMENTED_RECIPE,
-  mild: MILD_RECIPE,
-  turns: TURNS_RECIPE,
-  zoom: ZOOM_RECIPE,
-  'paper-unaugmented-crop': PAPER_UNAUGMENTED_CROP_RECIPE,
-  dihedral: DIHEDRAL_RECIPE,
-  'dihedral-crop': DIHEDRAL_CROP_RECIPE,
-  'dihedral-lung-box': DIHEDRAL_LUNG_BOX_RECIPE,
-};
+const ALL_RECIPES: readonly Recipe[] = [
+  PAPER_RECIPE, ROBUST_RECIPE, ROBUST_CROP_RECIPE, ROBUST_SMOOTH_RECIPE, ROBUST_MIXUP_RECIPE, ROBUST_NORM_RECIPE, ROBUST_WHITE_RECIPE,
+  ROBUST_LUNGS_RECIPE, ROBUST_RANK_RECIPE, ROBUST_BALANCED_RECIPE, PAPER_UNAUGMENTED_RECIPE, MILD_RECIPE, TURNS_RECIPE, ZOOM_RECIPE,
+  PAPER_UNAUGMENTED_CROP_RECIPE, DIHEDRAL_RECIPE, DIHEDRAL_CROP_RECIPE, DIHEDRAL_LUNG_BOX_RECIPE,
+];
+
+export const RECIPES: Readonly<Record<string, Recipe>> = Object.fromEntries(ALL_RECIPES.map((r) => [r.name, r]));
 
 export function recipeByName(name: string): Recipe {
   const recipe = RECIPES[name];
