@@ -76,9 +76,9 @@ describe('decodeDicom on synthesized files', () => {
   // Replicate FC four times, a no-op (-128), then four literal bytes; then replicate 00 five times and three literals (+1 pad byte).
   const highSegment = [0xfd, 0xfc, 0x80, 0x03, 0x00, 0x00, 0x01, 0x01];
   const lowSegment = [0xfc, 0x00, 0x02, 0x01, 0x00, 0x2c, 0x00];
-  const rleFile = (header: Uint8Array) => {
+  const rleFile = (header: Uint8Array, [columns, rows] = [4, 2]) => {
     const fragment = concat([header, Uint8Array.from([...highSegment, ...lowSegment])]);
-    const elements = encodeDataSet(imageModule(4, 2, { allocated: 16, stored: 16, signed: true }), true);
+    const elements = encodeDataSet(imageModule(columns, rows, { allocated: 16, stored: 16, signed: true }), true);
     return partTen(RLE, concat([elements, encapsulatedPixelData([fragment])]));
   };
 
@@ -104,6 +104,16 @@ describe('decodeDicom on synthesized files', () => {
     late[8] = 70; // the high segment now ends two bytes early, inside its literal run
     const error = await catchDecodeError(() => decodeDicom(rleFile(late), 'rle.dcm'));
     expect(error.reason).toBe('corrupt DICOM RLE data: segment 0 decodes to 6 bytes, expected 8');
+  });
+
+  it('RLE whose segment holds more than Rows × Columns pixels is corrupt, not cut to fit', async () => {
+    const error = await catchDecodeError(() => decodeDicom(rleFile(rleHeader, [4, 1]), 'rle.dcm'));
+    expect(error.reason).toBe('corrupt DICOM RLE data: segment 0 has 6 code bytes left after its 4 pixels');
+  });
+
+  it('RLE declaring more pixels than its frame could encode is refused before they are allocated', async () => {
+    const error = await catchDecodeError(() => decodeDicom(rleFile(rleHeader, [4000, 4000]), 'rle.dcm'));
+    expect(error.reason).toBe('corrupt DICOM RLE data: a frame of 79 bytes cannot hold 16000000 pixels of 2 bytes');
   });
 });
 
@@ -132,6 +142,28 @@ describe('decodeDicom errors on synthesized files', () => {
     const short = [...image.slice(0, -1).filter((e) => e.tag !== 0x00280010), us(0x00280010, 2)];
     const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet([...short, words(0x7fe00010, [0])], true)), 'x.dcm'));
     expect(error.reason).toBe('truncated DICOM: Pixel Data holds 2 bytes, one frame needs 4');
+  });
+
+  it('Pixel Data longer than its frames is corrupt: Rows and Columns do not describe it', async () => {
+    const twoPixels = [...image.slice(0, -1), words(0x7fe00010, [0, 1])];
+    const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(twoPixels, true)), 'x.dcm'));
+    expect(error.reason).toBe('corrupt DICOM: Pixel Data holds 4 bytes, 1 frame(s) of Rows × Columns × BitsAllocated need 2');
+  });
+
+  it('an image past the pixel limit is refused before it is allocated', async () => {
+    const huge = [...image.slice(0, -1).filter((e) => e.tag !== 0x00280010 && e.tag !== 0x00280011), us(0x00280010, 20000), us(0x00280011, 20000), words(0x7fe00010, [0])];
+    const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(huge, true)), 'x.dcm'));
+    expect(error.reason).toBe('unsupported DICOM image: 20000 × 20000 pixels, more than the 100 million read');
+  });
+
+  it('sequences nested past any real file are corrupt, not a stack overflow', async () => {
+    const open = (tag: number) => concat([
+      encodeElement({ tag, vr: 'SQ', value: new Uint8Array() }, true, 0xffffffff),
+      encodeElement({ tag: 0xfffee000, vr: '', value: new Uint8Array() }, true, 0xffffffff),
+    ]);
+    const nested = concat(Array.from({ length: 100 }, () => open(0x00081140)));
+    const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, concat([nested, encodeDataSet(image, true)])), 'x.dcm'));
+    expect(error.reason).toMatch(/^corrupt DICOM: sequences nested more than 64 deep at byte \d+$/);
   });
 
   it('colour DICOM is unsupported', async () => {

@@ -84,4 +84,12 @@ describe('decodeJpeg on damaged files', () => {
     const error = await catchDecodeError(() => decodeJpeg(junk, 'junk.jpg'));
     expect(error.reason).toMatch(/^corrupt JPEG: /);
   });
+
+  it('an arithmetic-coded frame is unsupported, not corrupt', async () => {
+    const arithmetic = Uint8Array.from(good);
+    const frame = Buffer.from(good).indexOf(Buffer.from([0xff, 0xc0]));
+    arithmetic[frame + 1] = 0xc9;
+    const error = await catchDecodeError(() => decodeJpeg(arithmetic, 'arith.jpg'));
+    expect(error.reason).toBe('unsupported JPEG: SOF9 (lossless, hierarchical or arithmetic coding; baseline and progressive are read)');
+  });
 });

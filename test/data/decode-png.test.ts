@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/train/data/decode-png.ts';
@@ -87,5 +88,45 @@ describe('decodePng on damaged files', () => {
     expect(() => decodePng(good.subarray(0, good.length - 12), 'no-end.png')).toThrowError(
       `truncated PNG: file ends at byte ${good.length - 12} before the IEND chunk in no-end.png`,
     );
+  });
+});
+
+describe('decodePng on headers the decoder library would take on trust', () => {
+  const gray4 = () => encode({ width: 2, height: 2, depth: 4, channels: 1, data: new Uint8Array([0x12, 0x34]) });
+  const IHDR_DATA = 16; // signature 8, then the chunk's length and type
+  // The header changed and its CRC made right again, as a hostile file would have it.
+  const withHeader = (png: Uint8Array, change: (view: DataView) => void) => {
+    const view = new DataView(png.buffer, png.byteOffset);
+    change(view);
+    view.setUint32(IHDR_DATA + 13, crc32(png.subarray(IHDR_DATA - 4, IHDR_DATA + 13)));
+    return png;
+  };
+  const withSize = (png: Uint8Array, width: number, height: number) => withHeader(png, (view) => {
+    view.setUint32(IHDR_DATA, width);
+    view.setUint32(IHDR_DATA + 4, height);
+  });
+  const withByte = (png: Uint8Array, at: number, value: number) => withHeader(png, (view) => view.setUint8(at, value));
+  const reason = async (png: Uint8Array) => (await catchDecodeError(() => decodePng(png, 'x.png'))).reason;
+
+  it('refuses an empty image and one past the pixel limit before allocating it', async () => {
+    expect(await reason(withSize(gray4(), 0, 2))).toBe('corrupt PNG: image of 0 × 2 pixels');
+    expect(await reason(withSize(gray4(), 20000, 20000))).toBe('unsupported PNG: 20000 × 20000 pixels, more than the 100 million read');
+  });
+
+  it('refuses a bit depth the colour type does not allow, which would decode to NaN', async () => {
+    const rgb = encode({ width: 1, height: 1, depth: 8, channels: 3, data: new Uint8Array([1, 2, 3]) });
+    expect(await reason(withByte(rgb, IHDR_DATA + 8, 4))).toBe('corrupt PNG: bit depth 4 is not allowed for colour type 2');
+  });
+
+  it('calls interlaced samples under 8 bits unsupported', async () => {
+    expect(await reason(withByte(gray4(), IHDR_DATA + 12, 1))).toBe('unsupported PNG: interlaced 4-bit samples');
+  });
+
+  it('refuses a palette image without its palette', async () => {
+    const png = encode({ width: 2, height: 1, depth: 8, channels: 1, palette: [[0, 0, 0], [255, 255, 255]], data: new Uint8Array([0, 1]) });
+    const plte = Buffer.from(png).indexOf('PLTE') - 4;
+    const paletteBytes = 12 + new DataView(png.buffer, png.byteOffset).getUint32(plte);
+    const withoutPalette = new Uint8Array([...png.subarray(0, plte), ...png.subarray(plte + paletteBytes)]);
+    expect(await reason(withoutPalette)).toBe('corrupt PNG: palette image without a PLTE chunk before its data');
   });
 });

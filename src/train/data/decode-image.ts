@@ -10,9 +10,19 @@ const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 /**
  * Bytes of a PNG, JPEG or DICOM file to a gray image in [0, 1]. The format is told by the
  * file's first bytes, never by its name: some of the data set's ".png" files are JPEGs.
- * `file` only names the source in errors.
+ * `file` only names the source in errors, which are all ImageDecodeErrors: a failure the
+ * decoders did not foresee still names the file, and a run skips it like any bad file.
  */
 export function decodeImage(bytes: Uint8Array, file: string): GrayImage {
+  try {
+    return decodeByFormat(bytes, file);
+  } catch (error) {
+    if (error instanceof ImageDecodeError) throw error;
+    throw new ImageDecodeError(file, `cannot decode (${(error as Error).message})`);
+  }
+}
+
+function decodeByFormat(bytes: Uint8Array, file: string): GrayImage {
   if (bytes.length === 0) throw new ImageDecodeError(file, 'empty file');
   if (startsWith(bytes, PNG_SIGNATURE)) return decodePng(bytes, file);
   if (startsWith(bytes, JPEG_SIGNATURE)) return decodeJpeg(bytes, file);

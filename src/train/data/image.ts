@@ -1,3 +1,6 @@
+/** The most pixels a decoder accepts (as jpeg-js caps JPEGs): a few bytes of header may declare any size. */
+export const MAX_PIXELS = 100e6;
+
 /** A grayscale image, row-major, values in [0, 1] (0 = black). */
 export interface GrayImage {
   width: number;

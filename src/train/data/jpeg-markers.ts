@@ -1,6 +1,8 @@
 import { ImageDecodeError } from './image.ts';
 
 const EXIF_HEADER = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
+// Start-of-frame markers of the codings jpeg-js does not decode: lossless (SOF3), hierarchical (SOF5–7), arithmetic (SOF9–11, 13–15).
+const UNDECODED_FRAMES = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
 
 /**
  * Walks the marker structure of a JPEG (segments, then entropy-coded scans, up to EOI) and
@@ -18,6 +20,9 @@ export function scanJpegMarkers(bytes: Uint8Array, file: string): { exif?: Uint8
     }
     const marker = bytes[offset + 1];
     if (marker === 0xd9) return { exif };
+    if (UNDECODED_FRAMES.has(marker)) {
+      throw new ImageDecodeError(file, `unsupported JPEG: SOF${marker - 0xc0} (lossless, hierarchical or arithmetic coding; baseline and progressive are read)`);
+    }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
       offset += 2; // standalone markers carry no length
       continue;

@@ -1,15 +1,20 @@
-import { ImageDecodeError } from './image.ts';
+import { ImageDecodeError, MAX_PIXELS } from './image.ts';
 
 const SIGNATURE_LENGTH = 8;
+/** The bit depths PNG allows for each colour type (PNG spec, table 11.1). */
+const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
 /**
  * Walks the chunk list of a PNG and throws a clear "truncated" error when a chunk runs past
  * the end of the file or IEND never comes. The decoder library reports both only as a
- * DataView range error, which tells the user nothing.
+ * DataView range error, which tells the user nothing. It also checks what the library takes on
+ * trust: the header's size and depth (checkHeader), and that a palette image has its palette.
  */
 export function checkPngChunks(bytes: Uint8Array, file: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = SIGNATURE_LENGTH;
+  let colourType = -1;
+  let palette = false;
   while (offset + 8 <= bytes.length) {
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
@@ -20,8 +25,27 @@ export function checkPngChunks(bytes: Uint8Array, file: string): void {
         `truncated PNG: chunk ${type} at byte ${offset} needs ${end - offset} bytes, only ${bytes.length - offset} left`,
       );
     }
+    if (offset === SIGNATURE_LENGTH) colourType = checkHeader(type, length, view, offset + 8, file);
+    if (type === 'PLTE') palette = true;
+    if (type === 'IDAT' && colourType === 3 && !palette) throw new ImageDecodeError(file, 'corrupt PNG: palette image without a PLTE chunk before its data');
     if (type === 'IEND') return;
     offset = end;
   }
   throw new ImageDecodeError(file, `truncated PNG: file ends at byte ${bytes.length} before the IEND chunk`);
+}
+
+/**
+ * IHDR, at `at`: a size of at most MAX_PIXELS (the library would allocate whatever a few bytes
+ * declare), a bit depth its colour type allows (others decode to garbage), and no interlaced
+ * samples under 8 bits (the library misreads their rows). Returns the colour type.
+ */
+function checkHeader(type: string, length: number, view: DataView, at: number, file: string): number {
+  const fail = (reason: string) => new ImageDecodeError(file, reason);
+  if (type !== 'IHDR' || length !== 13) throw fail(`corrupt PNG: first chunk is ${type} of ${length} bytes, not the 13-byte IHDR`);
+  const [width, height, depth, colour, interlace] = [view.getUint32(at), view.getUint32(at + 4), view.getUint8(at + 8), view.getUint8(at + 9), view.getUint8(at + 12)];
+  if (width === 0 || height === 0) throw fail(`corrupt PNG: image of ${width} × ${height} pixels`);
+  if (width * height > MAX_PIXELS) throw fail(`unsupported PNG: ${width} × ${height} pixels, more than the ${MAX_PIXELS / 1e6} million read`);
+  if (!DEPTHS[colour]?.includes(depth)) throw fail(`corrupt PNG: bit depth ${depth} is not allowed for colour type ${colour}`);
+  if (interlace === 1 && depth < 8) throw fail(`unsupported PNG: interlaced ${depth}-bit samples`);
+  return colour;
 }

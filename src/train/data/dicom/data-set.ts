@@ -7,6 +7,7 @@ const ITEM = 0xfffee000;
 const ITEM_END = 0xfffee00d;
 const SEQUENCE_END = 0xfffee0dd;
 const UNDEFINED_LENGTH = 0xffffffff;
+const MAX_SEQUENCE_DEPTH = 64;
 /** Explicit-VR value representations whose length field is 4 bytes (after 2 reserved bytes). */
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 
@@ -138,8 +139,9 @@ class ElementReader {
     return items.slice(1);
   }
 
-  /** Steps over a sequence of undefined length, nested sequences included. */
-  skipSequence(explicit: boolean): void {
+  /** Steps over a sequence of undefined length, nested sequences included (to a sane depth: each level is a stack frame). */
+  skipSequence(explicit: boolean, depth = 1): void {
+    if (depth > MAX_SEQUENCE_DEPTH) throw this.corrupt(`sequences nested more than ${MAX_SEQUENCE_DEPTH} deep at byte ${this.offset}`);
     for (let item = this.header(false); item.tag !== SEQUENCE_END; item = this.header(false)) {
       if (item.tag !== ITEM) throw this.corrupt(`expected a sequence item at byte ${item.at}, found ${tagName(item.tag)}`);
       if (item.length !== UNDEFINED_LENGTH) {
@@ -147,7 +149,7 @@ class ElementReader {
         continue;
       }
       for (let element = this.header(explicit); element.tag !== ITEM_END; element = this.header(explicit)) {
-        if (element.length === UNDEFINED_LENGTH) this.skipSequence(explicit && element.vr !== 'UN');
+        if (element.length === UNDEFINED_LENGTH) this.skipSequence(explicit && element.vr !== 'UN', depth + 1);
         else this.value(element);
       }
     }

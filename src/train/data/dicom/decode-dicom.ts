@@ -1,10 +1,11 @@
-import { ImageDecodeError, type GrayImage } from '../image.ts';
+import { ImageDecodeError, MAX_PIXELS, type GrayImage } from '../image.ts';
 import { dicomString, PIXEL_DATA, readDicomDataSet, tagName, type DicomDataSet } from './data-set.ts';
 import { windowToUnit } from './hounsfield.ts';
 import { decodeRleFrame } from './rle.ts';
 import { RLE_LOSSLESS } from './transfer-syntax.ts';
 
 const SAMPLES_PER_PIXEL = 0x00280002;
+const NUMBER_OF_FRAMES = 0x00280008;
 const PHOTOMETRIC_INTERPRETATION = 0x00280004;
 const ROWS = 0x00280010;
 const COLUMNS = 0x00280011;
@@ -43,8 +44,10 @@ export function decodeDicom(bytes: Uint8Array, file: string): GrayImage {
     throw new ImageDecodeError(file, `corrupt DICOM: BitsStored ${bitsStored} with HighBit ${highBit} does not fit BitsAllocated ${bitsAllocated}`);
   }
   if (width === 0 || height === 0) throw new ImageDecodeError(file, `corrupt DICOM: image of ${width} × ${height} pixels`);
+  if (width * height > MAX_PIXELS) throw unsupported(`${width} × ${height} pixels, more than the ${MAX_PIXELS / 1e6} million read`);
+  const frames = fields.number(NUMBER_OF_FRAMES, 1);
   const bytesPerPixel = bitsAllocated / 8;
-  const frame = firstFrame(dataSet, width * height, bytesPerPixel, file);
+  const frame = firstFrame(dataSet, width * height, bytesPerPixel, frames, file);
   const stored = storedValues(frame, width * height, bitsAllocated, bitsStored, highBit, signed);
   const data = new Float32Array(width * height);
   for (let i = 0; i < data.length; i++) {
@@ -54,8 +57,12 @@ export function decodeDicom(bytes: Uint8Array, file: string): GrayImage {
   return { width, height, data };
 }
 
-/** The first frame's bytes in native little-endian layout. */
-function firstFrame(dataSet: DicomDataSet, pixelCount: number, bytesPerPixel: number, file: string): Uint8Array {
+/**
+ * The first frame's bytes in native little-endian layout. Native Pixel Data must hold exactly
+ * `frames` frames (and a byte of padding to an even length): any other length means Rows,
+ * Columns or BitsAllocated do not describe it, and the pixels would be read sheared.
+ */
+function firstFrame(dataSet: DicomDataSet, pixelCount: number, bytesPerPixel: number, frames: number, file: string): Uint8Array {
   const frameBytes = pixelCount * bytesPerPixel;
   if (dataSet.transferSyntax === RLE_LOSSLESS) {
     // RLE puts each frame in exactly one fragment (PS3.5 A.4.2).
@@ -67,6 +74,9 @@ function firstFrame(dataSet: DicomDataSet, pixelCount: number, bytesPerPixel: nu
   if (!pixels) throw new ImageDecodeError(file, `not an image: DICOM data set has no Pixel Data ${tagName(PIXEL_DATA)}`);
   if (pixels.length < frameBytes) {
     throw new ImageDecodeError(file, `truncated DICOM: Pixel Data holds ${pixels.length} bytes, one frame needs ${frameBytes}`);
+  }
+  if (pixels.length !== frames * frameBytes && pixels.length !== frames * frameBytes + 1) {
+    throw new ImageDecodeError(file, `corrupt DICOM: Pixel Data holds ${pixels.length} bytes, ${frames} frame(s) of Rows × Columns × BitsAllocated need ${frames * frameBytes}`);
   }
   return pixels.subarray(0, frameBytes);
 }

@@ -1,6 +1,7 @@
 import { ImageDecodeError } from '../image.ts';
 
 const HEADER_BYTES = 64; // segment count + 15 segment offsets, all u32 little-endian
+const MOST_BYTES_PER_CODE_BYTE = 64; // a PackBits run: 2 bytes repeat one byte 128 times
 
 /**
  * One frame of DICOM RLE Lossless (PS3.5 annex G) back to the byte layout of native
@@ -15,6 +16,9 @@ export function decodeRleFrame(frame: Uint8Array, pixelCount: number, bytesPerPi
   if (segmentCount !== bytesPerPixel) {
     throw corrupt(`${segmentCount} segments, expected ${bytesPerPixel} (one per byte of a pixel)`);
   }
+  if (frame.length * MOST_BYTES_PER_CODE_BYTE < pixelCount * bytesPerPixel) {
+    throw corrupt(`a frame of ${frame.length} bytes cannot hold ${pixelCount} pixels of ${bytesPerPixel} bytes`);
+  }
   const out = new Uint8Array(pixelCount * bytesPerPixel);
   for (let s = 0; s < segmentCount; s++) {
     const start = view.getUint32(4 + 4 * s, true);
@@ -23,9 +27,8 @@ export function decodeRleFrame(frame: Uint8Array, pixelCount: number, bytesPerPi
       throw corrupt(`segment ${s} spans bytes ${start}..${end} of a ${frame.length}-byte frame`);
     }
     const plane = unpackBits(frame.subarray(start, end), pixelCount);
-    if (plane.filled < pixelCount) {
-      throw corrupt(`segment ${s} decodes to ${plane.filled} bytes, expected ${pixelCount}`);
-    }
+    if (plane.filled < pixelCount) throw corrupt(`segment ${s} decodes to ${plane.filled} bytes, expected ${pixelCount}`);
+    if (plane.unread > 1) throw corrupt(`segment ${s} has ${plane.unread} code bytes left after its ${pixelCount} pixels`);
     const byteInPixel = bytesPerPixel - 1 - s; // segment 0 is the most significant byte
     for (let p = 0; p < pixelCount; p++) out[p * bytesPerPixel + byteInPixel] = plane.bytes[p];
   }
@@ -34,9 +37,10 @@ export function decodeRleFrame(frame: Uint8Array, pixelCount: number, bytesPerPi
 
 /**
  * PackBits: a header byte n in 0..127 copies the next n + 1 bytes; -127..-1 repeats the next
- * byte 1 - n times; -128 does nothing. Output past `size` (segment padding) is dropped.
+ * byte 1 - n times; -128 does nothing. Decoding stops at `size` bytes; `unread` counts the
+ * code bytes left then (one may be the padding to an even length).
  */
-function unpackBits(segment: Uint8Array, size: number): { bytes: Uint8Array; filled: number } {
+function unpackBits(segment: Uint8Array, size: number): { bytes: Uint8Array; filled: number; unread: number } {
   const bytes = new Uint8Array(size);
   let filled = 0;
   let i = 0;
@@ -54,5 +58,5 @@ function unpackBits(segment: Uint8Array, size: number): { bytes: Uint8Array; fil
       filled += count;
     }
   }
-  return { bytes, filled };
+  return { bytes, filled, unread: segment.length - i };
 }
