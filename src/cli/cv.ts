@@ -4,13 +4,14 @@ import { basename, dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildNet } from '../nets/index.ts';
 import { initFrom } from '../nets/init-from.ts';
-import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend } from '../runtime/create-backend.ts';
 import { crossValidate } from '../train/cross-validate.ts';
 import { listCvImages } from '../train/cv-data.ts';
 import { CV_FORMAT, cvSettingsDifferences, readCvResults, summarise, writeCvResults, type CvResults, type CvSettings } from '../train/cv-results.ts';
 import { patientStratifiedFolds } from '../train/folds.ts';
 import { loadImageSet } from '../train/image-set.ts';
 import { recipeByName } from '../train/recipe.ts';
+import { backendFlag } from './backend-flag.ts';
 import { trainFoldsInProcesses } from './cv-processes.ts';
 import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { formatCvTable } from './cv-table.ts';
@@ -84,6 +85,7 @@ const SELECTION = 'no model selection, the final epoch\'s weights of each fold a
 
 export async function cvCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const backendChoice = backendFlag(flags.backend);
   if (!flags.data) throw new Error(`--data DIR is required\n${CV_HELP}`);
   const recipe = recipeByName(flags.recipe);
   const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
@@ -137,7 +139,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   await writeCvResults(resultsFile, results);
   if (processes > 1) await trainFoldsInProcesses(argv, OPTIONS, results, processes, outDir, flags.resume);
 
-  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const backend = await createBackend(backendChoice, { notice: (line) => console.error(line) });
   const finished = results.folds.filter((f) => f.result).length;
   console.error(
     `cross-validating ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${entries.length} images of ${new Set(entries.map((e) => e.patient)).size} patients, ` +

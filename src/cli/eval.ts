@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
-import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend, withDeviceFallback } from '../runtime/create-backend.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { namedImages, type DatasetEntry } from '../train/data/dataset.ts';
 import type { GrayImage } from '../train/data/image.ts';
@@ -8,10 +8,12 @@ import { listImages, resolveDataDir } from '../train/data-source.ts';
 import type { ImageSet } from '../train/image-set.ts';
 import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { turnedUpright, turnsFromUpright } from '../train/upright.ts';
-import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewImage } from '../train/views.ts';
+import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewImage, type View } from '../train/views.ts';
+import { backendFlag } from './backend-flag.ts';
 import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
+import { Progress } from './progress.ts';
 import { scoreText } from './score-text.ts';
 import { loadUprightModel, UPRIGHT_HELP, uprightFile, type UprightModel } from './upright-model.ts';
 
@@ -67,6 +69,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
       'held-out': { type: 'boolean', default: false },
     },
   });
+  const backendChoice = backendFlag(values.backend);
   if (!values.data) throw new Error(`--data DIR is required\n${EVAL_HELP}`);
   const heldOut = values['held-out'];
   if (heldOut && (values.models === undefined || values.list !== undefined)) throw new Error('--held-out needs --models DIR (a cv --out-dir) and no --list: the folds name the images');
@@ -86,11 +89,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
   }
 
   const notice = (line: string) => console.error(line);
-  const backend = await createBackend(values.backend as BackendChoice, { notice });
+  const backend = await createBackend(backendChoice, { notice });
   const views = values.robustness ? ROBUSTNESS_VIEWS : ROBUSTNESS_VIEWS.slice(0, 1);
   const tta = values.tta ? TTA_VIEWS : TTA_VIEWS.slice(0, 1);
   const { result } = await withDeviceFallback(backend, async (b) => {
     const scores = views.map((view) => ({ view: view.name, labels: [] as number[], pCovid: [] as number[], turnedBack: 0 }));
+    const scoring = new Progress(scored.reduce((passes, group) => passes + group.members.length, 0) * views.length * tta.length);
     for (const { members, entries, upright } of scored) {
       const nets = members.map((m) => inferenceNet(m.spec, b, m.weights));
       const orienter = upright && inferenceNet(upright.spec, b, upright.weights);
@@ -101,7 +105,10 @@ export async function evalCommand(argv: string[]): Promise<void> {
         if (uprightSet && uprightSet.count !== sets[0].count) throw new Error(`${upright!.file}: its way of preparing the images skipped other images than the scoring models'`);
         const turns = orienter && (await turnsFromUpright(orienter, uprightSet!, batch));
         const each = [];
-        for (const [i, net] of nets.entries()) each.push(await predictViews(net, turns ? turnedUpright(sets[i], turns) : sets[i], batch, tta));
+        for (const [i, net] of nets.entries()) {
+          const tick = (turn: View) => scoring.tick(`scored ${view.name}${tta.length > 1 ? `, ${turn.name}` : ''}, by ${members[i].file}`);
+          each.push(await predictViews(net, turns ? turnedUpright(sets[i], turns) : sets[i], batch, tta, tick));
+        }
         scores[v].labels.push(...sets[0].labels);
         scores[v].pCovid.push(...meanOf(each));
         scores[v].turnedBack += turns?.filter((t) => t !== 0).length ?? 0;

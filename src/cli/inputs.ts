@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
-import type { GrayImage } from '../train/data/image.ts';
+import { ImageDecodeError, type GrayImage } from '../train/data/image.ts';
 import { cropFor, type Crop } from '../train/data/crop.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
@@ -19,15 +19,22 @@ export interface PreparedInput {
 /**
  * Images are decoded and preprocessed; .npy files hold already-preprocessed
  * float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
+ * An image that cannot be read or decoded is left out and told to `onSkip`; without it, it throws.
  */
-export async function prepareInputs(paths: string[], size: number, { crop, normalise }: { crop: Crop; normalise: Normalise }): Promise<PreparedInput[]> {
+export async function prepareInputs(paths: string[], size: number, { crop, normalise }: { crop: Crop; normalise: Normalise },
+  onSkip?: (path: string, reason: string) => void): Promise<PreparedInput[]> {
   const out: PreparedInput[] = [];
   for (const path of paths) {
     if (path.toLowerCase().endsWith('.npy')) {
       out.push(...(await npyInputs(path, size)));
-    } else {
+      continue;
+    }
+    try {
       const image = cropFor(await loadImageFile(path), crop);
       out.push({ name: path, input: preprocess(image, { size, normalise }), image });
+    } catch (error) {
+      if (!onSkip || !(error instanceof ImageDecodeError)) throw error;
+      onSkip(path, error.reason);
     }
   }
   return out;

@@ -6,26 +6,30 @@ import { classActivationMaps } from '../nets/cam.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import type { ForwardPass } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
-import { createBackend, withDeviceFallback, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend, withDeviceFallback } from '../runtime/create-backend.ts';
 import { turnsFromUpright, uprightImage } from '../train/upright.ts';
+import { backendFlag } from './backend-flag.ts';
 import { camOverlayPng } from './cam-overlay.ts';
 import { ENSEMBLE_HELP, loadEnsemble, meanOf, type Member } from './ensemble.ts';
 import { prepareInputs, type PreparedInput } from './inputs.ts';
+import { Progress } from './progress.ts';
 import { softmaxRows } from './softmax.ts';
 import { loadUprightModel, type UprightModel } from './upright-model.ts';
 
-export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--upright FILE] [--json] [--cam DIR]
+export const PREDICT_HELP = `covid-ct predict IMAGE|NPY... [--model FILE[,FILE...] | --models DIR] [--backend webgpu|cpu|auto] [--upright FILE] [--json] [--cam DIR] [--strict]
   Prints P(COVID), the label and the time per image (of all an ensemble's members together).
   Images (PNG, JPEG, DICOM) are preprocessed as the model's metadata says; .npy files hold
   preprocessed float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
+  An image that cannot be read or decoded is named on stderr and skipped (--strict: the run stops).
 ${ENSEMBLE_HELP}
   --upright FILE  first turn each image upright: an orientation net (covid-ct pretrain --pretext
             rotation) scores it at its four quarter turns, which name the turn it has, and it is
             turned back (images only, not .npy); the time includes those four passes
   --json    one JSON array [{"file","pCovid","label","ms","backend"}] on stdout, nothing else;
             with --upright each also has "turned": the degrees it was turned back, clockwise
-  --cam     write a class-activation-map overlay PNG per input into DIR; of an ensemble, the
-            mean of its members' maps for the class the ensemble predicts`;
+  --cam     write a class-activation-map overlay PNG per input into DIR (NAME.cam.png, NAME.2.cam.png
+            for the second input of that name); of an ensemble, the mean of its members' maps for
+            the class the ensemble predicts`;
 
 export interface Prediction {
   file: string;
@@ -70,6 +74,8 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
   release((await forward(inputs[0].input)).passes); // warm-up: builds pipelines and fills the buffer pool
   await turnOf(0);
   const out: Prediction[] = [];
+  const camFiles = camFileNames(inputs.map((item) => item.name));
+  const progress = inputs.length > 1 ? new Progress(inputs.length) : undefined;
   for (const [k, item] of inputs.entries()) {
     const start = performance.now();
     const turn = await turnOf(k);
@@ -85,9 +91,10 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
         planes.push(cams.data.subarray(best * h * w, (best + 1) * h * w));
       }
       const slice = (turn === 0 && item.image) || { width: w, height: h, data: input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
-      await writeFileAtomic(join(camDir, `${basename(item.name).replace(/[^\w.-]+/g, '_')}.cam.png`), camOverlayPng(slice, meanOf(planes), h));
+      await writeFileAtomic(join(camDir, camFiles[k]), camOverlayPng(slice, meanOf(planes), h));
     }
     release(passes);
+    progress?.tick(`scored ${basename(item.name)}`);
   }
   nets.forEach((net) => net.dispose());
   orienter?.dispose();
@@ -105,19 +112,26 @@ export async function predictCommand(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       cam: { type: 'string' },
       upright: { type: 'string' },
+      strict: { type: 'boolean', default: false },
     },
   });
+  const backendChoice = backendFlag(values.backend);
   if (positionals.length === 0) throw new Error(`predict needs at least one image or .npy file\n${PREDICT_HELP}`);
   const members = await loadEnsemble(values.model, values.models);
-  const upright = values.upright === undefined ? undefined : await uprightInputs(values.upright, positionals);
-  const inputs = await prepareInputs(positionals, members[0].spec.inputShape[1], members[0]);
+  const onSkip = values.strict ? undefined : (path: string, reason: string) => console.error(`skipped ${path}: ${reason}`);
+  // The same images fail for the orientation net, so its inputs stay in step with the classifier's.
+  const upright = values.upright === undefined ? undefined : await uprightInputs(values.upright, positionals, onSkip && (() => {}));
+  const inputs = await prepareInputs(positionals, members[0].spec.inputShape[1], members[0], onSkip);
+  if (inputs.length === 0) throw new Error('no input could be read: each is named above');
   if (values.cam) {
     const camless = members.find((m) => !m.spec.cam);
     if (camless) throw new Error(`--cam: ${camless.file} is a ${camless.spec.name}, which has no class activation maps (only light-cnn does)`);
-    await mkdir(values.cam, { recursive: true });
+    await mkdir(values.cam, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`--cam ${values.cam}: cannot make the folder (${error.code ?? error.message})`);
+    });
   }
   const notice = (line: string) => console.error(line);
-  const backend = await createBackend(values.backend as BackendChoice, { notice });
+  const backend = await createBackend(backendChoice, { notice });
   const { result } = await withDeviceFallback(backend, (b) => run(b, members, inputs, upright, values.cam), { notice });
   backend.dispose();
   if (values.json) {
@@ -129,9 +143,20 @@ export async function predictCommand(argv: string[]): Promise<void> {
   }
 }
 
-async function uprightInputs(file: string, paths: string[]): Promise<Upright> {
+async function uprightInputs(file: string, paths: string[], onSkip?: (path: string, reason: string) => void): Promise<Upright> {
   const npy = paths.find((path) => path.toLowerCase().endsWith('.npy'));
   if (npy) throw new Error(`--upright: ${npy} is a preprocessed tensor at the classifier's size; the orientation net needs the image itself`);
   const model = await loadUprightModel(file);
-  return { model, inputs: await prepareInputs(paths, model.spec.inputShape[1], model) };
+  return { model, inputs: await prepareInputs(paths, model.spec.inputShape[1], model, onSkip) };
+}
+
+/** Each input's CAM file: its file name, numbered from the second input of that name on (two folders may hold an x.png). */
+function camFileNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const base = basename(name).replace(/[^\w.-]+/g, '_');
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? `${base}.cam.png` : `${base}.${count}.cam.png`;
+  });
 }

@@ -5,7 +5,7 @@ import { withClasses } from '../nets/classifier.ts';
 import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { saveModelFile } from '../nets/model-file.ts';
-import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend } from '../runtime/create-backend.ts';
 import { resumeCheckpoint } from '../train/checkpoint.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
@@ -15,8 +15,10 @@ import { PAPER_RECIPE } from '../train/recipe.ts';
 import { QUARTER_TURNS } from '../train/rotation-batch.ts';
 import { Sgd } from '../train/train-step.ts';
 import type { RunSettings, TrainingState } from '../train/training-state.ts';
+import { backendFlag } from './backend-flag.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
+import { outputFile } from './output-file.ts';
 import { Progress } from './progress.ts';
 import { sizeFlag } from './size-flag.ts';
 
@@ -48,6 +50,7 @@ const OPTIONS = {
 
 export async function pretrainCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const backendChoice = backendFlag(flags.backend);
   if (!flags.data) throw new Error(`--data DIR is required\n${PRETRAIN_HELP}`);
   const data = resolveDataDir(flags.data);
   const pretext = pretextFlags(flags.pretext, flags.temperature);
@@ -64,6 +67,7 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   const { size, seed, batch } = settings;
   if (pretext.kind === 'contrastive' && batch < 2) throw new Error(`--batch ${batch}: the contrastive pretext needs at least 2 slices a step (the other slices' views are each view's negatives)`);
   const epochs = numberFlag('epochs', flags.epochs, PAPER_RECIPE.epochs, { integer: true, min: 1 });
+  outputFile('out', flags.out);
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(flags.out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
   const lists = [settings.trainList, settings.valList].filter((list): list is string => list !== null);
@@ -72,7 +76,7 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   const images = await loadImagesReporting('pretraining images', entries, { size, crop: 'none', normalise: 'dataset' });
   for (const dir of [dirname(flags.out), checkpointDir]) await mkdir(dir, { recursive: true });
   const spec = withClasses(buildNet('light-cnn', { size, dropout: settings.dropout }), head.classNames.length);
-  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const backend = await createBackend(backendChoice, { notice: (line) => console.error(line) });
   const net = netFromWeights(spec, backend, checkpoint?.weights ?? initialWeights(spec, seed));
   const sgd = new Sgd(net);
   if (checkpoint) sgd.importVelocities(checkpoint.velocities);

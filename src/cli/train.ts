@@ -6,7 +6,7 @@ import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
-import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend } from '../runtime/create-backend.ts';
 import { resumeCheckpoint } from '../train/checkpoint.ts';
 import { recipeClassWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
@@ -16,9 +16,11 @@ import { recipeByName, type Recipe } from '../train/recipe.ts';
 import { Sgd } from '../train/train-step.ts';
 import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
 import type { RunSettings, TrainingState } from '../train/training-state.ts';
+import { backendFlag } from './backend-flag.ts';
 import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
+import { outputFile } from './output-file.ts';
 import { Progress } from './progress.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
@@ -127,11 +129,12 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
 
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const backendChoice = backendFlag(flags.backend);
   const recipe = recipeByName(flags.recipe);
   const settings = runSettings(flags, recipe);
   const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
-  const out = flags.out ?? join('models', `${settings.net}.safetensors`);
+  const out = outputFile('out', flags.out ?? join('models', `${settings.net}.safetensors`));
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
   const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
@@ -143,7 +146,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const classWeights = recipeClassWeights(recipe, train.labels);
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 
-  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const backend = await createBackend(backendChoice, { notice: (line) => console.error(line) });
   const net = netFromWeights(spec, backend, checkpoint?.weights ?? init?.weights ?? initialWeights(spec, settings.seed));
   const sgd = new Sgd(net);
   if (checkpoint) sgd.importVelocities(checkpoint.velocities);

@@ -3,12 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
-import { createBackend, type BackendChoice } from '../runtime/create-backend.ts';
+import { createBackend } from '../runtime/create-backend.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { tune } from '../train/tune.ts';
 import { SEARCH_SPACE, searchSpace, type Hyperparameters } from '../train/tune-space.ts';
 import { bestAttempt, readTuneLog, tuneSettingsDifferences, type Attempt, type TuneSettings } from '../train/tune-log.ts';
+import { backendFlag } from './backend-flag.ts';
 import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
@@ -63,6 +64,7 @@ const NET = 'light-cnn';
 
 export async function tuneCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const backendChoice = backendFlag(flags.backend);
   if (!flags.data) throw new Error(`--data DIR is required\n${TUNE_HELP}`);
   const recipe = recipeByName(flags.recipe);
   const data = resolveDataDir(flags.data);
@@ -104,7 +106,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   await mkdir(dirname(logFile), { recursive: true });
   if (!flags.resume) await writeFileAtomic(logFile, '');
 
-  const backend = await createBackend(flags.backend as BackendChoice, { notice: (line) => console.error(line) });
+  const backend = await createBackend(backendChoice, { notice: (line) => console.error(line) });
   console.error(
     `searching ${searchSpace(settings).map((d) => d.name).join(', ')}${pinnedText(settings)} for ${NET} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, ` +
       `${settings.epochs} epochs an attempt, ${attempts} attempts (${settings.random} random first)${history.length ? `; ${history.length} already done` : ''}`,

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { fmt } from '../runtime/shape.ts';
 import { classifierParams } from './classifier.ts';
 import type { GraphSpec } from './graph.ts';
 import { initialWeights } from './init.ts';
+import { readModelBytes } from './model-file.ts';
 import { decodeSafetensors, WeightsFileError } from './safetensors.ts';
 
 /** A layer's name: its parameter names less the last part (fire2.bn.running_mean → fire2.bn). */
@@ -14,7 +14,7 @@ const layersOf = (names: readonly string[]): string[] => [...new Set(names.map((
  * (the file's head learnt another task). Every other parameter must be in the file with its shape.
  */
 export async function initFrom(path: string, spec: GraphSpec, seed: number): Promise<{ weights: Map<string, Float32Array>; report: string }> {
-  const { tensors, metadata } = decodeSafetensors(await readFile(path), path);
+  const { tensors, metadata } = decodeSafetensors(await readModelBytes(path, '--init file'), path);
   const fresh = classifierParams(spec);
   const weights = initialWeights(spec, seed);
   const taken = spec.params.filter((p) => !fresh.includes(p.name));

@@ -9,12 +9,15 @@ export async function saveModelFile(path: string, net: Net, meta: ModelMetadata)
 }
 
 export async function loadModelFile(path: string): Promise<ReturnType<typeof decodeModel>> {
-  let bytes: Uint8Array;
+  return decodeModel(await readModelBytes(path, 'model file'), path);
+}
+
+/** A weights file's bytes; `what` names it in the error when it cannot be read (missing, a folder). */
+export async function readModelBytes(path: string, what: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `model file ${path} does not exist` : `cannot read model file ${path}: ${(err as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `${what} ${path} does not exist` : `cannot read ${what} ${path}: ${code === 'EISDIR' ? 'it is a folder' : (err as Error).message}`);
   }
-  return decodeModel(bytes, path);
 }

@@ -47,8 +47,8 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
   if (!(NET_NAMES as readonly string[]).includes(net)) throw new WeightsFileError(source, `unknown net "${net}" (expected one of ${NET_NAMES.join(', ')})`);
   const inChannels = Number(metadata.inChannels ?? 1);
   const inputSize = Number(metadata.inputSize ?? 224);
-  if (!Number.isInteger(inChannels) || inChannels < 1 || !Number.isInteger(inputSize) || inputSize < 32) {
-    throw new WeightsFileError(source, `bad metadata: inChannels ${metadata.inChannels}, inputSize ${metadata.inputSize}`);
+  if (!Number.isInteger(inChannels) || inChannels < 1 || !Number.isInteger(inputSize) || inputSize < 32 || inputSize % 16 !== 0) {
+    throw new WeightsFileError(source, `bad metadata: inChannels ${metadata.inChannels}, inputSize ${metadata.inputSize} (a multiple of 16, at least 32)`);
   }
   const meta: ModelMetadata = {
     net,
@@ -58,6 +58,8 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
     classNames: parseJson(source, 'classNames', metadata.classNames) as string[],
     training: parseJson(source, 'training', metadata.training ?? '"unknown"') as ModelMetadata['training'],
   };
+  const recordedSize = meta.preprocessing?.size;
+  if (recordedSize !== undefined && recordedSize !== inputSize) throw new WeightsFileError(source, `bad metadata: inputSize ${inputSize}, but images were prepared at ${JSON.stringify(recordedSize)}`);
   if (!Array.isArray(meta.classNames) || meta.classNames.length < 2 || !meta.classNames.every((c) => typeof c === 'string')) {
     throw new WeightsFileError(source, `metadata lists ${JSON.stringify(meta.classNames)} as class names; a net has two or more`);
   }

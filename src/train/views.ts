@@ -55,11 +55,12 @@ export function viewSet(set: ImageSet, view: View): ImageSet {
 }
 
 /** P(COVID) of every image, averaged over the views (one view: plain inference). */
-export async function predictViews(net: Net, set: ImageSet, batch: number, views: readonly View[]): Promise<Float32Array> {
+export async function predictViews(net: Net, set: ImageSet, batch: number, views: readonly View[], onView?: (view: View) => void): Promise<Float32Array> {
   const mean = new Float32Array(set.count);
   for (const view of views) {
     const { pCovid } = await predictSet(net, viewSet(set, view), batch);
     for (let i = 0; i < set.count; i++) mean[i] += pCovid[i] / views.length;
+    onView?.(view);
   }
   return mean;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -96,6 +96,20 @@ describe('covid-ct predict', () => {
     expect([overlay.width, overlay.height]).toEqual([slice.width, slice.height]);
   });
 
+  it('numbers the CAM of a second input of the same name instead of overwriting the first, and names a --cam that is a file', async () => {
+    const [first, second] = ['a', 'b'].map((folder) => {
+      mkdirSync(join(dir, folder), { recursive: true });
+      copyFileSync(covidPng, join(dir, folder, 'slice.png'));
+      return join(dir, folder, 'slice.png');
+    });
+    const camDir = join(dir, 'cams-twice');
+    await predict('--backend', 'cpu', '--cam', camDir, first, second);
+    expect(readdirSync(camDir).sort()).toEqual(['slice.png.2.cam.png', 'slice.png.cam.png']);
+    const { stderr } = await run('node', ['bin/covid-ct.mjs', 'predict', '--model', model, '--backend', 'cpu', first, second]);
+    expect(stderr).toMatch(/\[1\/2\] scored slice\.png — \d+ s elapsed, ETA \d+ s\n\[2\/2\] scored slice\.png — /);
+    await expect(predict('--backend', 'cpu', '--cam', first, covidPng)).rejects.toThrow(`--cam ${first}: cannot make the folder (EEXIST)`);
+  });
+
   it('--upright turns each image back by the turn its orientation net finds, says by how much, and scores the upright image', async () => {
     const orientation = createNet(withClasses(buildNet('light-cnn', { size: 32 }), QUARTER_TURNS.length), new CpuBackend(), 8);
     const orientationModel = join(dir, 'orientation-32.safetensors');
@@ -118,10 +132,20 @@ describe('covid-ct predict', () => {
     await expect(predict('--backend', 'cpu', '--upright', orientationModel, join(dir, 'any.npy'))).rejects.toThrow(/--upright: .*any\.npy is a preprocessed tensor at the classifier's size; the orientation net needs the image itself/);
   });
 
+  it('skips an image it cannot decode, naming it, and scores the others; --strict stops there instead', async () => {
+    const bad = join(dir, 'skipped.png');
+    writeFileSync(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    const { stdout, stderr } = await run('node', ['bin/covid-ct.mjs', 'predict', '--model', model, '--json', '--backend', 'cpu', bad, covidPng]);
+    expect((JSON.parse(stdout) as Row[]).map((r) => r.file)).toEqual([covidPng]);
+    expect(stderr).toContain(`skipped ${bad}: truncated PNG`);
+    await expect(predict('--backend', 'cpu', '--strict', bad, covidPng)).rejects.toThrow(`truncated PNG: file ends at byte 11 before the IEND chunk in ${bad}`);
+  });
+
   it('names the file at fault and exits non-zero', async () => {
     const bad = join(dir, 'broken.png');
     writeFileSync(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
-    await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/broken\.png/);
+    await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/skipped .*broken\.png: truncated PNG[^]*no input could be read: each is named above/);
+    await expect(run('node', ['bin/covid-ct.mjs', 'predict', '--model', '', covidPng])).rejects.toThrow('--model is empty: give a model file, or leave the flag out for the shipped model');
     await expect(predict('--backend', 'cpu', join(dir, 'missing.png'))).rejects.toThrow(/missing\.png/);
     const wrongShape = join(dir, 'wrong.npy');
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }`.padEnd(117) + '\n';

@@ -97,5 +97,13 @@ describe('model files', () => {
     writeFileSync(bad, 'hello world, not a model');
     await expect(loadModelFile(bad)).rejects.toThrow(`${bad}: not a safetensors file or truncated`);
     expect(readFileSync(bad, 'utf8')).toBe('hello world, not a model');
+    await expect(loadModelFile(dir)).rejects.toThrow(`cannot read model file ${dir}: it is a folder`);
+  });
+
+  it('reject an input size the net cannot take, or one its images were not prepared at', () => {
+    const at = (inputSize: number, preparedAt: number) => () =>
+      decodeModel(encodeModel(spec, weights, { ...meta, inputSize, preprocessing: { ...meta.preprocessing, size: preparedAt } }), 'm');
+    expect(at(40, 40)).toThrow('m: bad metadata: inChannels 1, inputSize 40 (a multiple of 16, at least 32)');
+    expect(at(48, 32)).toThrow('m: bad metadata: inputSize 48, but images were prepared at 32');
   });
 });

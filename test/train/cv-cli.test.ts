@@ -117,6 +117,9 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(tooMany.stderr).toContain('cannot make 7 folds from 6 patients');
     const noMeta = await covidCt('cv', '--data', join(COVID_CT_ROOT, 'images'), '--out-dir', join(dir, 'no-meta'));
     expect(noMeta.stderr).toContain('no meta.csv there, and patient-grouped folds need its patient ids');
+    const gpu = await cv('gpu', '--backend', 'gpu');
+    expect(gpu.stderr).toContain('--backend must be webgpu, cpu or auto, got "gpu"');
+    expect(existsSync(join(dir, 'gpu'))).toBe(false);
   });
 
   it('a fold of one class reports n/a for what needs the other, in the progress line as in the table', async () => {

@@ -127,6 +127,7 @@ describe('covid-ct eval', () => {
     const turned = await Promise.all([0, 1, 2, 3].map((k) => directTurned(images, k)));
     const mean = images.map((_, i) => turned.reduce((s, p) => s + p[i], 0) / 4);
     expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(mean.filter((p) => p > 0.5).length / images.length, 6);
+    expect(run.stderr).toContain(`[4/4] scored original, turned 270°, by ${model} — `);
   });
 
   it('--upright turns each image back by the turn the orientation net finds before scoring it, and refuses a model that is not one', async () => {

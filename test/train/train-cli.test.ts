@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
@@ -77,6 +77,21 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
     expect(bad.stderr).toContain('--epochs must be a whole number, got "2.5"');
     const size = await covidCt('train', ...TINY_RUN.slice(0, 4), '--size', '40', '--out', join(dir, 'x.safetensors'));
     expect(size.stderr).toContain('--size must be a multiple of 16');
+  });
+
+  it('refuses a bad --backend, --out or --init before it reads an image or makes a folder', async () => {
+    const never = join(dir, 'never');
+    const gpu = await covidCt('train', ...TINY_RUN, '--backend', 'gpu', '--out', join(never, 'x.safetensors'));
+    expect(gpu.stderr).toContain('--backend must be webgpu, cpu or auto, got "gpu"');
+    const folder = await covidCt('train', ...TINY_RUN, '--out', dir, '--checkpoint-dir', join(never, 'checkpoints'));
+    expect(folder.stderr).toContain(`--out ${dir} is a folder: give the file to write`);
+    const init = await covidCt('train', ...TINY_RUN, '--init', never, '--out', join(never, 'x.safetensors'));
+    expect(init.stderr).toContain(`--init file ${never} does not exist`);
+    for (const r of [gpu, folder, init]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('training images:');
+    }
+    expect(existsSync(never)).toBe(false);
   });
 });
 
