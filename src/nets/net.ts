@@ -49,6 +49,7 @@ export class Net {
    * `bnMomentum` replaces the BN layers' running-statistics momentum in 'train' mode.
    */
   forward(x: Tensor, mode: Mode, options: { seed?: number; keepFeatures?: boolean; bnMomentum?: number } = {}): ForwardPass {
+    if (mode !== 'train' && mode !== 'infer') throw new Error(`Net.forward: mode must be 'train' or 'infer', got ${JSON.stringify(mode)}`);
     this.checkInput(x);
     const { seed = 0, keepFeatures = false, bnMomentum } = options;
     const values = new Map<string, Tensor>([['input', x], ...this.params]);

@@ -69,11 +69,14 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
     if (e?.dtype !== 'F32') throw fail(`tensor ${name} has dtype ${e?.dtype}; only F32 is supported`);
     const [begin, end] = e.data_offsets ?? [];
     const shape = e.shape ?? [];
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw fail(`tensor ${name} has bad shape ${JSON.stringify(e.shape)}`);
     if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < begin) throw fail(`tensor ${name} has bad data_offsets ${JSON.stringify(e.data_offsets)}`);
     if (end > dataLength) throw fail(`truncated: tensor ${name} ends at byte ${end} of data but the file holds ${dataLength}`);
     if (end - begin !== sizeOf(shape) * 4) throw fail(`tensor ${name}: shape ${fmt(shape)} needs ${sizeOf(shape) * 4} bytes, its range holds ${end - begin}`);
     // Copy: the data may not be 4-byte aligned in `bytes`.
     const data = new Float32Array(new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end)).buffer);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw fail(`tensor ${name} holds ${data[bad]} at index ${bad}`);
     tensors.set(name, { shape, data });
   }
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;

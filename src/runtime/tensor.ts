@@ -9,15 +9,15 @@ export class Tensor {
     readonly shape: Shape,
     readonly backend: Backend,
     readonly handle: Float32Array | Float64Array | GPUBuffer,
-    /** A reshaped view shares its source's storage and leaves freeing it to the source. */
-    private readonly ownsHandle = true,
+    /** Of a reshaped view: the tensor whose storage it shares, which frees it (and whose disposal ends the view too). */
+    private readonly source?: Tensor,
   ) {}
 
   /** The same values under another shape of the same size, without a copy. */
   reshape(shape: Shape): Tensor {
     this.checkAlive();
     if (sizeOf(shape) !== this.size) throw new Error(`cannot reshape tensor ${fmt(this.shape)} to ${fmt(shape)}: sizes differ`);
-    return new Tensor(shape, this.backend, this.handle, false);
+    return new Tensor(shape, this.backend, this.handle, this.source ?? this);
   }
 
   get size(): number {
@@ -33,14 +33,14 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.ownsHandle) this.backend.release(this);
+    if (!this.source) this.backend.release(this);
   }
 
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.disposed || this.source?.isDisposed === true;
   }
 
   checkAlive(): void {
-    if (this.disposed) throw new Error(`tensor ${fmt(this.shape)} was used after dispose()`);
+    if (this.isDisposed) throw new Error(`tensor ${fmt(this.shape)} was used after dispose()${this.disposed ? '' : ' of the tensor it is a view of'}`);
   }
 }

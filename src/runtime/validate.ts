@@ -1,6 +1,5 @@
 import type { AnyOp } from './op.ts';
-import type { Shape } from './shape.ts';
-import { ShapeError } from './shape.ts';
+import { fmt, ShapeError, sizeOf, type Shape } from './shape.ts';
 
 /** Checks the input count and returns the op's output shapes; both backends call it. */
 export function outputShapes(op: AnyOp, inputs: readonly Shape[], attrs: object): Shape[] {
@@ -12,4 +11,18 @@ export function outputShapes(op: AnyOp, inputs: readonly Shape[], attrs: object)
     throw new ShapeError(op.name, `expects ${count} inputs${names}, got ${inputs.length}`);
   }
   return op.inferShapes(inputs, attrs);
+}
+
+/** Checks a backward call: the inputs as outputShapes does, and the outputs and dOut against the shapes those inputs give. */
+export function checkBackwardShapes(op: AnyOp, inputs: readonly Shape[], outputs: readonly Shape[], dOut: Shape, attrs: object): void {
+  const want = outputShapes(op, inputs, attrs);
+  const got = outputs.map(fmt).join(', ');
+  if (got !== want.map(fmt).join(', ')) throw new ShapeError(op.name, `backward: outputs ${got || 'none'} given, the inputs give ${want.map(fmt).join(', ')}`);
+  if (fmt(dOut) !== fmt(want[0])) throw new ShapeError(op.name, `backward: dOut ${fmt(dOut)} must have the first output's shape ${fmt(want[0])}`);
+}
+
+/** A shape a backend can make a tensor of: whole, non-negative dimensions, and at most `most` values (a device's buffer limit). */
+export function checkTensorShape(shape: Shape, most = Infinity): void {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError('tensor', `shape ${JSON.stringify(shape)} is not a list of whole numbers ≥ 0`);
+  if (sizeOf(shape) > most) throw new ShapeError('tensor', `shape ${fmt(shape)} holds ${sizeOf(shape)} values, more than the device's ${most} per buffer`);
 }

@@ -38,6 +38,20 @@ describe('safetensors', () => {
       'cut.safetensors: truncated: tensor a ends at byte 16 of data but the file holds 12',
     );
   });
+
+  it('rejects a shape that is no list of whole numbers, and values that are not finite, naming the tensor', () => {
+    const withHeader = (entry: object) => {
+      const header = new TextEncoder().encode(JSON.stringify({ a: { dtype: 'F32', data_offsets: [0, 8], ...entry } }));
+      const bytes = new Uint8Array(8 + header.length + 8);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+      bytes.set(header, 8);
+      return bytes;
+    };
+    expect(() => decodeSafetensors(withHeader({ shape: 2 }), 'f')).toThrow('f: tensor a has bad shape 2');
+    expect(() => decodeSafetensors(withHeader({ shape: [-1, -2] }), 'f')).toThrow('f: tensor a has bad shape [-1,-2]');
+    const nan = encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(1, NaN, 2) }]]), {});
+    expect(() => decodeSafetensors(nan, 'nan.safetensors')).toThrow('nan.safetensors: tensor w holds NaN at index 1');
+  });
 });
 
 describe('model files', () => {

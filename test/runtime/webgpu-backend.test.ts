@@ -78,12 +78,28 @@ describe('webgpu backend plumbing', () => {
     expect(gpu.pool.snapshot.buffersCreated).toBe(created);
   });
 
-  it('refuses tensors of another backend and tensors used after dispose', () => {
+  it('refuses tensors of another backend and tensors used after dispose, leaving no output allocated', async () => {
+    const inUse = gpu.memory().bytesInUse;
     const cpuTensor = new CpuBackend().tensor([2, 2]);
     expect(() => gpu.forward('relu', [cpuTensor])).toThrow('tensor [2,2] belongs to the cpu backend, not webgpu');
     const t = gpu.tensor([2, 2]);
     t.dispose();
     expect(() => gpu.forward('relu', [t])).toThrow('tensor [2,2] was used after dispose()');
+    await expect(gpu.read(t)).rejects.toThrow('tensor [2,2] was used after dispose()');
+    expect(gpu.memory().bytesInUse).toBe(inUse);
+  });
+
+  it('refuses a shape that is no list of whole numbers, or past the device\'s buffer limit', () => {
+    expect(() => gpu.tensor([2.5])).toThrow('tensor: shape [2.5] is not a list of whole numbers ≥ 0');
+    expect(() => gpu.tensor([-1])).toThrow('tensor: shape [-1] is not a list of whole numbers ≥ 0');
+    expect(() => gpu.tensor([2 ** 20, 2 ** 20])).toThrow(/^tensor: shape \[1048576,1048576\] holds 1099511627776 values, more than the device's \d+ per buffer$/);
+  });
+
+  it('refuses a backward pass whose dOut or outputs do not fit the inputs', () => {
+    const x = gpu.tensor([2, 3]);
+    const [y] = gpu.forward('relu', [x]);
+    expect(() => gpu.backward('relu', [x], [y], gpu.tensor([3]))).toThrow('relu: backward: dOut [3] must have the first output\'s shape [2,3]');
+    expect(() => gpu.backward('relu', [x], [], y)).toThrow('relu: backward: outputs none given, the inputs give [2,3]');
   });
 
   it('refuses data of the wrong length, naming both sizes', () => {
@@ -135,6 +151,18 @@ describe('GPU validation errors', () => {
     await expect(gpu.sync()).rejects.toThrow(/WebGPU validation error/);
     gpu.dispose();
   });
+
+  it('make the read that would have returned zeros fail, and leave the device fit for the next call', async () => {
+    const gpu = await webgpuForTests();
+    const x = gpu.tensor([4], Float32Array.of(-1, 2, -3, 4));
+    const [y] = gpu.forward('relu', [x]);
+    const p = gpu.tensor([4], new Float32Array(4));
+    gpu.forward('sgd', [p, gpu.tensor([4]), p], { lr: 0.1, momentum: 0.9, weightDecay: 0 }); // param and velocity one buffer: an invalid binding
+    await expect(y.read()).rejects.toThrow(/WebGPU validation error: .*alias/i);
+    const [z] = gpu.forward('relu', [x]);
+    expect(Array.from(await z.read())).toEqual([0, 2, 0, 4]);
+    gpu.dispose();
+  });
 });
 
 describe('reshaped views', () => {
@@ -148,7 +176,10 @@ describe('reshaped views', () => {
     view.dispose();
     expect(gpu.memory().bytesInUse).toBe(inUse);
     expect(() => t.reshape([5])).toThrow('cannot reshape tensor [2,6] to [5]: sizes differ');
+    const orphan = t.reshape([12]);
     t.dispose();
+    expect(() => orphan.read()).toThrow('tensor [12] was used after dispose() of the tensor it is a view of');
+    expect(() => gpu.forward('relu', [orphan])).toThrow('tensor [12] was used after dispose() of the tensor it is a view of');
     gpu.dispose();
   });
 });

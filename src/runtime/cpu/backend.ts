@@ -3,7 +3,7 @@ import { host, type Arr, type HostTensor } from '../host-tensor.ts';
 import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { outputShapes } from '../validate.ts';
+import { checkBackwardShapes, checkTensorShape, outputShapes } from '../validate.ts';
 import { drainPool, recycle } from './array-pool.ts';
 import { outputF32, sharedF32, useThreads } from './parallel.ts';
 import { defaultThreads, helpers } from './worker-pool.ts';
@@ -37,6 +37,7 @@ export class CpuBackend implements Backend {
   }
 
   tensor(shape: Shape, data?: Float32Array | Float64Array): Tensor {
+    checkTensorShape(shape);
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
     if (this.options.float64) return this.wrap(shape, data ? Float64Array.from(data) : new Float64Array(n));
@@ -47,7 +48,7 @@ export class CpuBackend implements Backend {
   }
 
   async read(t: Tensor): Promise<Float32Array> {
-    return Float32Array.from(this.data(t));
+    return Float32Array.from(this.host(t).data);
   }
 
   /** The values at the backend's own precision (float64 in a float64 backend). */
@@ -74,7 +75,7 @@ export class CpuBackend implements Backend {
     const op = getOp(opName);
     const bwd = (!this.options.float64 && op.cpuFast?.bwd) || op.cpu.bwd;
     if (!bwd) throw new Error(`${opName} has no backward pass`);
-    outputShapes(op, inputs.map((t) => t.shape), attrs);
+    checkBackwardShapes(op, inputs.map((t) => t.shape), outputs.map((t) => t.shape), dOut.shape, attrs);
     useThreads(this.threads);
     const wanted = inputs.map((_, i) => op.grads[i] && (needed?.[i] ?? true));
     const grads = bwd(inputs.map((t) => this.host(t)), outputs.map((t) => this.host(t)), this.host(dOut), attrs, wanted);

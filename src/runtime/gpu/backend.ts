@@ -3,7 +3,7 @@ import { DeviceLostError } from '../errors.ts';
 import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { outputShapes } from '../validate.ts';
+import { checkBackwardShapes, checkTensorShape, outputShapes } from '../validate.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { GpuContext, GpuTensor } from './context.ts';
 import { quietWait, type GpuDevice } from './device.ts';
@@ -65,6 +65,7 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   tensor(shape: Shape, data?: Float32Array): Tensor {
     this.checkDevice();
+    checkTensorShape(shape, this.device.limits.maxBufferSize / 4);
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
     const buffer = this.pool.acquire(n * 4, STORAGE, data !== undefined);
@@ -77,10 +78,14 @@ export class WebGpuBackend implements Backend, GpuContext {
     const bytes = t.size * 4;
     const staging = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: MAP_READ | COPY_DST });
     this.endPass();
-    this.commandEncoder().copyBufferToBuffer(this.buffer(t), 0, staging, 0, bytes);
+    this.commandEncoder().copyBufferToBuffer(this.view(t).buffer, 0, staging, 0, bytes);
+    // An invalid command recorded since the last submit drops the whole submit: the copy would read zeros.
+    this.device.pushErrorScope('validation');
     this.submit();
+    const invalid = this.device.popErrorScope();
     try {
-      await this.wait(staging.mapAsync(MAP_MODE_READ));
+      const [, error] = await this.wait(Promise.all([staging.mapAsync(MAP_MODE_READ), invalid]));
+      if (error) throw new Error(`WebGPU validation error: ${error.message}`);
     } catch (err) {
       // A failed map is how a lost device often shows first; give device.lost a moment to say so.
       await Promise.race([this.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
@@ -101,8 +106,9 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.checkDevice();
     const op = getOp(opName);
     const shapes = outputShapes(op, inputs.map((t) => t.shape), attrs);
+    const inputViews = inputs.map((t) => this.view(t));
     const outputs = shapes.map((s) => this.tensor(s));
-    op.gpu.fwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), attrs);
+    op.gpu.fwd(this, inputViews, outputs.map((t) => this.view(t)), attrs);
     this.releaseScratch();
     return outputs;
   }
@@ -111,10 +117,11 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.checkDevice();
     const op = getOp(opName);
     if (!op.gpu.bwd) throw new Error(`${opName} has no backward pass`);
-    outputShapes(op, inputs.map((t) => t.shape), attrs);
+    checkBackwardShapes(op, inputs.map((t) => t.shape), outputs.map((t) => t.shape), dOut.shape, attrs);
+    const [inputViews, outputViews, dOutView] = [inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), this.view(dOut)];
     const wanted = inputs.map((_, i) => op.grads[i] && (needed?.[i] ?? true));
     const grads = inputs.map((t, i) => (wanted[i] || (op.grads[i] && !op.skipsUnneededGrads) ? this.tensor(t.shape) : null));
-    op.gpu.bwd(this, inputs.map((t) => this.view(t)), outputs.map((t) => this.view(t)), this.view(dOut), grads.map((g) => (g ? this.view(g) : null)), attrs);
+    op.gpu.bwd(this, inputViews, outputViews, dOutView, grads.map((g) => (g ? this.view(g) : null)), attrs);
     this.releaseScratch();
     return grads.map((g, i) => {
       if (g && !wanted[i]) g.dispose();
@@ -124,8 +131,12 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   async sync(): Promise<void> {
     this.checkDevice();
+    this.device.pushErrorScope('validation');
     this.submit();
+    const invalid = this.device.popErrorScope();
     await this.wait(this.device.queue.onSubmittedWorkDone());
+    const error = await invalid;
+    if (error) throw new Error(`WebGPU validation error: ${error.message}`);
     this.checkDevice();
   }
 
