@@ -4,7 +4,8 @@ import { DeviceLostError } from './errors.ts';
 import { acquireGpuDevice } from './gpu/device.ts';
 import { WebGpuBackend } from './gpu/backend.ts';
 
-export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
+export const BACKEND_CHOICES = ['webgpu', 'cpu', 'auto'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export interface BackendOptions {
   /** Where one-line notices go (fallbacks); stderr by default. */

@@ -79,10 +79,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     const staging = this.device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: MAP_READ | COPY_DST });
     this.endPass();
     this.commandEncoder().copyBufferToBuffer(this.view(t).buffer, 0, staging, 0, bytes);
-    // An invalid command recorded since the last submit drops the whole submit: the copy would read zeros.
-    this.device.pushErrorScope('validation');
-    this.submit();
-    const invalid = this.device.popErrorScope();
+    const invalid = this.submitChecked();
     try {
       const [, error] = await this.wait(Promise.all([staging.mapAsync(MAP_MODE_READ), invalid]));
       if (error) throw new Error(`WebGPU validation error: ${error.message}`);
@@ -131,11 +128,8 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   async sync(): Promise<void> {
     this.checkDevice();
-    this.device.pushErrorScope('validation');
-    this.submit();
-    const invalid = this.device.popErrorScope();
-    await this.wait(this.device.queue.onSubmittedWorkDone());
-    const error = await invalid;
+    const invalid = this.submitChecked();
+    const [, error] = await this.wait(Promise.all([this.device.queue.onSubmittedWorkDone(), invalid]));
     if (error) throw new Error(`WebGPU validation error: ${error.message}`);
     this.checkDevice();
   }
@@ -218,6 +212,16 @@ export class WebGpuBackend implements Backend, GpuContext {
   endPass(): void {
     this.pass?.end();
     this.pass = null;
+  }
+
+  /**
+   * Submits under a validation error scope: an invalid command recorded since the last submit
+   * drops the whole submit (a read would see zeros), so its error must reach the caller waiting on it.
+   */
+  private submitChecked(): Promise<GPUError | null> {
+    this.device.pushErrorScope('validation');
+    this.submit();
+    return this.device.popErrorScope();
   }
 
   private submit(): void {
