@@ -63,6 +63,7 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
+  const ranges: [number, number, string][] = [];
   for (const [name, value] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = value as HeaderEntry;
@@ -78,7 +79,20 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
     const bad = data.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw fail(`tensor ${name} holds ${data[bad]} at index ${bad}`);
     tensors.set(name, { shape, data });
+    ranges.push([begin, end, name]);
   }
+  checkRangesTile(ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]), dataLength, fail);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   return { tensors, metadata };
+}
+
+/** As the reference reader demands: the tensors' byte ranges follow one another without overlap or gap and end where the file does. */
+function checkRangesTile(sorted: readonly [number, number, string][], dataLength: number, fail: (reason: string) => Error): void {
+  let at = 0;
+  for (const [begin, end, name] of sorted) {
+    if (begin < at) throw fail(`tensor ${name}'s bytes ${begin}–${end} overlap another tensor's`);
+    if (begin > at) throw fail(`bytes ${at}–${begin} of the data belong to no tensor (before ${name})`);
+    at = end;
+  }
+  if (at !== dataLength) throw fail(`${dataLength - at} bytes after the last tensor belong to no tensor`);
 }

@@ -20,6 +20,11 @@ export class Tensor {
     return new Tensor(shape, this.backend, this.handle, this.source ?? this);
   }
 
+  /** The tensor that owns this one's storage: itself, or a view's source. */
+  get storage(): Tensor {
+    return this.source ?? this;
+  }
+
   get size(): number {
     return sizeOf(this.shape);
   }

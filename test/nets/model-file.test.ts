@@ -52,6 +52,21 @@ describe('safetensors', () => {
     const nan = encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(1, NaN, 2) }]]), {});
     expect(() => decodeSafetensors(nan, 'nan.safetensors')).toThrow('nan.safetensors: tensor w holds NaN at index 1');
   });
+
+  it('rejects byte ranges that overlap, leave a gap, or stop before the end of the file, as the reference reader does', () => {
+    const file = (entries: Record<string, [number, number]>, dataBytes: number) => {
+      const header = Object.fromEntries(Object.entries(entries).map(([name, range]) => [name, { dtype: 'F32', shape: [(range[1] - range[0]) / 4], data_offsets: range }]));
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const bytes = new Uint8Array(8 + json.length + dataBytes);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+      bytes.set(json, 8);
+      return bytes;
+    };
+    expect(decodeSafetensors(file({ b: [8, 12], a: [0, 8] }, 12), 'f').tensors.size).toBe(2);
+    expect(() => decodeSafetensors(file({ a: [0, 8], b: [4, 12] }, 12), 'f')).toThrow("f: tensor b's bytes 4–12 overlap another tensor's");
+    expect(() => decodeSafetensors(file({ a: [0, 4], b: [8, 12] }, 12), 'f')).toThrow('f: bytes 4–8 of the data belong to no tensor (before b)');
+    expect(() => decodeSafetensors(file({ a: [0, 8] }, 12), 'f')).toThrow('f: 4 bytes after the last tensor belong to no tensor');
+  });
 });
 
 describe('model files', () => {

@@ -81,7 +81,7 @@ describe('webgpu backend plumbing', () => {
   it('refuses tensors of another backend and tensors used after dispose, leaving no output allocated', async () => {
     const inUse = gpu.memory().bytesInUse;
     const cpuTensor = new CpuBackend().tensor([2, 2]);
-    expect(() => gpu.forward('relu', [cpuTensor])).toThrow('tensor [2,2] belongs to the cpu backend, not webgpu');
+    expect(() => gpu.forward('relu', [cpuTensor])).toThrow('tensor [2,2] belongs to the cpu backend, not this webgpu backend');
     const t = gpu.tensor([2, 2]);
     t.dispose();
     expect(() => gpu.forward('relu', [t])).toThrow('tensor [2,2] was used after dispose()');
@@ -156,11 +156,21 @@ describe('GPU validation errors', () => {
     const gpu = await webgpuForTests();
     const x = gpu.tensor([4], Float32Array.of(-1, 2, -3, 4));
     const [y] = gpu.forward('relu', [x]);
-    const p = gpu.tensor([4], new Float32Array(4));
-    gpu.forward('sgd', [p, gpu.tensor([4]), p], { lr: 0.1, momentum: 0.9, weightDecay: 0 }); // param and velocity one buffer: an invalid binding
-    await expect(y.read()).rejects.toThrow(/WebGPU validation error: .*alias/i);
+    const p = { shape: [4], buffer: gpu.tensor([4]).handle as GPUBuffer };
+    gpu.run(getOp('relu').gpu.modules[0].source, 'relu_fwd', { x: p, y: p }, { n: 4 }, { threads: 4 }); // one buffer read and written: an invalid binding
+    await expect(y.read()).rejects.toThrow(/WebGPU validation error: .*includes writable usage and another usage/);
     const [z] = gpu.forward('relu', [x]);
     expect(Array.from(await z.read())).toEqual([0, 2, 0, 4]);
+    gpu.dispose();
+  });
+});
+
+describe('update ops', () => {
+  it('refuse one buffer given twice before it reaches the device', async () => {
+    const gpu = await webgpuForTests();
+    const p = gpu.tensor([4], Float32Array.of(1, 2, 3, 4));
+    expect(() => gpu.forward('sgd', [p, gpu.tensor([4]), p], { lr: 0.1, momentum: 0.9, weightDecay: 0 })).toThrow("sgd: param and velocity share one tensor's storage; each needs its own");
+    expect(Array.from(await p.read())).toEqual([1, 2, 3, 4]);
     gpu.dispose();
   });
 });

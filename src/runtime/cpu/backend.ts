@@ -3,7 +3,7 @@ import { host, type Arr, type HostTensor } from '../host-tensor.ts';
 import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { checkBackwardShapes, checkTensorShape, outputShapes } from '../validate.ts';
+import { checkBackwardShapes, checkTensorShape, checkUpdateInputs, foreignTensor, outputShapes } from '../validate.ts';
 import { drainPool, recycle } from './array-pool.ts';
 import { outputF32, sharedF32, useThreads } from './parallel.ts';
 import { defaultThreads, helpers } from './worker-pool.ts';
@@ -66,6 +66,7 @@ export class CpuBackend implements Backend {
   forward(opName: string, inputs: Tensor[], attrs: object = {}): Tensor[] {
     const op = getOp(opName);
     outputShapes(op, inputs.map((t) => t.shape), attrs);
+    checkUpdateInputs(op, inputs);
     useThreads(this.threads);
     const outs = ((!this.options.float64 && op.cpuFast?.fwd) || op.cpu.fwd)(inputs.map((t) => this.host(t)), attrs);
     return outs.map((o) => this.wrap(o.shape, o.data));
@@ -94,7 +95,7 @@ export class CpuBackend implements Backend {
 
   private host(t: Tensor): HostTensor {
     t.checkAlive();
-    if (t.backend !== this) throw new Error(`tensor ${fmt(t.shape)} belongs to the ${t.backend.name} backend, not cpu`);
+    if (t.backend !== this) throw new Error(foreignTensor(t, 'cpu'));
     return host(t.shape, this.data(t));
   }
 

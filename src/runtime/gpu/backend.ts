@@ -3,7 +3,7 @@ import { DeviceLostError } from '../errors.ts';
 import { getOp } from '../registry.ts';
 import { sizeOf, fmt, type Shape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
-import { checkBackwardShapes, checkTensorShape, outputShapes } from '../validate.ts';
+import { checkBackwardShapes, checkTensorShape, checkUpdateInputs, foreignTensor, outputShapes } from '../validate.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { GpuContext, GpuTensor } from './context.ts';
 import { quietWait, type GpuDevice } from './device.ts';
@@ -103,6 +103,7 @@ export class WebGpuBackend implements Backend, GpuContext {
     this.checkDevice();
     const op = getOp(opName);
     const shapes = outputShapes(op, inputs.map((t) => t.shape), attrs);
+    checkUpdateInputs(op, inputs);
     const inputViews = inputs.map((t) => this.view(t));
     const outputs = shapes.map((s) => this.tensor(s));
     op.gpu.fwd(this, inputViews, outputs.map((t) => this.view(t)), attrs);
@@ -192,7 +193,7 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   private view(t: Tensor): GpuTensor {
     t.checkAlive();
-    if (t.backend !== this) throw new Error(`tensor ${fmt(t.shape)} belongs to the ${t.backend.name} backend, not webgpu`);
+    if (t.backend !== this) throw new Error(foreignTensor(t, 'webgpu'));
     return { shape: t.shape, buffer: this.buffer(t) };
   }
 

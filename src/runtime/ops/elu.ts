@@ -3,7 +3,7 @@ import { eluBwd, eluFwd } from '../cpu/elu.ts';
 import { eluBwdFast, eluFwdFast } from '../cpu/elu-fast.ts';
 import { host } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
-import { sizeOf } from '../shape.ts';
+import { ShapeError, sizeOf } from '../shape.ts';
 import { sameShape } from './pointwise-shapes.ts';
 
 export interface EluAttrs { alpha?: number }
@@ -13,7 +13,10 @@ export const elu = defineOp<EluAttrs>({
   kind: 'layer',
   inputs: ['x'],
   grads: [true],
-  inferShapes: ([x]) => sameShape('elu', x),
+  inferShapes: ([x], { alpha = 1 }) => {
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) throw new ShapeError('elu', `alpha must be a finite number ≥ 0, got ${String(alpha)}`);
+    return sameShape('elu', x);
+  },
   cpu: {
     fwd: ([x], { alpha = 1 }) => [host(x.shape, eluFwd(x.data, alpha))],
     bwd: ([x], _outputs, dy, { alpha = 1 }) => [host(x.shape, eluBwd(x.data, dy.data, alpha))],
