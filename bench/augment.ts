@@ -4,13 +4,14 @@
  * runs after one warm-up. In Node this is the loader's code too (scripts/ts-hooks.mjs).
  *   node --import ./scripts/register-loader.mjs bench/augment.ts [--batch 16] [--runs 9] [--sizes 112,224] [--recipes paper,robust]
  */
-import { scriptArgs } from '../src/cli/script-args.ts';
+import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { Random } from '../src/runtime/random.ts';
 import { augmentBatch } from '../src/train/augment-batch.ts';
 import { recipeByName } from '../src/train/recipe.ts';
+import { median } from './timing.ts';
 
-const { values } = scriptArgs(import.meta.url, { options: { batch: { type: 'string', default: '16' }, runs: { type: 'string', default: '9' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
-const [batch, runs] = [Number(values.batch), Number(values.runs)];
+const { values } = scriptArgs(import.meta.url, { options: { batch: { type: 'string' }, runs: { type: 'string' }, sizes: { type: 'string', default: '112,224' }, recipes: { type: 'string', default: 'paper,robust' } } });
+const [batch, runs] = [scriptNumber(import.meta.url, 'batch', values.batch, 16, { integer: true, min: 1 }), scriptNumber(import.meta.url, 'runs', values.runs, 9, { integer: true, min: 1 })];
 const picked = Array.from({ length: batch }, (_, i) => i);
 const recipes = values.recipes.split(',');
 const width = Math.max(6, ...recipes.map((name) => name.length));
@@ -27,7 +28,6 @@ for (const size of values.sizes.split(',').map(Number)) {
       augmentBatch(set, picked, 1, augment, new Random(run));
       if (run > 0) ms.push(performance.now() - started);
     }
-    ms.sort((a, b) => a - b);
-    console.log(`${name.padEnd(width)} ${String(size).padStart(5)} ${ms[ms.length >> 1].toFixed(1).padStart(10)} ${ms[0].toFixed(1).padStart(7)}`);
+    console.log(`${name.padEnd(width)} ${String(size).padStart(5)} ${median(ms).toFixed(1).padStart(10)} ${Math.min(...ms).toFixed(1).padStart(7)}`);
   }
 }

@@ -56,6 +56,8 @@ export interface BenchResults {
   date: string;
   /** The command line that produced these figures. */
   command: string;
+  /** Input height and width of every case (absent in results from before 2026-11-28). */
+  size?: number;
   machine: MachineInfo;
   adapter: AdapterInfo;
   cases: CaseResult[];

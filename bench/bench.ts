@@ -41,7 +41,7 @@ const parseFlags = () =>
       size: { type: 'string', default: '224' },
       'no-peers': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
-      batch: { type: 'string', default: '1' },
+      batch: { type: 'string' },
     },
   }).values;
 type Flags = ReturnType<typeof parseFlags>;
@@ -66,13 +66,14 @@ function chosenNets(preset: BenchPreset, flag: string | undefined): string[] {
   return nets;
 }
 
-/** The planned cases that one of the --cases patterns (impl/backend or impl/backend/mode) names. */
+/** The planned cases that one of the --cases patterns (impl/backend or impl/backend/mode) names; a pattern that names none is an error. */
 function chosenCases(planned: PlannedCase[], flag: string | undefined): PlannedCase[] {
   if (flag === undefined) return planned;
+  const names = (p: string) => (c: PlannedCase) => `${c.impl}/${c.backend}/${c.mode}` === p || `${c.impl}/${c.backend}` === p;
   const patterns = flag.split(',').map((p) => p.trim());
-  const chosen = planned.filter((c) => patterns.some((p) => `${c.impl}/${c.backend}/${c.mode}` === p || `${c.impl}/${c.backend}` === p));
-  if (chosen.length === 0) throw new Error(`--cases ${flag} names none of the planned cases (such as ${[...new Set(planned.map((c) => `${c.impl}/${c.backend}/${c.mode}`))].slice(0, 4).join(', ')})`);
-  return chosen;
+  const idle = patterns.find((p) => !planned.some(names(p)));
+  if (idle !== undefined) throw new Error(`--cases: "${idle}" names none of the planned cases (such as ${[...new Set(planned.map((c) => `${c.impl}/${c.backend}/${c.mode}`))].slice(0, 4).join(', ')})`);
+  return planned.filter((c) => patterns.some((p) => names(p)(c)));
 }
 
 /** bench-results/2025-06-01T19-52 (local time at the start, unique to the minute) + suffix. */
@@ -95,7 +96,7 @@ async function writeOut(path: string, text: string): Promise<void> {
 }
 
 async function profile(values: Flags, size: number, nets: string[]): Promise<void> {
-  const batch = positiveInt('batch', values.batch!);
+  const batch = positiveInt('batch', values.batch ?? '1');
   const profiles: LayerProfile[] = [];
   for (const name of ['webgpu', 'cpu'] as const) {
     const backend = await createBackend(name);
@@ -120,8 +121,15 @@ async function main(): Promise<void> {
   const preset = values.quick ? QUICK : FULL;
   const size = positiveInt('size', values.size!);
   const nets = chosenNets(preset, values.nets);
-  if (values.profile) return profile(values, size, nets);
+  if (values.profile) {
+    const ignored = (['env', 'cases', 'no-peers', 'quick'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false && !(flag === 'env' && values.env === 'both'));
+    if (ignored) throw new Error(`--${ignored} does not apply to --profile (which times every layer of each net on both backends, in Node)`);
+    return profile(values, size, nets);
+  }
+  if (values.batch !== undefined) throw new Error('--batch applies only to --profile: the latency cases use each preset\'s batches (bench/bench-plan.ts)');
   const planned = chosenCases(planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']), values.cases);
+  // Before the Node cases, which take hours in a full run: a missing browser is found now.
+  if (planned.some((c) => c.env === 'chromium')) (await import('../test/harness/chromium.ts')).checkChromium();
   const progress = new Progress(planned.length);
   const loadAverage = os.loadavg();
   console.error(`bench: ${planned.length} cases, ${nets.join(', ')} at ${size}×${size}; load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     date: new Date().toISOString(),
     command: commandLine(),
+    size,
     machine: {
       cpus: os.cpus().length,
       model: os.cpus()[0]?.model ?? 'unknown',
@@ -163,6 +172,12 @@ async function main(): Promise<void> {
   }
   await rm(partialPath, { force: true });
   if (machineWasBusy(results)) console.error('bench: the machine was busy with other work (see the load average): compare only figures of one run');
+  // runBench returns the cases in the order planned.
+  const failed = results.cases.filter((c, i) => c.impl === 'ours' && c.msPerImage === null && !planned[i].skip);
+  if (failed.length > 0) {
+    for (const c of failed) console.error(`bench: ours ${c.backend} ${c.net} ${c.mode} batch ${c.batch} in ${c.env} was not timed: ${c.note}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {

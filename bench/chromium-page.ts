@@ -1,3 +1,4 @@
+import type { Browser, Page } from 'puppeteer-core';
 import { startChromium, type ChromiumSession } from '../test/harness/chromium.ts';
 import type { Measured } from './latency.ts';
 import type { PageAdapter, PageCase } from './page-protocol.ts';
@@ -19,14 +20,25 @@ export async function openBenchPage(): Promise<BenchPage> {
     await page.waitForFunction(() => 'benchPage' in window, { timeout: 120_000 });
     const adapter = await page.evaluate(() => window.benchPage.adapter());
     const version = await session.browser.version();
+    const lost = whenLost(page, session.browser);
     return {
       version,
       adapter,
-      run: (c) => page.evaluate((pc) => window.benchPage.run(pc), c),
+      run: (c) => Promise.race([page.evaluate((pc) => window.benchPage.run(pc), c), lost]),
       close: () => session.close(),
     };
   } catch (err) {
     await session.close();
     throw err;
   }
+}
+
+/** Rejects when the page crashes or the browser exits, which would leave page.evaluate waiting out the protocol timeout (an hour here). */
+export function whenLost(page: Page, browser: Browser): Promise<never> {
+  const lost = new Promise<never>((_, reject) => {
+    page.once('error', (err) => reject(new Error(`the bench page crashed (${err.message})`)));
+    browser.once('disconnected', () => reject(new Error('Chromium exited')));
+  });
+  lost.catch(() => {}); // read by each run's race; unread, it is no unhandled rejection
+  return lost;
 }

@@ -34,16 +34,18 @@ export const MEMORY_TOLERANCE = 0.01;
 
 export const caseKey = (c: CaseResult): string => `${c.env}/${c.impl}/${c.backend}/${c.net}/${c.mode}/${c.batch}`;
 
-/** Per environment: how many times slower the first of the reference cases that both runs timed there ran now than in the baseline. */
+/**
+ * Per environment: how many times slower the first reference case that both runs timed there (the
+ * same net, batch-1 inference) ran now than in the baseline.
+ */
 function machineFactors(baseline: BenchResults, current: BenchResults, relativeTo: string): Map<Env, number> {
-  const probe = (r: BenchResults, env: Env, reference: string) =>
-    r.cases.find((c) => c.env === env && `${c.impl}/${c.backend}` === reference && c.mode === 'infer' && c.batch === 1)?.msPerImage?.median;
+  const timedNow = new Map(current.cases.filter((c) => c.msPerImage).map((c) => [caseKey(c), c.msPerImage!.median]));
   const factors = new Map<Env, number>();
   for (const env of ['node', 'chromium'] as const) {
     for (const reference of relativeTo.split(',')) {
-      const [was, now] = [probe(baseline, env, reference), probe(current, env, reference)];
-      if (!was || !now) continue;
-      factors.set(env, now / was);
+      const was = baseline.cases.find((c) => c.env === env && `${c.impl}/${c.backend}` === reference && c.mode === 'infer' && c.batch === 1 && c.msPerImage && timedNow.has(caseKey(c)));
+      if (!was) continue;
+      factors.set(env, timedNow.get(caseKey(was))! / was.msPerImage!.median);
       break;
     }
   }
@@ -80,6 +82,6 @@ export function compareResults(baseline: BenchResults, current: BenchResults, { 
   });
 }
 
-/** Our own cases that got slower or took more memory: what a CI job should fail on (peers' changes are not ours). */
+/** Our own cases that got slower, took more memory, or were timed in the baseline and are not now (failed or left out): what a CI job should fail on (peers' changes are not ours). */
 export const regressions = (rows: readonly CaseComparison[]): CaseComparison[] =>
-  rows.filter((r) => r.impl === 'ours' && (r.verdict === 'slower' || r.verdict === 'more memory'));
+  rows.filter((r) => r.impl === 'ours' && (r.verdict === 'slower' || r.verdict === 'more memory' || ((r.verdict === 'untimed' || r.verdict === 'gone') && r.baselineMs !== null)));

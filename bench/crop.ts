@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { CROPS, cropFor } from '../src/train/data/crop.ts';
 import { loadImageFile } from '../src/train/data/load-image-file.ts';
+import { median } from './timing.ts';
 
 const { values } = scriptArgs(import.meta.url, { options: { data: { type: 'string', default: '/work/shared/data/covid-ct' }, count: { type: 'string' }, runs: { type: 'string' } } });
 const count = scriptNumber(import.meta.url, 'count', values.count, 20, { integer: true, min: 1 });
 const runs = scriptNumber(import.meta.url, 'runs', values.runs, 5, { integer: true, min: 1 });
 const files = ['COVID', 'NonCOVID'].flatMap((label) => readdirSync(join(values.data, 'images', label)).sort().slice(0, count).map((name) => join(values.data, 'images', label, name)));
 const images = await Promise.all(files.map((file) => loadImageFile(file)));
-const pixels = images.map((image) => image.width * image.height).sort((a, b) => a - b);
-console.log(`${images.length} slices, median ${pixels[pixels.length >> 1]} pixels`);
+console.log(`${images.length} slices, median ${median(images.map((image) => image.width * image.height))} pixels`);
 console.log('crop    median ms/slice  min ms/slice');
 for (const crop of CROPS) {
   const ms: number[] = [];
@@ -24,6 +24,5 @@ for (const crop of CROPS) {
     for (const image of images) cropFor(image, crop);
     if (run > 0) ms.push((performance.now() - started) / images.length);
   }
-  ms.sort((a, b) => a - b);
-  console.log(`${crop.padEnd(7)} ${ms[ms.length >> 1].toFixed(2).padStart(16)} ${ms[0].toFixed(2).padStart(13)}`);
+  console.log(`${crop.padEnd(7)} ${median(ms).toFixed(2).padStart(16)} ${Math.min(...ms).toFixed(2).padStart(13)}`);
 }

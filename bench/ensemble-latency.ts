@@ -14,6 +14,7 @@ import { buildNet } from '../src/nets/index.ts';
 import { initialWeights } from '../src/nets/init.ts';
 import { encodeModel } from '../src/nets/model-format.ts';
 import { PREPROCESSING } from '../src/train/data/preprocess.ts';
+import { median } from './timing.ts';
 
 const SLICE = '/work/shared/data/covid-ct/images/COVID/2020.01.24.919183-p27-132.png';
 const { values } = scriptArgs(import.meta.url, { options: { rounds: { type: 'string', default: '9' }, repeat: { type: 'string', default: '1' }, members: { type: 'string', default: '10' }, size: { type: 'string', default: '112' } } });
@@ -28,10 +29,6 @@ const files = Array.from({ length: members }, (_, i) => {
   return file;
 });
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const runs: Record<string, number[][]> = { 1: [], [members]: [] };
 for (let r = 0; r < rounds; r++) {
   for (const k of [1, members]) {

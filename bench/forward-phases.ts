@@ -16,6 +16,7 @@ import { createBackend } from '../src/runtime/create-backend.ts';
 import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { PassTimer } from '../src/runtime/gpu/pass-timer.ts';
 import { benchInput, benchWeights } from './bench-inputs.ts';
+import { median } from './timing.ts';
 
 const { values } = scriptArgs(import.meta.url, {
   options: { size: { type: 'string' }, runs: { type: 'string' }, split: { type: 'boolean', default: false }, plain: { type: 'boolean', default: false } },
@@ -79,7 +80,6 @@ for (let r = 0; r < runsPerMode * (runs + 1); r++) {
   phases.forEach((p, i) => record(other ? `${p}${label}` : p, times[i]));
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`light-cnn ${size}×${size} batch 1 on ${backend.description}: ${dispatches} dispatches; median of ${runs} runs, ms`);
 const width = Math.max(...[...rows.keys()].map((k) => k.length));
 for (const [name, ms] of rows) console.log(`${name.padEnd(width)} ${median(ms).toFixed(1).padStart(8)}   [${ms.map((v) => v.toFixed(0)).join(' ')}]`);

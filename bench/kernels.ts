@@ -52,7 +52,10 @@ interface Row {
   /** Worst error over tolerance against the CPU twin; ≤ 1 passes. */
   worst: number;
   ok: boolean;
+  /** Median ms per call over the samples, and the fastest and slowest sample. */
   ms: number | null;
+  minMs: number | null;
+  maxMs: number | null;
   gflops: number | null;
   /** Process CPU time per call, all threads. */
   cpuMs: number | null;
@@ -109,11 +112,11 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
   const rows: Row[] = [];
   const time = async (pass: Row['pass'], check: Check, run: () => void) => {
     const ok = check.worst <= 1;
-    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, gflops: null, cpuMs: null };
+    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, minMs: null, maxMs: null, gflops: null, cpuMs: null };
     if (!ok) row.where = check.where;
     else {
       const timing = await timeKernel(backend, run, { samples });
-      row.ms = timing.medianMs;
+      [row.ms, row.minMs, row.maxMs] = [timing.medianMs, timing.minMs, timing.maxMs];
       row.cpuMs = timing.medianCpuMs;
       // dw alone takes as many multiply-adds as the forward pass
       if (macs) row.gflops = (2 * (pass === 'bwd-dw' ? macs.fwd : macs[pass])) / (row.ms * 1e6);
@@ -151,8 +154,12 @@ function printTable(rows: Row[]): void {
 
 function writeJsonAtomically(path: string, data: unknown): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new Error(`--json ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   const machine = () => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() });
   const save = (complete: boolean) => values.json && writeJsonAtomically(values.json, { date, batch, samples, machine: machine(), complete, rows });
+  save(false); // before the first case: a --json that cannot be written fails now, not after it
   const progress = new Progress(cases.length * bs.length);
   for (const c of cases) {
     const ref = reference(c);
@@ -186,6 +194,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(`bench:kernels: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

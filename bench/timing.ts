@@ -2,6 +2,9 @@ import type { Backend } from '../src/runtime/backend.ts';
 
 export interface Timing {
   medianMs: number;
+  /** The fastest and slowest sample: the spread of the median. */
+  minMs: number;
+  maxMs: number;
   /** Median process CPU time per call (all threads, SwiftShader's included): on a shared machine it shows what wall time hides. */
   medianCpuMs: number;
   samples: number;
@@ -44,5 +47,5 @@ export async function timeKernel(backend: Backend, run: () => void, { samples = 
     const used = process.cpuUsage(cpu);
     cpuTimes.push((used.user + used.system) / 1000 / repsPerSample);
   }
-  return { medianMs: median(times), medianCpuMs: median(cpuTimes), samples, repsPerSample };
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianCpuMs: median(cpuTimes), samples, repsPerSample };
 }

@@ -8,23 +8,27 @@
  * Ops are timed where they are called: on the cpu backend that is their compute time; on
  * webgpu it is only the time to encode them (the step's total is what the GPU took).
  */
-import { scriptArgs } from '../src/cli/script-args.ts';
+import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { buildNet } from '../src/nets/index.ts';
 import { createNet } from '../src/nets/init.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { createBackend, type BackendChoice } from '../src/runtime/create-backend.ts';
 import { Random } from '../src/runtime/random.ts';
 import { Sgd, trainStep } from '../src/train/train-step.ts';
+import { median } from './timing.ts';
 
 const { values } = scriptArgs(import.meta.url, {
   options: {
-    size: { type: 'string', default: '112' },
-    batch: { type: 'string', default: '16' },
-    steps: { type: 'string', default: '3' },
+    size: { type: 'string' },
+    batch: { type: 'string' },
+    steps: { type: 'string' },
     backend: { type: 'string', default: 'cpu' },
   },
 });
-const [size, batch, steps] = [values.size, values.batch, values.steps].map(Number);
+const whole = { integer: true, min: 1 };
+const size = scriptNumber(import.meta.url, 'size', values.size, 112, { integer: true, min: 16 });
+const batch = scriptNumber(import.meta.url, 'batch', values.batch, 16, whole);
+const steps = scriptNumber(import.meta.url, 'steps', values.steps, 3, whole);
 
 /** Wraps backend.forward and backward to add each call's wall time to `times`, by pass and op. */
 function timeOps(backend: Backend, times: Map<string, number>): void {
@@ -60,7 +64,6 @@ for (let step = 0; step <= steps; step++) {
     perStep.push(new Map(times));
   }
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 console.log(`light-cnn ${size}×${size}, batch ${batch}, ${backend.description}: median step ${median(totals).toFixed(0)} ms, ${(median(totals) / batch).toFixed(1)} ms/image`);
 const keys = [...perStep[0].keys()].sort((a, b) => median(perStep.map((m) => m.get(b)!)) - median(perStep.map((m) => m.get(a)!)));
 for (const key of keys) console.log(`${key.padEnd(36)} ${median(perStep.map((m) => m.get(key)!)).toFixed(1).padStart(9)} ms`);

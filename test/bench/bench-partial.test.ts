@@ -32,15 +32,31 @@ describe('npm run bench keeps what it measured', () => {
   });
 });
 
+const runBench = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+  new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    execFile('node', [...BENCH, ...args], { env }, (err, _out, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr })));
+
 describe('npm run bench --cases', () => {
-  it('runs only the named cases, and names what it could have run when a pattern names none', async () => {
+  it('runs only the named cases, and names a pattern that names none of them', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
-    await new Promise<void>((resolve, reject) => execFile('node', [...BENCH, '--cases', 'ours/cpu/train,ours/webgpu/nothing', '--json', json], (err) => (err ? reject(err) : resolve())));
+    const only = await runBench(['--cases', 'ours/cpu/train', '--json', json]);
+    expect(only.code, only.stderr).toBe(0);
     const results = JSON.parse(readFileSync(json, 'utf8'));
     expect(results.cases.map((c: { impl: string; backend: string; mode: string }) => `${c.impl}/${c.backend}/${c.mode}`)).toEqual(['ours/cpu/train']);
-    const none = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
-      execFile('node', [...BENCH, '--cases', 'tfjs/gpu'], (err, _out, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr })));
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain('--cases tfjs/gpu names none of the planned cases (such as ours/webgpu/infer, ours/cpu/infer, ours/webgpu/train, ours/cpu/train)');
+    expect(results.size).toBe(32);
+    const typo = await runBench(['--cases', 'ours/cpu/train,ours/webgpu/infr']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('--cases: "ours/webgpu/infr" names none of the planned cases (such as ours/webgpu/infer, ours/cpu/infer, ours/webgpu/train, ours/cpu/train)');
+    expect((await runBench(['--batch', '4'])).stderr).toContain('--batch applies only to --profile');
+  });
+});
+
+describe('npm run bench when our cases cannot be timed', () => {
+  it('still writes the results, names each such case and exits 1', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'bench-')), 'out.json');
+    const noAdapter = await runBench(['--cases', 'ours/webgpu/infer', '--json', json], { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' });
+    expect(noAdapter.code).toBe(1);
+    expect(noAdapter.stderr).toMatch(/bench: ours webgpu light-cnn infer batch 1 in node was not timed: failed: /);
+    expect(JSON.parse(readFileSync(json, 'utf8')).cases.map((c: { msPerImage: unknown }) => c.msPerImage)).toEqual([null, null]);
   });
 });

@@ -74,9 +74,28 @@ describe('compareResults', () => {
     );
   });
 
-  it('counts as regressions only our own cases that got slower or took more memory', () => {
+  it('--relative-to takes the machine factor from the same net in both files, whichever comes first', () => {
+    const squeeze = { ...ORT, net: 'squeezenet' };
+    const baseline = results([timed({}, 10), timed(ORT, 20)]);
+    const current = results([timed(squeeze, 100), timed({}, 20), timed(ORT, 20)]); // ours 2 × slower, light-cnn's reference unchanged
+    const ours = compareResults(baseline, current, { tolerance: 0.25, relativeTo: 'ort-node/cpu' })[0];
+    expect(ours).toMatchObject({ ratio: 2, relativeRatio: 2, verdict: 'slower' });
+  });
+
+  it('counts as regressions our own cases that got slower, took more memory, or were timed before and are not now', () => {
     const worse = regressions(compareResults(BASELINE, CURRENT, { tolerance: 0.25 }));
-    expect(worse.map((r) => `${r.key} ${r.verdict}`)).toEqual(['node/ours/webgpu/light-cnn/infer/1 slower', 'node/ours/webgpu/light-cnn/infer/8 more memory']);
+    expect(worse.map((r) => `${r.key} ${r.verdict}`)).toEqual([
+      'node/ours/webgpu/light-cnn/infer/1 slower',
+      'node/ours/webgpu/light-cnn/infer/8 more memory',
+      'node/ours/cpu/light-cnn/train/16 untimed',
+    ]);
+    const lost = regressions(compareResults(BASELINE, results([]), { tolerance: 0.25 }));
+    expect(lost.map((r) => `${r.key} ${r.verdict}`)).toEqual([
+      'node/ours/webgpu/light-cnn/infer/1 gone',
+      'node/ours/webgpu/light-cnn/infer/8 gone',
+      'node/ours/cpu/light-cnn/infer/1 gone',
+      'node/ours/cpu/light-cnn/train/16 gone',
+    ]);
   });
 });
 
@@ -88,16 +107,22 @@ const run = (args: string[]) =>
 
 describe('npm run bench:compare', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-compare-'));
-  const [before, after, broken] = ['before.json', 'after.json', 'broken.json'].map((f) => join(dir, f));
-  writeFileSync(before, JSON.stringify(BASELINE));
+  const [before, after, broken, partial, keyless, bigger, swiftshader, h100] = ['before', 'after', 'broken', 'partial', 'keyless', 'bigger', 'swiftshader', 'h100'].map((f) => join(dir, `${f}.json`));
+  writeFileSync(before, JSON.stringify({ ...BASELINE, size: 224 }));
   writeFileSync(after, JSON.stringify(CURRENT));
   writeFileSync(broken, '{"cases": ');
+  writeFileSync(partial, JSON.stringify({ complete: false, cases: BASELINE.cases.slice(0, 2) }));
+  writeFileSync(keyless, JSON.stringify(results([timed({}), { ...timed({}), net: undefined as unknown as string }])));
+  writeFileSync(bigger, JSON.stringify({ ...BASELINE, size: 112 }));
+  const onAdapter = (name: string) => JSON.stringify({ ...BASELINE, adapter: { ...BASELINE.adapter, name } });
+  writeFileSync(swiftshader, onAdapter('SwiftShader Device (Subzero)'));
+  writeFileSync(h100, onAdapter('NVIDIA H100 80GB HBM3'));
 
   it('prints a row per case and exits 1 naming our regressions; 0 when there are none', async () => {
     const worse = await run([before, after]);
     expect(worse.code).toBe(1);
     expect(worse.stdout).toMatch(/node\/ours\/webgpu\/light-cnn\/infer\/1\s+400\.0\s+520\.0\s+1\.300\s+—\s+slower/);
-    expect(worse.stderr).toContain('2 of our cases regressed: node/ours/webgpu/light-cnn/infer/1 (slower), node/ours/webgpu/light-cnn/infer/8 (more memory)');
+    expect(worse.stderr).toContain('3 of our cases regressed: node/ours/webgpu/light-cnn/infer/1 (slower), node/ours/webgpu/light-cnn/infer/8 (more memory), node/ours/cpu/light-cnn/train/16 (untimed)');
     const same = await run([before, before, '--json']);
     expect(same.code, same.stderr).toBe(0);
     expect(JSON.parse(same.stdout).every((r: { verdict: string }) => r.verdict === 'same' || r.verdict === 'untimed')).toBe(true);
@@ -110,7 +135,20 @@ describe('npm run bench:compare', () => {
     const bad = await run([before, broken]);
     expect(bad.stderr).toContain(`${broken} is not JSON`);
     const flag = await run([before, after, '--tolerance=-1']);
-    expect(flag.stderr).toContain('--tolerance must be a number ≥ 0, got -1');
+    expect(flag.stderr).toContain('--tolerance must be at least 0, got "-1"');
+    const empty = await run([before, after, '--tolerance', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--tolerance must be a number, got ""');
+    const cut = await run([before, partial]);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(`${partial} holds the partial results of a run that did not finish (2 cases): compare finished runs`);
+    expect((await run([keyless, before])).stderr).toContain(`${keyless}: case 2 has no net (a string)`);
+    const sizes = await run([before, bigger]);
+    expect(sizes.code).toBe(2);
+    expect(sizes.stderr).toContain(`the runs timed different input sizes, 224 in ${before} and 112 in ${bigger}: their times do not compare`);
+    const gpus = await run([swiftshader, h100]);
+    expect(gpus.code, gpus.stderr).toBe(0);
+    expect(gpus.stderr).toContain(`warning: the Node WebGPU adapter differs (SwiftShader Device (Subzero) in ${swiftshader}, NVIDIA H100 80GB HBM3 in ${h100}): its GPU cases timed different devices`);
     const one = await run([before]);
     expect(one.stderr).toContain('give two results files, BASELINE.json CURRENT.json (got 1)');
   }, 60_000);

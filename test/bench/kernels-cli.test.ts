@@ -15,7 +15,7 @@ describe('bench:kernels', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
     const { code, stdout, stderr } = await run(['--backend', 'webgpu,webgpu-plain', '--filter', 'fire9.squeeze', '--samples', '1', '--json', json]);
     expect(code, stderr).toBe(0);
-    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number }[] };
+    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number; ms: number; minMs: number; maxMs: number }[] };
     expect(complete).toBe(true);
     const expected = /4-lane subgroups\), WebGPU \([^)]*\), batch/.test(stderr) ? ['webgpu', 'webgpu-plain'] : ['webgpu', 'webgpu'];
     const passes = (backend: string) => ['fwd', 'bwd', 'bwd-dw'].map((pass) => `${backend} ${pass}`);
@@ -23,6 +23,9 @@ describe('bench:kernels', () => {
     for (const r of rows) {
       expect(r.ok).toBe(true);
       expect(r.gflops).toBeGreaterThan(0);
+      expect(r.minMs).toBeGreaterThan(0);
+      expect(r.minMs).toBeLessThanOrEqual(r.ms);
+      expect(r.ms).toBeLessThanOrEqual(r.maxMs);
     }
     expect(stdout).toContain('fire9.squeeze');
   }, 120_000);
@@ -42,6 +45,14 @@ describe('bench:kernels', () => {
     expect(rows.slice(0, 2).map((r) => `${r.label} ${r.pass} ${r.ok}`)).toEqual(['fire9.squeeze fwd true', 'fire9.squeeze bwd true']);
     expect(rows.length).toBeLessThan(8);
   }, 120_000);
+
+  it('names a --json file it cannot write before timing anything', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'no-such-folder', 'rows.json');
+    const { code, stderr } = await run(['--backend', 'cpu', '--filter', 'fire9.squeeze', '--json', json]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`bench:kernels: --json ${json}: cannot write it (ENOENT)`);
+    expect(stderr).not.toContain('[1/1]');
+  });
 
   it('names a backend it does not know', async () => {
     const { code, stderr } = await run(['--backend', 'webgpu,tpu', '--filter', 'fire9.squeeze']);

@@ -37,4 +37,26 @@ describe('scripts run on their own (benchmarks, tools): --help and bad flags', (
     expect(run.stderr.startsWith('bench/crop.ts: --count must be a number, got "abc"')).toBe(true);
     expect(run.stdout).toBe('');
   });
+
+  it.each([
+    ['bench/train-step.ts', ['--steps', '0'], '--steps must be at least 1, got "0"'],
+    ['bench/train-step.ts', ['--batch', 'x'], '--batch must be a number, got "x"'],
+    ['bench/augment.ts', ['--runs', '0'], '--runs must be at least 1, got "0"'],
+    ['bench/upright-latency.ts', ['--repeat', '1'], '--repeat must be at least 2, got "1"'],
+  ])('%s %j is named before any work', async (script, args, message) => {
+    const run = await runScript(script, ...args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.startsWith(`${script}: ${message}`)).toBe(true);
+  });
+});
+
+describe('medians of the bench scripts', () => {
+  it('bench:step reports the mean of the two middle steps for an even count, as bench/timing.ts does', async () => {
+    const run = await runScript('bench/train-step.ts', '--steps', '2', '--size', '32', '--batch', '2');
+    expect(run.code, run.stderr).toBe(0);
+    const steps = [...run.stderr.matchAll(/^step [12]: (\d+) ms/gm)].map((m) => Number(m[1]));
+    const median = Number(/median step (\d+) ms/.exec(run.stdout)![1]);
+    expect(steps).toHaveLength(2);
+    expect(Math.abs(median - (steps[0] + steps[1]) / 2)).toBeLessThanOrEqual(1);
+  }, 60_000);
 });

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { launch, type Browser, type Page } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or the browser the CHROMIUM environment variable names. */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,9 +37,7 @@ export interface ChromiumSession {
  * failure that says how to install it, never a skip.
  */
 export async function startChromium(options: ChromiumOptions = {}): Promise<ChromiumSession> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's Chromium; run \`apt-get install -y chromium\``);
-  }
+  checkChromium();
   const server = await startViteServer();
   let profile: string | undefined;
   try {
@@ -67,6 +66,13 @@ export async function startChromium(options: ChromiumOptions = {}): Promise<Chro
     await server.close();
     if (profile) await rm(profile, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Throws, saying how to install it, when the browser is missing. */
+export function checkChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the browser tests and benchmarks need Debian's Chromium; run \`apt-get install -y chromium\` (or name another browser in CHROMIUM)`);
   }
 }
 
