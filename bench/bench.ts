@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const size = positiveInt('size', values.size!);
   const nets = chosenNets(preset, values.nets);
   if (values.profile) {
-    const ignored = (['env', 'cases', 'no-peers', 'quick'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false && !(flag === 'env' && values.env === 'both'));
+    const ignored = (['env', 'cases', 'no-peers'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false && !(flag === 'env' && values.env === 'both'));
     if (ignored) throw new Error(`--${ignored} does not apply to --profile (which times every layer of each net on both backends, in Node)`);
     return profile(values, size, nets);
   }
