@@ -47,7 +47,7 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
   if (plan.warmup === 0) runner.resetPeak?.();
   let start = performance.now();
   const first = await runner.run();
-  let estimate = performance.now() - start;
+  const firstMs = performance.now() - start;
   let diff: number | null = null;
   if (reference) {
     diff = first ? maxAbsDiff(first, reference) : Infinity;
@@ -56,16 +56,14 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
       return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: diff, repeats: 0, note };
     }
   }
-  if (plan.warmup === 0) return timed([estimate / batch], runner, diff);
-  for (let i = 1; i < plan.warmup; i++) {
-    start = performance.now();
-    await runner.run();
-    estimate = performance.now() - start;
-  }
-  const repeats = Math.max(plan.minRepeats, Math.min(plan.maxRepeats, Math.floor(plan.budgetMs / Math.max(estimate, 1e-3))));
+  if (plan.warmup === 0) return timed([firstMs / batch], runner, diff);
+  for (let i = 1; i < plan.warmup; i++) await runner.run();
   runner.resetPeak?.();
+  // Repeats until the budget is spent, counted from the warm runs themselves: the first, cold run
+  // (pipelines compiled, weights uploaded) would give fast cases too few.
   const ms: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  const budgetStart = performance.now();
+  while (ms.length < plan.minRepeats || (ms.length < plan.maxRepeats && performance.now() - budgetStart < plan.budgetMs)) {
     start = performance.now();
     await runner.run();
     ms.push((performance.now() - start) / batch);

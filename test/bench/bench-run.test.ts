@@ -65,6 +65,14 @@ describe('measure', () => {
     expect(m.msPerImage!.median).toBeLessThanOrEqual(m.msPerImage!.max);
   });
 
+  it('fills the time budget by the warm runs, not by the cold first one', async () => {
+    let runs = 0;
+    const coldThenFast: CaseRunner = { run: async () => (await new Promise((r) => setTimeout(r, runs++ === 0 ? 300 : 1)), null), dispose: () => {} };
+    const m = await measure(coldThenFast, { warmup: 1, minRepeats: 3, maxRepeats: 40, budgetMs: 150 }, 1, null);
+    expect(m.repeats).toBeGreaterThanOrEqual(10);
+    expect(m.msPerImage!.max).toBeLessThan(100);
+  });
+
   it('ONE_RUN: a case too slow to repeat is timed by its only run, with the peak of that run', async () => {
     const events: string[] = [];
     const slow: CaseRunner = {
