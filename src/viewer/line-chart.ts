@@ -26,7 +26,8 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
 
 /** About five round tick values (steps of 1, 2 or 5 × 10^k) covering [lo, hi]. */
 export function ticks(lo: number, hi: number): number[] {
-  if (hi <= lo) return [lo];
+  // A range within rounding of one value would take steps too small to move v.
+  if (!(hi - lo > Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9)) return [lo];
   const raw = (hi - lo) / 5;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
@@ -41,7 +42,7 @@ export function lineChart({ title, xLabel, series, yRange }: LineChartOptions): 
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   const [y0, y1] = [Math.min(...ys, yRange?.[0] ?? Infinity), Math.max(...ys, yRange?.[1] ?? -Infinity)];
-  const yPad = y1 > y0 ? 0 : Math.abs(y0) * 0.1 || 1;
+  const yPad = y1 - y0 > Math.max(Math.abs(y0), Math.abs(y1)) * 1e-9 ? 0 : Math.abs(y0) * 0.1 || 1;
   const [lo, hi] = [y0 - yPad, y1 + yPad];
   const px = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * (WIDTH - MARGIN.left - MARGIN.right);
   const py = (y: number) => HEIGHT - MARGIN.bottom - ((y - lo) / (hi - lo)) * (HEIGHT - MARGIN.top - MARGIN.bottom);

@@ -42,9 +42,13 @@ const ui = {
 };
 
 const worker = new ModelWorker();
-/** The last slice classified without error: switching backend or model classifies it again. */
+/** The slice the user opened last: switching backend or model classifies it again. */
 let lastFile: { fileName: string; bytes: Uint8Array } | null = null;
+/** Numbered as the user asks (a drop, a click), before the file is read: only the latest request's answer is shown. */
 let latestRequest = 0;
+/** The model status line of the model in use, kept when another model file is refused. */
+let modelLine: string | null = null;
+/** Answers shown (a result or an error), in document.body.dataset.finished for the tests; superseded requests do not count. */
 let finishedRequests = 0;
 let heat: HTMLCanvasElement | null = null;
 const latencies = new Map<BackendName, { description: string; ms: number }>();
@@ -59,9 +63,11 @@ function showBackend(info: BackendInfo): void {
   const webgpu = ui.backendSelect.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
   webgpu.disabled = info.webgpuUnavailable !== null;
   webgpu.textContent = info.webgpuUnavailable ? 'WebGPU (not available)' : 'WebGPU';
-  ui.backendStatus.textContent = info.webgpuUnavailable
-    ? `WebGPU is not available in this browser, so the model runs on the CPU (${info.webgpuUnavailable}).`
-    : `Running on ${info.description}.`;
+  ui.backendStatus.textContent = info.webgpuLost
+    ? `The GPU device was lost, so the model runs on the CPU now (${info.webgpuUnavailable}); reload the page to try WebGPU again.`
+    : info.webgpuUnavailable
+      ? `WebGPU is not available in this browser, so the model runs on the CPU (${info.webgpuUnavailable}).`
+      : `Running on ${info.description}.`;
   document.body.dataset.backend = info.name;
 }
 
@@ -73,13 +79,14 @@ function clearResult(): void {
   heat = null;
 }
 
-function showPrediction(p: Prediction): void {
+function showPrediction(p: Prediction, note: string): void {
+  showBackend(p.backend);
   drawSlice(ui.sliceCanvas, p.image);
   heat = heatLayer(p.cam, p.image.width, p.image.height);
   drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
   const { width, height } = p.fileSize;
-  const cropped = p.image.width !== width || p.image.height !== height;
-  ui.fileName.textContent = `${p.fileName} (${width} × ${height}${cropped ? `, as the model crops it: ${p.image.width} × ${p.image.height}` : ''})`;
+  const cropped = p.croppedSize.width !== width || p.croppedSize.height !== height;
+  ui.fileName.textContent = `${p.fileName} (${width} × ${height}${cropped ? `, as the model crops it: ${p.croppedSize.width} × ${p.croppedSize.height}` : ''})`;
   ui.camClass.textContent = p.cam.className;
   ui.prediction.textContent = p.label;
   ui.pCovid.textContent = p.pCovid.toFixed(6);
@@ -96,28 +103,36 @@ function showPrediction(p: Prediction): void {
   );
   renderLayerTimings(ui.layerTimings, p.layers, p.timing, p.backend.description);
   const warmUp = p.warmUpMs === null ? '' : ` (first image on this backend: ${(p.warmUpMs / 1000).toFixed(1)} s to upload the weights and run once)`;
-  ui.status.textContent = `Classified ${p.fileName} on ${p.backend.description} in ${p.latencyMs.toFixed(1)} ms${warmUp}.`;
+  ui.status.textContent = `Classified ${p.fileName} on ${p.backend.description} in ${p.latencyMs.toFixed(1)} ms${warmUp}.${note}`;
 }
 
-async function classify(fileName: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Reads a slice (a dropped file, a sample) and classifies it; `note` is added to the status line.
+ * The request is numbered before the read, so a slow read never overtakes a later request.
+ */
+async function open(fileName: string, load: () => Promise<Uint8Array>, note = ''): Promise<void> {
   const request = ++latestRequest;
   document.body.dataset.busy = 'true';
   showError(null);
   ui.status.textContent = `Classifying ${fileName}…`;
   try {
+    const bytes = await load();
+    if (request !== latestRequest) return;
+    lastFile = { fileName, bytes };
     // The worker takes the bytes it is given; keep our own for re-runs.
     const prediction = await worker.predict(fileName, bytes.slice());
     if (request !== latestRequest) return;
-    lastFile = { fileName, bytes };
-    showPrediction(prediction);
+    showPrediction(prediction, note);
   } catch (err) {
     if (request !== latestRequest) return;
     clearResult();
     ui.status.textContent = '';
     showError((err as Error).message);
   } finally {
-    if (request === latestRequest) document.body.dataset.busy = 'false';
-    document.body.dataset.finished = String(++finishedRequests);
+    if (request === latestRequest) {
+      document.body.dataset.busy = 'false';
+      document.body.dataset.finished = String(++finishedRequests);
+    }
   }
 }
 
@@ -129,20 +144,24 @@ async function readFile(file: File): Promise<Uint8Array> {
   }
 }
 
-async function openFile(file: File | undefined): Promise<void> {
+function openFiles(files: FileList | null | undefined): void {
+  const file = files?.[0];
   if (!file) return;
-  try {
-    await classify(file.name, await readFile(file));
-  } catch (err) {
-    showError((err as Error).message);
-  }
+  const note = files.length > 1 ? ` ${files.length} files were given: the viewer shows one slice at a time, the first.` : '';
+  void open(file.name, () => readFile(file), note);
+}
+
+/** Classifies the last slice again after a switch of backend or model, unless the user opened another meanwhile. */
+function reclassify(requestBefore: number): void {
+  if (lastFile && latestRequest === requestBefore) void open(lastFile.fileName, async () => lastFile!.bytes);
 }
 
 async function switchBackend(wish: BackendWish): Promise<void> {
   ui.backendSelect.disabled = true;
+  const requestBefore = latestRequest;
   try {
     showBackend(await worker.useBackend(wish));
-    if (lastFile) await classify(lastFile.fileName, lastFile.bytes);
+    reclassify(requestBefore);
   } catch (err) {
     showError((err as Error).message);
     ui.backendSelect.value = document.body.dataset.backend ?? 'cpu';
@@ -153,12 +172,18 @@ async function switchBackend(wish: BackendWish): Promise<void> {
 
 async function loadModel(source: string, from: { url: string } | { bytes: Uint8Array }, isDefault: boolean): Promise<void> {
   ui.modelStatus.textContent = `Loading the model ${source}…`;
+  const requestBefore = latestRequest;
   try {
     const m = await worker.loadModel(source, from);
-    ui.modelStatus.textContent = `Model: ${m.net}, ${m.parameters.toLocaleString('en')} parameters, from ${m.source} (training: ${m.training})`;
-    if (lastFile) await classify(lastFile.fileName, lastFile.bytes);
+    modelLine = `Model: ${m.net}, ${m.parameters.toLocaleString('en')} parameters, from ${m.source} (training: ${m.training})`;
+    ui.modelStatus.textContent = modelLine;
+    showError(null);
+    latencies.clear();
+    ui.latencyTable.replaceChildren();
+    reclassify(requestBefore);
   } catch (err) {
-    ui.modelStatus.textContent = 'No model loaded.';
+    // The worker keeps the model it had when a new one is refused.
+    ui.modelStatus.textContent = modelLine ? `${modelLine}; ${source} was refused.` : 'No model loaded.';
     const hint = isDefault ? ' No trained model ships with this page yet: open a model file (.safetensors) or add ?model=URL to the address.' : '';
     showError(`${(err as Error).message.replace(/\.$/, '')}.${hint}`);
   }
@@ -176,9 +201,11 @@ async function openTrainingLog(file: File | undefined): Promise<void> {
 }
 
 ui.fileInput.onchange = () => {
-  void openFile(ui.fileInput.files?.[0]);
+  openFiles(ui.fileInput.files);
   ui.fileInput.value = '';
 };
+// A file dropped beside the drop zone would make the browser open it in place of the page.
+document.ondragover = document.ondrop = (event) => event.preventDefault();
 ui.dropZone.ondragover = (event) => {
   event.preventDefault();
   ui.dropZone.classList.add('dragging');
@@ -187,7 +214,7 @@ ui.dropZone.ondragleave = () => ui.dropZone.classList.remove('dragging');
 ui.dropZone.ondrop = (event) => {
   event.preventDefault();
   ui.dropZone.classList.remove('dragging');
-  void openFile(event.dataTransfer?.files[0]);
+  openFiles(event.dataTransfer?.files);
 };
 ui.opacity.oninput = () => {
   if (heat) drawOverlay(ui.camCanvas, ui.sliceCanvas, heat, Number(ui.opacity.value));
@@ -207,7 +234,7 @@ ui.logInput.onchange = () => {
   void openTrainingLog(ui.logInput.files?.[0]);
   ui.logInput.value = '';
 };
-renderGallery(ui.gallery, (fileName, bytes) => void classify(fileName, bytes), showError);
+renderGallery(ui.gallery, (fileName, load) => void open(fileName, load));
 
 const modelParam = new URLSearchParams(location.search).get('model');
 void switchBackend('auto');

@@ -7,12 +7,16 @@ import type { Net } from '../nets/net.ts';
 import { profileForward, releaseProfiled } from '../nets/profile.ts';
 import { softmaxRows } from '../cli/softmax.ts';
 import type { Backend, BackendName } from '../runtime/backend.ts';
+import { DeviceLostError } from '../runtime/errors.ts';
+import type { Tensor } from '../runtime/tensor.ts';
 import { createBackend } from '../runtime/create-backend.ts';
 import { cropFor, type Crop } from '../train/data/crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 import { decodeImage } from '../train/data/decode-image.ts';
+import type { GrayImage } from '../train/data/image.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
+import { resizeGray } from '../train/data/resize.ts';
 import { fetchModel } from './fetch-model.ts';
 import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -26,6 +30,7 @@ const backends = new Map<BackendName, Backend>();
 const nets = new Map<BackendName, Net>();
 let current: BackendName = 'cpu';
 let webgpuUnavailable: string | null = null;
+let webgpuLost = false;
 
 async function loadModel(source: string, url?: string, bytes?: Uint8Array): Promise<ModelSummary> {
   const data = bytes ?? (await fetchModel(url!, source));
@@ -33,6 +38,8 @@ async function loadModel(source: string, url?: string, bytes?: Uint8Array): Prom
   requireCovidClassifier(decoded.meta, source);
   const checked = checkPreprocessing(decoded.meta.preprocessing, source);
   if (!decoded.spec.cam) throw new Error(`${source}: ${decoded.meta.net} has no class activation maps; the viewer needs light-cnn`);
+  const channels = decoded.spec.inputShape[0];
+  if (channels !== 1) throw new Error(`${source}: the model takes ${channels}-channel input; the viewer feeds it one gray channel, as the model's training did`);
   for (const net of nets.values()) net.dispose();
   nets.clear();
   model = decoded;
@@ -45,6 +52,7 @@ async function loadModel(source: string, url?: string, bytes?: Uint8Array): Prom
 
 async function useBackend(wish: BackendWish): Promise<BackendInfo> {
   if (wish === 'cpu') return select('cpu');
+  if (webgpuLost) throw new Error(`WebGPU is not available: ${webgpuUnavailable}`);
   if (!backends.has('webgpu')) {
     try {
       backends.set('webgpu', await createBackend('webgpu'));
@@ -65,7 +73,23 @@ async function select(name: BackendName): Promise<BackendInfo> {
 }
 
 function backendInfo(): BackendInfo {
-  return { name: current, description: backends.get(current)!.description, webgpuUnavailable };
+  return { name: current, description: backends.get(current)!.description, webgpuUnavailable, webgpuLost };
+}
+
+/** Runs `job` on the current backend; when the GPU device is lost, drops WebGPU, says why and runs `job` again on the CPU. */
+async function withCpuFallback<T>(job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (err) {
+    if (!(err instanceof DeviceLostError) || current !== 'webgpu') throw err;
+    // The device took the net's buffers with it: nothing to free.
+    nets.delete('webgpu');
+    backends.delete('webgpu');
+    webgpuUnavailable = err.message;
+    webgpuLost = true;
+    current = 'cpu';
+    return job();
+  }
 }
 
 /** The current model's net on the current backend; a new one first runs once on zeros, as the CLI does. */
@@ -78,12 +102,44 @@ async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
   const backend = backends.get(current)!;
   const net = inferenceNet(model.spec, backend, model.weights);
   const x = backend.tensor([1, ...model.spec.inputShape]);
-  const pass = net.forward(x, 'infer');
-  await pass.logits.read();
-  net.release(pass);
-  x.dispose();
+  try {
+    const pass = net.forward(x, 'infer');
+    await pass.logits.read();
+    net.release(pass);
+  } catch (err) {
+    net.dispose();
+    throw err;
+  } finally {
+    x.dispose();
+  }
   nets.set(current, net);
   return { net, warmUpMs: performance.now() - started };
+}
+
+/** The slice sent back to be drawn under the CAM is at most this wide and high: the page draws it, and a heat layer, at that size. */
+const MAX_SHOWN_SIDE = 1024;
+
+function shownImage(image: GrayImage): GrayImage {
+  const scale = MAX_SHOWN_SIDE / Math.max(image.width, image.height);
+  if (scale >= 1) return image;
+  const [width, height] = [Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale))];
+  return { width, height, data: resizeGray(image, width, height) };
+}
+
+/** The class probabilities, the forward pass's wall time and the predicted class's CAM; frees what the pass kept. */
+async function classifyInput(net: Net, x: Tensor, classNames: string[]) {
+  const started = performance.now();
+  const pass = net.forward(x, 'infer', { keepFeatures: true });
+  try {
+    const probs = softmaxRows(await pass.logits.read(), classNames.length);
+    const latencyMs = performance.now() - started;
+    const best = probs[0] >= probs[1] ? 0 : 1;
+    const cams = await classActivationMaps(net, pass.features!);
+    const [h, w] = cams.rawSize;
+    return { probs, latencyMs, best, cam: { data: cams.raw.slice(best * h * w, (best + 1) * h * w), width: w, height: h, className: classNames[best] } };
+  } finally {
+    net.release(pass);
+  }
 }
 
 async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction> {
@@ -91,37 +147,28 @@ async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction>
   const image = cropFor(decoded, preprocessing.crop);
   const { net, warmUpMs } = await currentNet();
   const { spec, meta } = model!;
-  const input = preprocess(image, { size: spec.inputShape[1], normalise: preprocessing.normalise });
-  const backend = net.backend;
-
-  const started = performance.now();
-  const x = backend.tensor([1, ...spec.inputShape], input);
-  const pass = net.forward(x, 'infer', { keepFeatures: true });
-  const probs = softmaxRows(await pass.logits.read(), meta.classNames.length);
-  const latencyMs = performance.now() - started;
-
-  const best = probs[0] >= probs[1] ? 0 : 1;
-  const cams = await classActivationMaps(net, pass.features!);
-  const [h, w] = cams.rawSize;
-  const cam = { data: cams.raw.slice(best * h * w, (best + 1) * h * w), width: w, height: h, className: meta.classNames[best] };
-  net.release(pass);
-
-  const profiled = await profileForward(net, x);
-  releaseProfiled(profiled);
-  x.dispose();
-  return {
-    fileName,
-    image,
-    fileSize: { width: decoded.width, height: decoded.height },
-    label: meta.classNames[best],
-    pCovid: probs[meta.classNames.indexOf('COVID')],
-    backend: backendInfo(),
-    latencyMs,
-    warmUpMs,
-    cam,
-    layers: profiled.layers,
-    timing: profiled.method,
-  };
+  const x = net.backend.tensor([1, ...spec.inputShape], preprocess(image, { size: spec.inputShape[1], normalise: preprocessing.normalise }));
+  try {
+    const { probs, latencyMs, best, cam } = await classifyInput(net, x, meta.classNames);
+    const profiled = await profileForward(net, x);
+    releaseProfiled(profiled);
+    return {
+      fileName,
+      image: shownImage(image),
+      fileSize: { width: decoded.width, height: decoded.height },
+      croppedSize: { width: image.width, height: image.height },
+      label: meta.classNames[best],
+      pCovid: probs[meta.classNames.indexOf('COVID')],
+      backend: backendInfo(),
+      latencyMs,
+      warmUpMs,
+      cam,
+      layers: profiled.layers,
+      timing: profiled.method,
+    };
+  } finally {
+    x.dispose();
+  }
 }
 
 async function handle(request: Tagged<WorkerRequest>): Promise<WorkerReply> {
@@ -132,7 +179,7 @@ async function handle(request: Tagged<WorkerRequest>): Promise<WorkerReply> {
     case 'use-backend':
       return { id, kind: 'backend', backend: await useBackend(request.backend) };
     case 'predict': {
-      const prediction = await predict(request.fileName, request.bytes);
+      const prediction = await withCpuFallback(() => predict(request.fileName, request.bytes));
       return { id, kind: 'prediction', prediction };
     }
   }
@@ -147,7 +194,7 @@ self.onmessage = (event: MessageEvent<Tagged<WorkerRequest>>) => {
     try {
       reply = await handle(request);
     } catch (err) {
-      reply = { id: request.id, kind: 'error', message: (err as Error).message || String(err) };
+      reply = { id: request.id, kind: 'error', message: (err instanceof Error && err.message) || String(err) };
     }
     const transfer = reply.kind === 'prediction' ? [reply.prediction.image.data.buffer, reply.prediction.cam.data.buffer] : [];
     self.postMessage(reply, { transfer });

@@ -11,8 +11,8 @@ export const SAMPLES = [
 
 export type Sample = (typeof SAMPLES)[number];
 
-/** A button per sample; clicking one hands its bytes to `open`. */
-export function renderGallery(container: HTMLElement, open: (fileName: string, bytes: Uint8Array) => void, fail: (message: string) => void): void {
+/** A button per sample; clicking one hands `open` its file name and how to fetch its bytes. */
+export function renderGallery(container: HTMLElement, open: (fileName: string, load: () => Promise<Uint8Array>) => void): void {
   container.replaceChildren(
     ...SAMPLES.map((sample) => {
       const button = document.createElement('button');
@@ -25,16 +25,18 @@ export function renderGallery(container: HTMLElement, open: (fileName: string, b
         button.append(img);
       }
       button.append(sample.title);
-      button.onclick = async () => {
-        try {
-          const response = await fetch(sample.url);
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          open(sample.fileName, new Uint8Array(await response.arrayBuffer()));
-        } catch (err) {
-          fail(`cannot load the sample ${sample.fileName}: ${(err as Error).message}`);
-        }
-      };
+      button.onclick = () => open(sample.fileName, () => fetchSample(sample));
       return button;
     }),
   );
+}
+
+async function fetchSample(sample: Sample): Promise<Uint8Array> {
+  try {
+    const response = await fetch(sample.url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    throw new Error(`cannot load the sample ${sample.fileName}: ${(err as Error).message}`);
+  }
 }

@@ -7,6 +7,8 @@ export class ModelWorker {
   private readonly worker = new Worker(new URL('./model-worker.ts', import.meta.url), { type: 'module' });
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Once the worker has failed, every request fails at once with its error instead of waiting for an answer. */
+  private failed: Error | null = null;
 
   constructor() {
     this.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
@@ -19,7 +21,8 @@ export class ModelWorker {
     // A worker that fails to load or throws outside a request fails every request in flight.
     this.worker.onerror = (event) => {
       event.preventDefault();
-      const err = new Error(`the model worker failed: ${event.message || 'it could not be loaded'}`);
+      const err = new Error(`the model worker failed: ${event.message || 'it could not be loaded'}; reload the page`);
+      this.failed = err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
@@ -45,6 +48,7 @@ export class ModelWorker {
     const id = this.nextId++;
     const tagged: Tagged<WorkerRequest> = { ...request, id };
     return new Promise((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(tagged, transfer);
     });

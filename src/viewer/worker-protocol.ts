@@ -26,14 +26,18 @@ export interface BackendInfo {
   description: string;
   /** Why WebGPU is not in use after asking for 'auto' or 'webgpu'. */
   webgpuUnavailable: string | null;
+  /** WebGPU was in use until its device was lost; the model runs on the CPU since. */
+  webgpuLost: boolean;
 }
 
 export interface Prediction {
   fileName: string;
-  /** The decoded slice, gray in [0, 1], cropped as the model crops its input: the picture under the CAM. */
+  /** The decoded slice, gray in [0, 1], cropped as the model crops its input, and scaled down to at most 1024 pixels a side: the picture under the CAM. */
   image: GrayImage;
   /** The size of the slice as decoded, before any crop. */
   fileSize: { width: number; height: number };
+  /** Its size as the model crops it. */
+  croppedSize: { width: number; height: number };
   label: string;
   pCovid: number;
   backend: BackendInfo;

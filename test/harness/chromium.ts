@@ -114,6 +114,7 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
   page.on('pageerror', (err) => console.error(`[chromium page error] ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
   page.on('requestfailed', (req) => console.error(`[chromium request failed] ${req.url()}: ${req.failure()?.errorText}`));
   const response = await page.goto(url, { waitUntil: 'load' });
-  if (!response?.ok()) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
+  // 304: the page was opened before in this browser and is served from its cache.
+  if (!response || !(response.ok() || response.status() === 304)) throw new Error(`${url}: HTTP ${response?.status() ?? 'no response'}`);
   return page;
 }

@@ -33,4 +33,9 @@ describe('chart ticks', () => {
     expect(ticks(1, 20)).toEqual([5, 10, 15, 20]);
     expect(ticks(3, 3)).toEqual([3]);
   });
+
+  it('end for a range within rounding of one value (a loss logged twice as 0.6931471805599453 and …54), where they looped for ever', () => {
+    expect(ticks(0.6931471805599453, 0.6931471805599454)).toEqual([0.6931471805599453]);
+    expect(ticks(1e-12, 3e-12)).toEqual([1e-12, 1.5e-12, 2e-12, 2.5e-12, 3e-12]);
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +7,15 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { softmaxRows } from '../../src/cli/softmax.ts';
-import { netFromWeights } from '../../src/nets/init.ts';
-import { loadModelFile } from '../../src/nets/model-file.ts';
+import { buildNet } from '../../src/nets/index.ts';
+import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
+import { loadModelFile, saveModelFile } from '../../src/nets/model-file.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess } from '../../src/train/data/preprocess.ts';
 import { startChromium, type ChromiumSession } from '../harness/chromium.ts';
 import { serveStatic } from './static-server.ts';
-import { cliPredict, PROJECT_ROOT, SAMPLES, VIEWER_PAGE, writeTestModel, type CliPrediction } from './viewer-fixtures.ts';
+import { cliPredict, OUTPUT_DIR, PROJECT_ROOT, SAMPLES, VIEWER_PAGE, writeTestModel, type CliPrediction } from './viewer-fixtures.ts';
 import { canvasStats, errorText, finishedCount, openThroughPicker, pickFile, readResult, screenshot, statusOf, waitForFinished } from './viewer-page.ts';
 
 // Chromium started without the WebGPU flags: the page must say so and run on the CPU.
@@ -107,6 +108,42 @@ describe('the viewer without WebGPU, and its static build', () => {
     const result = await readResult(page);
     expect(result.error).toBeNull();
     expect(Math.abs(result.pCovid - cpu.get(SAMPLES.nonCovidJpg)!.pCovid)).toBeLessThan(1e-4);
+    await page.close();
+  });
+
+  it('keeps the model in use when another model file is refused, naming why (a 3-channel model, a file that is no model)', async () => {
+    const page = await open(`${VIEWER_PAGE}?model=${urlOf(model)}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.startsWith('Model: light-cnn'));
+    const rgb = join(OUTPUT_DIR, 'viewer-rgb.safetensors');
+    const spec = buildNet('light-cnn', { inChannels: 3 });
+    await saveModelFile(rgb, netFromWeights(spec, new CpuBackend(), initialWeights(spec, 1)), { ...(await loadModelFile(model)).meta, inChannels: 3 });
+    const refused = async (file: string) => {
+      await pickFile(page, 'model-input', file);
+      await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.endsWith('was refused.'));
+      return { status: await statusOf(page, 'model-status'), error: await errorText(page) };
+    };
+    const threeChannels = await refused(rgb);
+    expect(threeChannels.error).toBe("viewer-rgb.safetensors: the model takes 3-channel input; the viewer feeds it one gray channel, as the model's training did.");
+    expect(threeChannels.status).toMatch(/^Model: light-cnn, [\d,]+ parameters, from .*viewer-cpu\.safetensors .*; viewer-rgb\.safetensors was refused\.$/);
+    const junk = join(OUTPUT_DIR, 'not-a-model.safetensors');
+    writeFileSync(junk, 'not a model');
+    expect((await refused(junk)).error).toMatch(/^not-a-model\.safetensors: not a safetensors file/);
+    await openThroughPicker(page, SAMPLES.nonCovidJpg);
+    const result = await readResult(page);
+    expect(result.error).toBeNull();
+    expect(Math.abs(result.pCovid - cpu.get(SAMPLES.nonCovidJpg)!.pCovid)).toBeLessThan(1e-4);
+    await page.close();
+  });
+
+  it('answers every request with an error once the model worker has failed, instead of staying busy', async () => {
+    const page = await session!.browser.newPage();
+    await page.setRequestInterception(true);
+    page.on('request', (request) => void (request.url().includes('model-worker') ? request.respond({ status: 500, body: 'down' }) : request.continue()));
+    await page.goto(`${session!.origin}${VIEWER_PAGE}?model=${urlOf(model)}`, { waitUntil: 'load' });
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
+    await openThroughPicker(page, SAMPLES.nonCovidJpg);
+    expect(await errorText(page)).toMatch(/^the model worker failed: .*; reload the page$/);
+    expect(await page.evaluate(() => document.body.dataset.busy)).toBe('false');
     await page.close();
   });
 

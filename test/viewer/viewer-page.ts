@@ -37,23 +37,23 @@ export async function openThroughPicker(page: Page, file: string): Promise<void>
   await waitForFinished(page, before);
 }
 
-/** Drops `file` on the drop zone as a browser would after a drag, and waits for the answer. */
-export async function dropFile(page: Page, file: string): Promise<void> {
+/** Drops `files` on the drop zone at once, as a browser would after a drag, and waits for the answer. */
+export async function dropFile(page: Page, ...files: string[]): Promise<void> {
   const before = await finishedCount(page);
-  const base64 = readFileSync(file).toString('base64');
-  await page.evaluate(
-    (name, data) => {
-      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], name));
-      const zone = document.querySelector('[data-testid="drop-zone"]')!;
-      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    },
-    basename(file),
-    base64,
-  );
+  const named = files.map((file) => [basename(file), readFileSync(file).toString('base64')]);
+  await page.evaluate((all) => {
+    const transfer = new DataTransfer();
+    for (const [name, data] of all) transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], name));
+    const zone = document.querySelector('[data-testid="drop-zone"]')!;
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, named);
   await waitForFinished(page, before);
+}
+
+/** Waits until the page has answered a request after `before` and is no longer busy. */
+export async function waitUntilIdle(page: Page, before: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.body.dataset.finished ?? 0) > n && document.body.dataset.busy === 'false', { timeout: 120_000 }, before);
 }
 
 export async function readResult(page: Page): Promise<PageResult> {

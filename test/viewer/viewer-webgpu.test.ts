@@ -4,7 +4,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChromium, type ChromiumSession } from '../harness/chromium.ts';
 import { cliPredict, OUTPUT_DIR, PROJECT_ROOT, SAMPLES, VIEWER_PAGE, writeTestModel, type CliPrediction } from './viewer-fixtures.ts';
-import { canvasStats, dropFile, errorText, finishedCount, openThroughPicker, pickFile, readResult, screenshot, setOpacity, statusOf, waitForFinished, type PageResult } from './viewer-page.ts';
+import { canvasStats, dropFile, errorText, finishedCount, openThroughPicker, pickFile, readResult, screenshot, setOpacity, statusOf, waitForFinished, waitUntilIdle, type PageResult } from './viewer-page.ts';
 
 // The viewer in headless Chromium with SwiftShader's WebGPU: the page's answers against
 // `covid-ct predict --json` for the same files and model, on both backends.
@@ -15,10 +15,11 @@ describe('the viewer on WebGPU and the CPU', () => {
   let gpu: Map<string, CliPrediction>;
   let onWebGpu: PageResult;
   let expectedMethod: string;
+  let modelUrl: string;
 
   beforeAll(async () => {
     const model = await writeTestModel('viewer-webgpu.safetensors');
-    const modelUrl = `/${model.slice(PROJECT_ROOT.length).replace(/^\//, '')}`;
+    modelUrl = `/${model.slice(PROJECT_ROOT.length).replace(/^\//, '')}`;
     const cli = Promise.all([cliPredict(model, 'cpu', Object.values(SAMPLES)), cliPredict(model, 'webgpu', [SAMPLES.covidPng])]);
     session = await startChromium();
     page = await session.openPage(`${VIEWER_PAGE}?model=${encodeURIComponent(modelUrl)}`);
@@ -130,6 +131,23 @@ describe('the viewer on WebGPU and the CPU', () => {
     expect(Math.abs(dropped.pCovid - cpu.get(SAMPLES.dicom)!.pCovid)).toBeLessThan(1e-4);
   });
 
+  it('says so when several files are dropped, and shows the first', async () => {
+    await dropFile(page, SAMPLES.dicom, SAMPLES.covidPng);
+    expect(await statusOf(page, 'file-name')).toMatch(/^ct-small-explicit-le\.dcm /);
+    expect(await statusOf(page, 'status')).toMatch(/ 2 files were given: the viewer shows one slice at a time, the first\.$/);
+  });
+
+  it('shows the slice opened while the backend switches, not the one before it', async () => {
+    const before = await finishedCount(page);
+    await page.select('[data-testid="backend-select"]', 'webgpu');
+    await pickFile(page, 'file-input', SAMPLES.covidPng);
+    await waitUntilIdle(page, before);
+    expect(await statusOf(page, 'file-name')).toMatch(/^COVID-2020\.03\.19\.20038539-p10-57\.png /);
+    const shown = await readResult(page);
+    expect(shown.latencyBackend).toMatch(/^WebGPU/);
+    expect(Math.abs(shown.pCovid - gpu.get(SAMPLES.covidPng)!.pCovid)).toBeLessThan(1e-4);
+  });
+
   it('plots the training curves of a JSON-lines log, and names the line of a broken one', async () => {
     const epochs = [1, 2, 3, 4, 5, 6].map((epoch) => ({
       epoch,
@@ -157,4 +175,39 @@ describe('the viewer on WebGPU and the CPU', () => {
     await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
     expect(await errorText(page)).toBe('broken-log.jsonl line 2: "accuracy" is missing or not a finite number');
   });
+
+  it('falls back to the CPU when the GPU device is lost, says so, and classifies the slice given', async () => {
+    const lostPage = await session!.browser.newPage();
+    try {
+      // The model worker starts from a module that first imports it and then keeps each GPU
+      // device it makes where the test can destroy it, as a driver reset would.
+      await lostPage.evaluateOnNewDocument(() => {
+        const PageWorker = window.Worker;
+        window.Worker = class extends PageWorker {
+          constructor(url: string | URL, options?: WorkerOptions) {
+            const keepDevice = `import ${JSON.stringify(new URL(url, location.href).href)};
+              const request = GPUAdapter.prototype.requestDevice;
+              GPUAdapter.prototype.requestDevice = async function (...args) { self.device = await request.apply(this, args); return self.device; };`;
+            super(URL.createObjectURL(new Blob([keepDevice], { type: 'text/javascript' })), options);
+          }
+        };
+      });
+      await lostPage.goto(`${session!.origin}${VIEWER_PAGE}?model=${encodeURIComponent(modelUrl)}`, { waitUntil: 'load' });
+      await lostPage.waitForFunction(() => document.body.dataset.backend === 'webgpu', { timeout: 60_000 });
+      await openThroughPicker(lostPage, SAMPLES.nonCovidJpg);
+      expect((await readResult(lostPage)).latencyBackend).toMatch(/^WebGPU/);
+      const [worker] = lostPage.workers();
+      await worker.evaluate(() => (self as unknown as { device: GPUDevice }).device.destroy());
+      await openThroughPicker(lostPage, SAMPLES.covidPng);
+      const after = await readResult(lostPage);
+      await screenshot(lostPage, 'device-lost-fallback');
+      expect(after.error).toBeNull();
+      expect(after.latencyBackend).toBe('CPU (JavaScript)');
+      expect(Math.abs(after.pCovid - cpu.get(SAMPLES.covidPng)!.pCovid)).toBeLessThan(1e-4);
+      expect(await statusOf(lostPage, 'backend-status')).toMatch(/^The GPU device was lost, so the model runs on the CPU now \(WebGPU device lost: .+\); reload the page to try WebGPU again\.$/);
+      expect(await lostPage.$eval('[data-testid="backend-select"]', (e) => (e as HTMLSelectElement).value)).toBe('cpu');
+    } finally {
+      await lostPage.close();
+    }
+  }, 180_000);
 });

@@ -7,7 +7,11 @@ import { PREPROCESSING } from './preprocess.ts';
  * constants, and returns the crop and normalisation it records ('none' and 'dataset' for
  * models made before these existed).
  */
-export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): { crop: Crop; normalise: Normalise } {
+export function checkPreprocessing(metadata: unknown, modelFile: string): { crop: Crop; normalise: Normalise } {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new Error(`${modelFile}: its metadata's preprocessing is ${JSON.stringify(metadata)}, not an object of resize, mean and std`);
+  }
+  const recorded = metadata as Record<string, unknown>;
   for (const key of ['resize', 'mean', 'std'] as const) {
     if (recorded[key] !== PREPROCESSING[key]) {
       throw new Error(`${modelFile}: trained with preprocessing ${key} = ${JSON.stringify(recorded[key])}, this build uses ${JSON.stringify(PREPROCESSING[key])}`);
