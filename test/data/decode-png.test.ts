@@ -118,6 +118,12 @@ describe('decodePng on headers the decoder library would take on trust', () => {
     expect(await reason(withByte(rgb, IHDR_DATA + 8, 4))).toBe('corrupt PNG: bit depth 4 is not allowed for colour type 2');
   });
 
+  it('shows a first chunk type of bytes that are not letters as escapes', async () => {
+    const png = gray4();
+    png.fill(0, IHDR_DATA - 4, IHDR_DATA);
+    expect(await reason(png)).toBe('corrupt PNG: first chunk is \\u0000\\u0000\\u0000\\u0000 of 13 bytes, not the 13-byte IHDR');
+  });
+
   it('calls interlaced samples under 8 bits unsupported', async () => {
     expect(await reason(withByte(gray4(), IHDR_DATA + 12, 1))).toBe('unsupported PNG: interlaced 4-bit samples');
   });

@@ -17,7 +17,8 @@ export function checkPngChunks(bytes: Uint8Array, file: string): void {
   let palette = false;
   while (offset + 8 <= bytes.length) {
     const length = view.getUint32(offset);
-    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    // Shown as JSON: a corrupt file's type may hold bytes that are not letters.
+    const type = JSON.stringify(String.fromCharCode(...bytes.subarray(offset + 4, offset + 8))).slice(1, -1);
     const end = offset + 12 + length; // length, type, data, CRC
     if (end > bytes.length) {
       throw new ImageDecodeError(
