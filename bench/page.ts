@@ -61,7 +61,6 @@ async function makeRunner(c: PageCase, spec: GraphSpec): Promise<CaseRunner> {
 
 function howItRan(c: PageCase): string | undefined {
   if (c.impl === 'ort-web' && c.backend === 'wasm') return `${threads} thread(s), SIMD`;
-  if (c.impl === 'ort-web' && c.backend === 'webgpu') return 'MaxPool ceil_mode given as end padding (bench/onnx-ceil-pads.ts)';
   if (c.impl === 'tfjs' && c.backend === 'wasm') return `${getThreadsCount()} thread(s)`;
   return undefined;
 }

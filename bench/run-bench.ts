@@ -12,7 +12,6 @@ import type { AdapterInfo, CaseResult } from './bench-schema.ts';
 import type { BenchPage } from './chromium-page.ts';
 import { measureSafely, ONE_RUN, type Measured, type TimingPlan } from './latency.ts';
 import { NodeBackends, nodeRunner, type NetInputs } from './node-runners.ts';
-import { withCeilModeAsPadding } from './onnx-ceil-pads.ts';
 import { oursInferRunner } from './ours.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -127,7 +126,7 @@ async function writePageModels(cases: readonly PlannedCase[], nets: Map<string, 
     const key = `${c.net}/${c.backend}`;
     if (urls.has(key)) continue;
     const net = nets.get(c.net)!;
-    const bytes = c.backend === 'webgpu' ? withCeilModeAsPadding(net.onnx()) : net.onnx();
+    const bytes = net.onnx();
     const file = join(options.onnxDir, `${c.net}-${options.size}-${c.backend}.onnx`);
     await writeFileAtomic(file, bytes);
     const path = relative(PROJECT_ROOT, file);

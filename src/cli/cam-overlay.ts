@@ -6,9 +6,10 @@ import type { GrayImage } from '../train/data/image.ts';
  * An RGB PNG of the CT slice with the class activation map (min–max scaled)
  * blended over it at `opacity`, at the slice's own resolution.
  */
-export function camOverlayPng(slice: GrayImage, cam: Float32Array, camSize: number, opacity = 0.45): Uint8Array {
+export function camOverlayPng(slice: GrayImage, cam: { data: Float32Array; height: number; width: number }, opacity = 0.45): Uint8Array {
   const { width, height } = slice;
-  const map = scaledCam(cam, camSize, camSize, width, height);
+  // Upsampled once, from the map's own resolution, as the viewer does.
+  const map = scaledCam(cam.data, cam.height, cam.width, width, height);
   const rgb = new Uint8Array(width * height * 3);
   for (let i = 0; i < width * height; i++) {
     const gray = slice.data[i] * 255;

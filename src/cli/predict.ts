@@ -86,12 +86,14 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
     out.push({ file: item.name, pCovid: probs[covid], label: classNames[best], ms, backend: backend.name, ...(orienter && { turned: 90 * turn }) });
     if (camDir) {
       const planes = [];
+      let [camHeight, camWidth] = [0, 0];
       for (const [i, pass] of passes.entries()) {
         const cams = await classActivationMaps(nets[i], pass.features!);
-        planes.push(cams.data.subarray(best * h * w, (best + 1) * h * w));
+        [camHeight, camWidth] = cams.rawSize;
+        planes.push(cams.raw.subarray(best * camHeight * camWidth, (best + 1) * camHeight * camWidth));
       }
       const slice = (turn === 0 && item.image) || { width: w, height: h, data: input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
-      await writeFileAtomic(join(camDir, camFiles[k]), camOverlayPng(slice, meanOf(planes), h));
+      await writeFileAtomic(join(camDir, camFiles[k]), camOverlayPng(slice, { data: meanOf(planes), height: camHeight, width: camWidth }));
     }
     release(passes);
     progress?.tick(`scored ${basename(item.name)}`);

@@ -14,8 +14,11 @@ export interface NetOptions {
 }
 
 export function buildNet(name: string, options: NetOptions = {}): GraphSpec {
-  const { dropout = DEFAULT_DROPOUT } = options;
+  const { dropout = DEFAULT_DROPOUT, size = 224, inChannels = 1 } = options;
   if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`dropout must be in [0, 1), got ${dropout}`);
+  // The pools halve the side four times, and light-cnn's skip connection needs each half exact.
+  if (!Number.isInteger(size) || size < 32 || size % 16 !== 0) throw new RangeError(`input size must be a multiple of 16, at least 32, got ${size}`);
+  if (!Number.isInteger(inChannels) || inChannels < 1) throw new RangeError(`inChannels must be a whole number ≥ 1, got ${inChannels}`);
   switch (name) {
     case 'squeezenet':
       return squeezenet({ ...options, bypass: false });

@@ -15,6 +15,7 @@ const layersOf = (names: readonly string[]): string[] => [...new Set(names.map((
  */
 export async function initFrom(path: string, spec: GraphSpec, seed: number): Promise<{ weights: Map<string, Float32Array>; report: string }> {
   const { tensors, metadata } = decodeSafetensors(await readModelBytes(path, '--init file'), path);
+  if (metadata.net !== spec.name) throw new WeightsFileError(path, `holds a ${metadata.net}, not a ${spec.name}`);
   const fresh = classifierParams(spec);
   const weights = initialWeights(spec, seed);
   const taken = spec.params.filter((p) => !fresh.includes(p.name));
@@ -25,6 +26,5 @@ export async function initFrom(path: string, spec: GraphSpec, seed: number): Pro
     }
     weights.set(p.name, t.data);
   }
-  if (metadata.net !== spec.name) throw new WeightsFileError(path, `holds a ${metadata.net}, not a ${spec.name}`);
   return { weights, report: `--init ${path}: took ${layersOf(taken.map((p) => p.name)).join(', ')}; fresh: ${layersOf(fresh).join(', ')}` };
 }

@@ -45,9 +45,8 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
   const net = metadata.net;
   if (!net) throw new WeightsFileError(source, `metadata names no net (expected one of ${NET_NAMES.join(', ')})`);
   if (!(NET_NAMES as readonly string[]).includes(net)) throw new WeightsFileError(source, `unknown net "${net}" (expected one of ${NET_NAMES.join(', ')})`);
-  const inChannels = Number(metadata.inChannels ?? 1);
-  const inputSize = Number(metadata.inputSize ?? 224);
-  if (!Number.isInteger(inChannels) || inChannels < 1 || !Number.isInteger(inputSize) || inputSize < 32 || inputSize % 16 !== 0) {
+  const [inChannels, inputSize] = [metadata.inChannels ?? '1', metadata.inputSize ?? '224'].map((text) => (/^\d+$/.test(text) ? Number(text) : NaN));
+  if (!(inChannels >= 1) || !(inputSize >= 32) || inputSize % 16 !== 0) {
     throw new WeightsFileError(source, `bad metadata: inChannels ${metadata.inChannels}, inputSize ${metadata.inputSize} (a multiple of 16, at least 32)`);
   }
   const meta: ModelMetadata = {
@@ -58,10 +57,13 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
     classNames: parseJson(source, 'classNames', metadata.classNames) as string[],
     training: parseJson(source, 'training', metadata.training ?? '"unknown"') as ModelMetadata['training'],
   };
-  const recordedSize = meta.preprocessing?.size;
+  if (typeof meta.preprocessing !== 'object' || meta.preprocessing === null || Array.isArray(meta.preprocessing)) {
+    throw new WeightsFileError(source, `bad metadata: preprocessing ${metadata.preprocessing} is not an object`);
+  }
+  const recordedSize = meta.preprocessing.size;
   if (recordedSize !== undefined && recordedSize !== inputSize) throw new WeightsFileError(source, `bad metadata: inputSize ${inputSize}, but images were prepared at ${JSON.stringify(recordedSize)}`);
-  if (!Array.isArray(meta.classNames) || meta.classNames.length < 2 || !meta.classNames.every((c) => typeof c === 'string')) {
-    throw new WeightsFileError(source, `metadata lists ${JSON.stringify(meta.classNames)} as class names; a net has two or more`);
+  if (!Array.isArray(meta.classNames) || meta.classNames.length < 2 || !meta.classNames.every((c) => typeof c === 'string' && c !== '') || new Set(meta.classNames).size < meta.classNames.length) {
+    throw new WeightsFileError(source, `metadata lists ${JSON.stringify(meta.classNames)} as class names; a net has two or more, each named once`);
   }
   const spec = withClasses(buildNet(net, { inChannels, size: inputSize }), meta.classNames.length);
   const weights = new Map<string, Float32Array>();
@@ -69,6 +71,8 @@ export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMet
     const t = tensors.get(p.name);
     if (!t) throw new WeightsFileError(source, `does not fit ${net}: tensor ${p.name} ${fmt(p.shape)} is missing`);
     if (fmt(t.shape) !== fmt(p.shape)) throw new WeightsFileError(source, `does not fit ${net}: tensor ${p.name} has shape ${fmt(t.shape)}, the net needs ${fmt(p.shape)}`);
+    const negative = p.name.endsWith('running_var') ? t.data.findIndex((v) => v < 0) : -1;
+    if (negative >= 0) throw new WeightsFileError(source, `tensor ${p.name} holds the variance ${t.data[negative]} at index ${negative}`);
     weights.set(p.name, t.data);
   }
   const extra = [...tensors.keys()].filter((name) => !weights.has(name));

@@ -50,12 +50,17 @@ export const ONNX_MAPPINGS: Readonly<Record<string, (op: OpToOnnx) => OnnxNode[]
   relu: (op) => [node(op.name, 'Relu', op.inputs)],
   maxpool: ({ name, inputs, attrs }) => {
     const [kernel, stride, pad] = [Number(attrs.kernel), Number(attrs.stride), Number(attrs.pad ?? 0)];
+    // Ceil mode as end padding of stride − 1 (max pooling ignores padding; floor((n − k + s − 1)/s) =
+    // ceil((n − k)/s)): ONNX Runtime Web's WebGPU MaxPool does not run ceil_mode. Exact while no
+    // window starts in the end padding, which kernel ≥ pad + stride ensures.
+    const asPadding = Boolean(attrs.ceilMode) && kernel >= pad + stride;
+    const end = pad + (asPadding ? stride - 1 : 0);
     return [
       node(name, 'MaxPool', inputs, [
         intsAttr('kernel_shape', [kernel, kernel]),
         intsAttr('strides', [stride, stride]),
-        intsAttr('pads', [pad, pad, pad, pad]),
-        intAttr('ceil_mode', attrs.ceilMode ? 1 : 0),
+        intsAttr('pads', [pad, pad, end, end]),
+        intAttr('ceil_mode', attrs.ceilMode && !asPadding ? 1 : 0),
       ]),
     ];
   },

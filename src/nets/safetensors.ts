@@ -68,7 +68,8 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
     if (name === '__metadata__') continue;
     const e = value as HeaderEntry;
     if (e?.dtype !== 'F32') throw fail(`tensor ${name} has dtype ${e?.dtype}; only F32 is supported`);
-    const [begin, end] = e.data_offsets ?? [];
+    if (!Array.isArray(e?.data_offsets) || e.data_offsets.length !== 2) throw fail(`tensor ${name} has bad data_offsets ${JSON.stringify(e?.data_offsets)}`);
+    const [begin, end] = e.data_offsets;
     const shape = e.shape ?? [];
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw fail(`tensor ${name} has bad shape ${JSON.stringify(e.shape)}`);
     if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end < begin) throw fail(`tensor ${name} has bad data_offsets ${JSON.stringify(e.data_offsets)}`);
@@ -82,8 +83,12 @@ export function decodeSafetensors(bytes: Uint8Array, source: string): { tensors:
     ranges.push([begin, end, name]);
   }
   checkRangesTile(ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]), dataLength, fail);
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
-  return { tensors, metadata };
+  const metadata = header.__metadata__ ?? {};
+  const nonString = Object.entries(metadata as object).find(([, v]) => typeof v !== 'string');
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || nonString) {
+    throw fail(`its __metadata__ must map names to strings${nonString ? `; "${nonString[0]}" is ${JSON.stringify(nonString[1])}` : ''}`);
+  }
+  return { tensors, metadata: metadata as Record<string, string> };
 }
 
 /** As the reference reader demands: the tensors' byte ranges follow one another without overlap or gap and end where the file does. */

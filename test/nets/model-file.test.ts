@@ -49,6 +49,7 @@ describe('safetensors', () => {
     };
     expect(() => decodeSafetensors(withHeader({ shape: 2 }), 'f')).toThrow('f: tensor a has bad shape 2');
     expect(() => decodeSafetensors(withHeader({ shape: [-1, -2] }), 'f')).toThrow('f: tensor a has bad shape [-1,-2]');
+    expect(() => decodeSafetensors(withHeader({ shape: [2], data_offsets: 5 }), 'f')).toThrow('f: tensor a has bad data_offsets 5');
     const nan = encodeSafetensors(new Map([['w', { shape: [3], data: Float32Array.of(1, NaN, 2) }]]), {});
     expect(() => decodeSafetensors(nan, 'nan.safetensors')).toThrow('nan.safetensors: tensor w holds NaN at index 1');
   });
@@ -106,6 +107,42 @@ describe('model files', () => {
     expect(() => requireCovidClassifier(decodeModel(encodeModel(spec, weights, meta), 'm').meta, 'm')).not.toThrow();
     const one = encodeModel(withClasses(spec, 1), initialWeights(withClasses(spec, 1), 3), { ...meta, classNames: ['COVID'] });
     expect(() => decodeModel(one, 'one')).toThrow('one: metadata lists ["COVID"] as class names; a net has two or more');
+  });
+
+  it('reject metadata of the wrong kind, naming the file and the entry (they gave bare TypeErrors, or loaded)', () => {
+    const file = (changes: Record<string, unknown>, meta2: ModelMetadata = meta) => {
+      const bytes = encodeModel(spec, weights, meta2);
+      const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+      Object.assign(header.__metadata__, changes);
+      const tensors = new Map(spec.params.map((p) => [p.name, { shape: p.shape, data: weights.get(p.name)! }]));
+      return encodeSafetensors(tensors, header.__metadata__);
+    };
+    expect(() => decodeModel(file({ preprocessing: { size: 224 } }), 'm')).toThrow('m: its __metadata__ must map names to strings; "preprocessing" is {"size":224}');
+    expect(() => decodeModel(file({ inputSize: '0x20' }), 'm')).toThrow('m: bad metadata: inChannels 1, inputSize 0x20 (a multiple of 16, at least 32)');
+    expect(() => decodeModel(file({ inChannels: 'true' }), 'm')).toThrow('m: bad metadata: inChannels true');
+    expect(() => decodeModel(file({ preprocessing: '[]' }), 'm')).toThrow('m: bad metadata: preprocessing [] is not an object');
+    for (const names of [['COVID', 'COVID'], ['', 'COVID']]) {
+      expect(() => decodeModel(file({}, { ...meta, classNames: names }), 'm')).toThrow(`m: metadata lists ${JSON.stringify(names)} as class names; a net has two or more, each named once`);
+    }
+  });
+
+  it('reject a negative BN variance, which would make every probability NaN', () => {
+    const bad = new Map(weights);
+    bad.set('fire2.bn.running_var', weights.get('fire2.bn.running_var')!.map((v, i) => (i === 3 ? -3 : v)));
+    expect(() => decodeModel(encodeModel(spec, bad, meta), 'v.safetensors')).toThrow('v.safetensors: tensor fire2.bn.running_var holds the variance -3 at index 3');
+  });
+
+  it('build nets only at sizes they run at', () => {
+    expect(() => buildNet('light-cnn', { size: 40 })).toThrow('input size must be a multiple of 16, at least 32, got 40');
+    expect(() => buildNet('squeezenet', { size: 16 })).toThrow('input size must be a multiple of 16, at least 32, got 16');
+    expect(() => buildNet('light-cnn', { inChannels: 0 })).toThrow('inChannels must be a whole number ≥ 1, got 0');
+  });
+
+  it('reject class names that squeezenet\'s classifier conv does not have rows for', () => {
+    const squeeze = buildNet('squeezenet');
+    const file = encodeModel(squeeze, initialWeights(squeeze, 1), { ...meta, net: 'squeezenet', classNames: ['a', 'b', 'c', 'd'] });
+    expect(() => decodeModel(file, 'sq.safetensors')).toThrow('sq.safetensors: does not fit squeezenet: tensor classifier.weight has shape [2,512,1,1], the net needs [4,512,1,1]');
   });
 
   it('reject a missing tensor and a wrong shape', () => {

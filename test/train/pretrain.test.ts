@@ -103,6 +103,8 @@ describe('initFrom', () => {
   it('takes every trunk parameter and BN statistic, and keeps the fresh classifier of the seed', async () => {
     const spec = buildNet('light-cnn', { size: 64 });
     expect(classifierParams(spec)).toEqual(['fc.weight', 'fc.bias']);
+    // squeezenet's logits come from parameterless ReLU and pooling after its 1×1 classifier conv
+    expect(classifierParams(buildNet('squeezenet', { size: 64 }))).toEqual(['classifier.weight', 'classifier.bias']);
     expect(pretrainedSpec.params.find((p) => p.name === 'fc.weight')!.shape).toEqual([4, 320]);
     const { weights, report } = await initFrom(file, spec, 3);
     const fresh = initialWeights(spec, 3);
@@ -110,9 +112,9 @@ describe('initFrom', () => {
     expect(report).toMatch(new RegExp(`^--init ${file}: took conv1, fire2.squeeze, fire2.bn, .*, upsample, weighted_sum; fresh: fc$`));
   });
 
-  it('refuses a file that does not fit the trunk, naming the file and the first layer at fault', async () => {
+  it('refuses a file of another net, or that does not fit the trunk, naming the file and the first layer at fault', async () => {
     await expect(initFrom(file, buildNet('light-cnn', { inChannels: 3, size: 32 }), 1)).rejects.toThrow(`${file}: does not fit light-cnn: layer conv1.weight has shape [64,1,3,3], the net needs [64,3,3,3]`);
-    await expect(initFrom(file, buildNet('squeezenet', { size: 32 }), 1)).rejects.toThrow(`${file}: does not fit squeezenet: layer`);
+    await expect(initFrom(file, buildNet('squeezenet', { size: 32 }), 1)).rejects.toThrow(`${file}: holds a light-cnn, not a squeezenet`);
     await expect(initFrom(join(dir, 'none.safetensors'), buildNet('light-cnn'), 1)).rejects.toThrow('none.safetensors');
   });
 });
