@@ -80,6 +80,9 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     if (val && !Number.isFinite(val.loss)) throw new TrainingDiverged(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
     const metrics = run.val && val && binaryMetrics(run.val.labels, val.pCovid);
     const weights = await net.exportWeights();
+    // The last step's update and the BN statistics reach no loss: a value gone NaN there shows only here.
+    const broken = [...weights].find(([, data]) => !data.every(Number.isFinite));
+    if (broken) throw new TrainingDiverged(diverged(run, `after epoch ${epoch} ${broken[0]} holds ${broken[1].find((v) => !Number.isFinite(v))} (learning rate ${lr})`));
     if (metrics && (!state.best || (metrics.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0))) {
       state.best = { epoch, metrics };
       run.bestWeights = weights;

@@ -3,6 +3,10 @@ import { Random } from '../../src/runtime/random.ts';
 import { binaryMetrics, rocAuc } from '../../src/train/metrics.ts';
 
 describe('binaryMetrics (COVID = 1 is positive, predicted when P > 0.5)', () => {
+  it('refuses a NaN score, which would count as a NonCOVID prediction (a diverged net scored specificity 1)', () => {
+    expect(() => binaryMetrics([1, 0, 1], [0.9, Number.NaN, 0.2])).toThrow('binaryMetrics: score 1 is NaN (a diverged net?); it would count as a NonCOVID prediction');
+  });
+
   it('scores a hand-worked example', () => {
     const labels = [1, 1, 1, 0, 0, 0, 0, 1];
     const p = [0.9, 0.6, 0.4, 0.2, 0.7, 0.1, 0.55, 0.8];
