@@ -6,7 +6,7 @@ import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { saveModelFile } from '../nets/model-file.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { resumeCheckpoint } from '../train/checkpoint.ts';
+import { checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
 import { listImages, resolveDataDir } from '../train/data-source.ts';
 import { CONTRASTIVE_RECIPE, pretrainEpochs, PRETEXT_RECIPE, type Pretext } from '../train/pretrain.ts';
@@ -70,6 +70,7 @@ export async function pretrainCommand(argv: string[]): Promise<void> {
   outputFile('out', flags.out);
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(flags.out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
+  checkResumable(checkpointDir, flags.resume === true, epochs, checkpoint);
   const lists = [settings.trainList, settings.valList].filter((list): list is string => list !== null);
   const listed = (list?: string) => listImages(data.root, { list, limit: settings.limit ?? undefined });
   const entries = lists.length ? (await Promise.all(lists.map(listed))).flat() : await listed();

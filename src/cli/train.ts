@@ -7,7 +7,7 @@ import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { resumeCheckpoint } from '../train/checkpoint.ts';
+import { checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
 import { recipeClassWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
@@ -65,7 +65,8 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   --dropout    the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(15)}
   --resume     go on from the checkpoint after a kill, with the same settings (--epochs may grow,
-               --backend may change), giving the weights an uninterrupted run would have
+               --backend may change), giving the weights an uninterrupted run would have; without
+               --resume an existing checkpoint is refused, not overwritten
   --log        one JSON line per epoch: epoch, loss, accuracy, valAccuracy, valLoss, lr, seconds
   --limit N    only the first N images of each class of each split (smoke tests)
   --init FILE  start every layer but the classifier (which starts fresh) from FILE (covid-ct pretrain);
@@ -137,6 +138,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const out = outputFile('out', flags.out ?? join('models', `${settings.net}.safetensors`));
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
+  checkResumable(checkpointDir, flags.resume === true, epochs, checkpoint);
   const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
 

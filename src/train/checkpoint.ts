@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
@@ -76,4 +77,12 @@ export async function resumeCheckpoint(dir: string, settings: RunSettings): Prom
   const differences = settingsDifferences(checkpoint.state.settings, settings);
   if (differences.length) throw new Error(`--resume: the checkpoint in ${dir} was made with other settings: ${differences.join('; ')}`);
   return checkpoint;
+}
+
+/** Refuses to start over a run's checkpoint without --resume (it would be overwritten), and to resume past the epochs asked for (the flag would be ignored). */
+export function checkResumable(dir: string, resume: boolean, epochs: number, checkpoint: Checkpoint | undefined): void {
+  if (!resume && existsSync(checkpointPath(dir))) {
+    throw new Error(`${checkpointPath(dir)} holds a run: add --resume to go on with it, or give another --checkpoint-dir to start again`);
+  }
+  if (checkpoint && epochs < checkpoint.state.epoch) throw new Error(`--epochs ${epochs}: the checkpoint in ${dir} is at epoch ${checkpoint.state.epoch} already`);
 }

@@ -74,8 +74,9 @@ describe('a mixup training step', () => {
 
 describe('covid-ct train --recipe robust-mixup', () => {
   it('trains and records the recipe', async () => {
-    const out = join(tempDir('mixup-'), 'm.safetensors');
-    const run = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust-mixup', '--out', out);
+    const dir = tempDir('mixup-');
+    const out = join(dir, 'm.safetensors');
+    const run = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust-mixup', '--out', out, '--checkpoint-dir', join(dir, 'checkpoints'));
     expect(run.code, run.stderr).toBe(0);
     const info = await covidCt('info', '--model', out, '--json');
     expect(JSON.parse(info.stdout).training).toMatchObject({ recipe: 'robust-mixup' });

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
@@ -29,7 +29,7 @@ async function pCovid(...files: string[]): Promise<number[]> {
 
 describe('covid-ct train --recipe robust-norm (per-image normalisation), 1 epoch at 32 × 32 (cpu)', () => {
   beforeAll(async () => {
-    run = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust-norm', '--out', model);
+    run = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust-norm', '--out', model, '--checkpoint-dir', join(dirname(model), 'checkpoints'));
   });
 
   it("trains and records normalise 'image' with the recipe", async () => {

@@ -23,6 +23,15 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
     expect(run.stdout).toMatch(new RegExp(`^${model}: epoch [12] of 2, validation accuracy 0\\.\\d+`));
   });
 
+  it('will not start over its checkpoint without --resume, nor resume it to fewer epochs than it has', async () => {
+    const again = await covidCt('train', ...TINY_RUN, '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${join(checkpoints, 'checkpoint.safetensors')} holds a run: add --resume to go on with it, or give another --checkpoint-dir to start again`);
+    const fewer = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--resume', '--out', model, '--checkpoint-dir', checkpoints);
+    expect(fewer.code).toBe(1);
+    expect(fewer.stderr).toContain(`--epochs 1: the checkpoint in ${checkpoints} is at epoch 2 already`);
+  });
+
   it('writes one parseable JSON line per epoch', () => {
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
