@@ -27,10 +27,10 @@
  * conv2d cases also time bwd-dw, the weight gradients alone (dx skipped, as training runs conv1):
  * bwd − bwd-dw is what dx costs.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Progress } from '../src/cli/progress.ts';
 import { scriptArgs } from '../src/cli/script-args.ts';
+import { writeFileAtomic } from '../src/nets/atomic-write.ts';
 import type { Backend } from '../src/runtime/backend.ts';
 import { CpuBackend } from '../src/runtime/cpu/backend.ts';
 import { createBackend } from '../src/runtime/create-backend.ts';
@@ -152,11 +152,9 @@ function printTable(rows: Row[]): void {
   for (const r of rows.filter((r) => !r.ok)) console.log(`FAIL ${r.label} ${r.pass} on ${r.backend}: ${r.where}`);
 }
 
-function writeJsonAtomically(path: string, data: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+async function writeJson(path: string, data: unknown): Promise<void> {
   try {
-    writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
-    renameSync(tmp, path);
+    await writeFileAtomic(path, JSON.stringify(data, null, 2) + '\n');
   } catch (err) {
     throw new Error(`--json ${path}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
@@ -174,19 +172,19 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const date = new Date().toISOString();
   const machine = () => ({ cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() });
-  const save = (complete: boolean) => values.json && writeJsonAtomically(values.json, { date, batch, samples, machine: machine(), complete, rows });
-  save(false); // before the first case: a --json that cannot be written fails now, not after it
+  const save = async (complete: boolean) => values.json && writeJson(values.json, { date, batch, samples, machine: machine(), complete, rows });
+  await save(false); // before the first case: a --json that cannot be written fails now, not after it
   const progress = new Progress(cases.length * bs.length);
   for (const c of cases) {
     const ref = reference(c);
     for (const b of bs) {
       rows.push(...(await benchCase(b, c, ref, samples)));
-      save(false);
+      await save(false);
       progress.tick(`${c.label} on ${backendLabel(b)}`);
     }
   }
   printTable(rows);
-  save(true);
+  await save(true);
   const { loadAverage, cpus } = machine();
   console.error(`load average ${loadAverage.map((l) => l.toFixed(1)).join(' ')} on ${cpus} CPUs: wall times on a busy machine run long`);
   for (const b of bs) b.dispose();

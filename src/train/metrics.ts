@@ -26,11 +26,10 @@ const ratio = (num: number, den: number): number | null => (den === 0 ? null : n
  */
 export function binaryMetrics(labels: ArrayLike<number>, pCovid: ArrayLike<number>): BinaryMetrics {
   if (labels.length !== pCovid.length) throw new RangeError(`binaryMetrics: ${labels.length} labels but ${pCovid.length} scores`);
-  const nan = Array.prototype.findIndex.call(pCovid, (p: number) => Number.isNaN(p));
-  if (nan >= 0) throw new RangeError(`binaryMetrics: score ${nan} is NaN (a diverged net?); it would count as a NonCOVID prediction`);
   let [tn, fp, fn, tp] = [0, 0, 0, 0];
   for (let i = 0; i < labels.length; i++) {
     const covid = labels[i] === 1;
+    if (Number.isNaN(pCovid[i])) throw new RangeError(`binaryMetrics: score ${i} is NaN (a diverged net?); it would count as a NonCOVID prediction`);
     const predicted = pCovid[i] > 0.5;
     if (covid && predicted) tp++;
     else if (covid) fn++;
