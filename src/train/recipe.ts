@@ -175,10 +175,14 @@ export const DIHEDRAL_CROP_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedra
 /** dihedral on slices cut to the lungs' box (cropToLungBox): the lungs, not the frame, set the scale, so a crop that leaves them whole changes nothing. */
 export const DIHEDRAL_LUNG_BOX_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-lung-box', crop: 'lung-box' };
 
+/** paper-unaugmented on the lungs' box: keeps the unaugmented nets' fit, takes away the framing a crop changes. */
+export const PAPER_UNAUGMENTED_LUNG_BOX_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'paper-unaugmented-lung-box', crop: 'lung-box' };
+
 const ALL_RECIPES: readonly Recipe[] = [
   PAPER_RECIPE, ROBUST_RECIPE, ROBUST_CROP_RECIPE, ROBUST_SMOOTH_RECIPE, ROBUST_MIXUP_RECIPE, ROBUST_NORM_RECIPE, ROBUST_WHITE_RECIPE,
   ROBUST_LUNGS_RECIPE, ROBUST_RANK_RECIPE, ROBUST_BALANCED_RECIPE, PAPER_UNAUGMENTED_RECIPE, MILD_RECIPE, TURNS_RECIPE, ZOOM_RECIPE,
   PAPER_UNAUGMENTED_CROP_RECIPE, DIHEDRAL_RECIPE, DIHEDRAL_CROP_RECIPE, DIHEDRAL_LUNG_BOX_RECIPE,
+  PAPER_UNAUGMENTED_LUNG_BOX_RECIPE,
 ];
 
 export const RECIPES: Readonly<Record<string, Recipe>> = Object.fromEntries(ALL_RECIPES.map((r) => [r.name, r]));
