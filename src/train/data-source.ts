@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASS_NAMES } from './data/classes.ts';
-import { listDataset, type DatasetEntry } from './data/dataset.ts';
+import { classFolderFiles, listDataset, type DatasetEntry } from './data/dataset.ts';
 
 /** Where --data points: the folder of class folders, and the split lists that come with it. */
 export interface DataDir {
@@ -41,9 +40,7 @@ export async function listImages(root: string, { list, limit }: { list?: string;
   });
 }
 
-/** The files of root/label, by listDataset's rule: hidden files left out, sorted by name. */
+/** The files of root/label, by listDataset's rule. */
 async function oneClassFolder(root: string, label: DatasetEntry['label']): Promise<DatasetEntry[]> {
-  const files = await readdir(join(root, label), { withFileTypes: true });
-  const names = files.filter((f) => f.isFile() && !f.name.startsWith('.')).map((f) => f.name);
-  return names.sort().map((name) => ({ path: join(root, label, name), label }));
+  return (await classFolderFiles(root, label)).map((name) => ({ path: join(root, label, name), label }));
 }

@@ -1,9 +1,10 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASS_NAMES } from '../../src/train/data/classes.ts';
 import { listDataset, type DatasetEntry } from '../../src/train/data/dataset.ts';
+import { listImages } from '../../src/train/data-source.ts';
 import { COVID_CT_IMAGES, COVID_CT_ROOT } from './data-paths.ts';
 
 const count = (entries: DatasetEntry[], label: string) => entries.filter((e) => e.label === label).length;
@@ -71,6 +72,22 @@ describe('listDataset errors', () => {
   it('quoted meta.csv fields may hold commas; hidden files are not listed', async () => {
     const meta = file('quoted.csv', 'split,path,patient,label\ntrain,COVID/a.png,"Smith, J ""JS""",COVID\n');
     expect(await listDataset(root, { meta })).toEqual([{ path: join(root, 'COVID/a.png'), label: 'COVID', patient: 'Smith, J "JS"' }]);
+  });
+
+  it('a link to a file is listed as its file is; a link to a folder or to nothing is not (one class folder too)', async () => {
+    const linked = mkdtempSync(join(tmpdir(), 'dataset-links-'));
+    try {
+      mkdirSync(join(linked, 'COVID'));
+      mkdirSync(join(linked, 'NonCOVID'));
+      symlinkSync(join(root, 'COVID', 'a.png'), join(linked, 'COVID', 'b.png'));
+      symlinkSync(join(root, 'COVID'), join(linked, 'NonCOVID', 'folder'));
+      symlinkSync(join(root, 'gone.png'), join(linked, 'NonCOVID', 'dangling.png'));
+      expect(await listDataset(linked)).toEqual([{ path: join(linked, 'COVID/b.png'), label: 'COVID' }]);
+      rmSync(join(linked, 'NonCOVID'), { recursive: true });
+      expect(await listImages(linked)).toEqual([{ path: join(linked, 'COVID/b.png'), label: 'COVID' }]);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 
   it('a root without the class folders is an error', async () => {

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASS_NAMES, type ClassName } from './classes.ts';
@@ -54,14 +55,22 @@ async function checkedImages(root: string, images: ListedImage[], source: string
 async function folderImages(root: string): Promise<ListedImage[]> {
   const images: ListedImage[] = [];
   for (const label of CLASS_NAMES) {
-    const folder = join(root, label);
-    const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    const names = await classFolderFiles(root, label).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`dataset root ${root} has no readable ${label}/ folder (${error.code ?? error.message})`);
     });
-    const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
-    for (const name of names.sort()) images.push({ relativePath: `${label}/${name}`, label });
+    for (const name of names) images.push({ relativePath: `${label}/${name}`, label });
   }
   return images;
+}
+
+/** The file names in root/label, sorted: hidden ones left out, a link taken when it leads to a file. */
+export async function classFolderFiles(root: string, label: ClassName): Promise<string[]> {
+  const folder = join(root, label);
+  const entries = await readdir(folder, { withFileTypes: true });
+  const isFile = async (e: Dirent) => e.isFile() || (e.isSymbolicLink() && (await stat(join(folder, e.name)).then((s) => s.isFile(), () => false)));
+  const visible = entries.filter((e) => !e.name.startsWith('.'));
+  const files = await Promise.all(visible.map(async (e) => ((await isFile(e)) ? e.name : undefined)));
+  return files.filter((name) => name !== undefined).sort();
 }
 
 async function readText(path: string): Promise<string> {
