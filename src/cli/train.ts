@@ -25,7 +25,7 @@ import { Progress } from './progress.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
                 [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
-                [--bn-stats population] [--backend auto] [--out models/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
+                [--bn-stats population] [--backend auto] [--out runs/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
                 [--log FILE.jsonl] [--limit N] [--init FILE]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
@@ -136,7 +136,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const settings = runSettings(flags, recipe);
   const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
-  const out = outputFile('out', flags.out ?? join('models', `${settings.net}.safetensors`));
+  const out = outputFile('out', flags.out ?? join('runs', `${settings.net}.safetensors`));
   const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
   const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
   checkResumable(checkpointDir, flags.resume === true, epochs, checkpoint);

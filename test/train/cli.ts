@@ -13,8 +13,13 @@ export interface CliResult {
 
 /** Runs `covid-ct ARGS` in a child process and returns its exit code and output, failing or not. */
 export function covidCt(...args: string[]): Promise<CliResult> {
+  return covidCtIn(process.cwd(), ...args);
+}
+
+/** covidCt with `cwd` as the working folder, where relative paths and defaults land. */
+export function covidCtIn(cwd: string, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile('node', ['bin/covid-ct.mjs', ...args], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    execFile('node', [join(process.cwd(), 'bin/covid-ct.mjs'), ...args], { cwd, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });

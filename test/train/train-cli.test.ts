@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { COVID_CT_IMAGES } from '../data/data-paths.ts';
-import { covidCt, evalRecordedValidation, tempDir, TINY_RUN, type CliResult } from './cli.ts';
+import { covidCt, covidCtIn, evalRecordedValidation, tempDir, TINY_RUN, type CliResult } from './cli.ts';
 
 const dir = tempDir('train-cli-');
 const model = join(dir, 'tiny.safetensors');
@@ -101,6 +101,17 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
       expect(r.stderr).not.toContain('training images:');
     }
     expect(existsSync(never)).toBe(false);
+  });
+});
+
+describe('covid-ct train without --out', () => {
+  it('writes runs/NET.safetensors and its checkpoint under checkpoints/, never the shipped models/ file', async () => {
+    const cwd = tempDir('train-default-out-');
+    const trained = await covidCtIn(cwd, 'train', ...TINY_RUN, '--epochs', '1');
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/^runs\/light-cnn\.safetensors: epoch 1 of 1/);
+    expect(readdirSync(cwd).sort()).toEqual(['checkpoints', 'runs']);
+    expect(readdirSync(join(cwd, 'checkpoints'))).toEqual(['light-cnn']);
   });
 });
 
