@@ -11,7 +11,7 @@ import { checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
 import { recipeClassWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
-import { listImages, resolveDataDir } from '../train/data-source.ts';
+import { listTrainVal, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName, type Recipe } from '../train/recipe.ts';
 import { Sgd } from '../train/train-step.ts';
 import { stepsPerEpoch, trainEpochs, type TrainingRun } from '../train/trainer.ts';
@@ -143,9 +143,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
 
-  const listed = async (list: string | null) => listImages(settings.root, { list: list ?? undefined, limit: settings.limit ?? undefined });
-  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
-  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const listed = await listTrainVal(settings.root, settings.trainList!, settings.valList!, settings.limit ?? undefined);
+  const train = await loadImagesReporting('training images', listed.train, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const val = await loadImagesReporting('validation images', listed.val, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const classWeights = recipeClassWeights(recipe, train.labels);
   for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
 

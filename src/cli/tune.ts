@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { listImages, resolveDataDir } from '../train/data-source.ts';
+import { listTrainVal, resolveDataDir } from '../train/data-source.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { tune } from '../train/tune.ts';
 import { SEARCH_SPACE, searchSpace, type Hyperparameters } from '../train/tune-space.ts';
@@ -100,9 +100,9 @@ export async function tuneCommand(argv: string[]): Promise<void> {
   }
   if (!flags.resume && existsSync(logFile)) throw new Error(`${logFile} already holds a search: add --resume to go on with it, or choose another --log`);
 
-  const listed = (list: string) => listImages(settings.root, { list, limit: settings.limit ?? undefined });
-  const train = await loadImagesReporting('training images', await listed(settings.trainList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
-  const val = await loadImagesReporting('validation images', await listed(settings.valList), { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const listed = await listTrainVal(settings.root, settings.trainList, settings.valList, settings.limit ?? undefined);
+  const train = await loadImagesReporting('training images', listed.train, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
+  const val = await loadImagesReporting('validation images', listed.val, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   await mkdir(dirname(logFile), { recursive: true });
   if (!flags.resume) await writeFileAtomic(logFile, '');
 

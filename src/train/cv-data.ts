@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataset, type DatasetEntry } from './data/dataset.ts';
-import { resolveDataDir } from './data-source.ts';
+import { checkSplitsDisjoint, resolveDataDir } from './data-source.ts';
 
 export interface CvImages {
   root: string;
@@ -22,14 +22,9 @@ export async function listCvImages(dir: string, limitPatients: number | null): P
   const meta = join(dir, 'meta.csv');
   if (!existsSync(meta)) throw new Error(`--data ${dir}: no meta.csv there, and patient-grouped folds need its patient ids (columns path,label,patient)`);
   const lists = [data.trainList, data.valList].filter((list): list is string => list !== undefined);
-  const entries = lists.length
-    ? (await Promise.all(lists.map((list) => listDataset(data.root, { list, meta })))).flat()
-    : await listDataset(data.root, { meta });
-  const seen = new Set<string>();
-  for (const { path } of entries) {
-    if (seen.has(path)) throw new Error(`${path} is in more than one of ${lists.join(', ')}: it would be trained on and tested on`);
-    seen.add(path);
-  }
+  const splits = await Promise.all(lists.map(async (list) => ({ list, entries: await listDataset(data.root, { list, meta }) })));
+  checkSplitsDisjoint(splits);
+  const entries = lists.length ? splits.flatMap((split) => split.entries) : await listDataset(data.root, { meta });
   return { root: data.root, lists, meta, entries: limitPatients === null ? entries : firstPatients(entries, limitPatients) };
 }
 

@@ -40,6 +40,26 @@ export async function listImages(root: string, { list, limit }: { list?: string;
   });
 }
 
+/** The training and validation images of two split lists, refused when they share an image. */
+export async function listTrainVal(root: string, trainList: string, valList: string, limit?: number): Promise<{ train: DatasetEntry[]; val: DatasetEntry[] }> {
+  const [train, val] = await Promise.all([trainList, valList].map((list) => listImages(root, { list, limit })));
+  checkSplitsDisjoint([{ list: trainList, entries: train }, { list: valList, entries: val }]);
+  return { train, val };
+}
+
+/** Refuses an image named twice across split lists (or twice in one): it would be trained on and scored on. */
+export function checkSplitsDisjoint(splits: readonly { list: string; entries: readonly DatasetEntry[] }[]): void {
+  const seen = new Map<string, string>();
+  for (const { list, entries } of splits) {
+    for (const { path } of entries) {
+      const first = seen.get(path);
+      if (first === list) throw new Error(`${path} is listed twice in ${list}`);
+      if (first !== undefined) throw new Error(`${path} is in both ${first} and ${list}: it would be trained on and scored on`);
+      seen.set(path, list);
+    }
+  }
+}
+
 /** The files of root/label, by listDataset's rule. */
 async function oneClassFolder(root: string, label: DatasetEntry['label']): Promise<DatasetEntry[]> {
   return (await classFolderFiles(root, label)).map((name) => ({ path: join(root, label, name), label }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLASS_NAMES } from '../../src/train/data/classes.ts';
 import { listDataset, type DatasetEntry } from '../../src/train/data/dataset.ts';
-import { listImages } from '../../src/train/data-source.ts';
+import { checkSplitsDisjoint, listImages } from '../../src/train/data-source.ts';
 import { COVID_CT_IMAGES, COVID_CT_ROOT } from './data-paths.ts';
 
 const count = (entries: DatasetEntry[], label: string) => entries.filter((e) => e.label === label).length;
@@ -88,6 +88,13 @@ describe('listDataset errors', () => {
     } finally {
       rmSync(linked, { recursive: true, force: true });
     }
+  });
+
+  it('split lists that share an image, or name one twice, are refused', () => {
+    const [a, b] = [{ path: 'r/COVID/a.png', label: 'COVID' as const }, { path: 'r/NonCOVID/b.png', label: 'NonCOVID' as const }];
+    expect(() => checkSplitsDisjoint([{ list: 't.txt', entries: [a] }, { list: 'v.txt', entries: [b] }])).not.toThrow();
+    expect(() => checkSplitsDisjoint([{ list: 't.txt', entries: [a, b] }, { list: 'v.txt', entries: [b] }])).toThrowError('r/NonCOVID/b.png is in both t.txt and v.txt: it would be trained on and scored on');
+    expect(() => checkSplitsDisjoint([{ list: 't.txt', entries: [a, b, a] }])).toThrowError('r/COVID/a.png is listed twice in t.txt');
   });
 
   it('a root without the class folders is an error', async () => {

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { COVID_CT_IMAGES } from '../data/data-paths.ts';
-import { covidCt, covidCtIn, evalRecordedValidation, tempDir, TINY_RUN, type CliResult } from './cli.ts';
+import { covidCt, covidCtIn, evalRecordedValidation, splitHead, tempDir, TINY_RUN, type CliResult } from './cli.ts';
 
 const dir = tempDir('train-cli-');
 const model = join(dir, 'tiny.safetensors');
@@ -88,7 +88,7 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
     expect(size.stderr).toContain('--size must be a multiple of 16');
   });
 
-  it('refuses a bad --backend, --out or --init before it reads an image or makes a folder', async () => {
+  it('refuses a bad --backend, --out or --init, or splits that share an image, before it reads an image or makes a folder', async () => {
     const never = join(dir, 'never');
     const gpu = await covidCt('train', ...TINY_RUN, '--backend', 'gpu', '--out', join(never, 'x.safetensors'));
     expect(gpu.stderr).toContain('--backend must be webgpu, cpu or auto, got "gpu"');
@@ -96,7 +96,14 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
     expect(folder.stderr).toContain(`--out ${dir} is a folder: give the file to write`);
     const init = await covidCt('train', ...TINY_RUN, '--init', never, '--out', join(never, 'x.safetensors'));
     expect(init.stderr).toContain(`--init file ${never} does not exist`);
-    for (const r of [gpu, folder, init]) {
+    const lists = join(dir, 'overlapping');
+    mkdirSync(lists, { recursive: true });
+    const [trainList, valList] = [join(lists, 'train.txt'), join(lists, 'val.txt')];
+    writeFileSync(trainList, splitHead('train', 2).join('\n'));
+    writeFileSync(valList, [...splitHead('val', 2), splitHead('train', 1)[1]].join('\n'));
+    const overlap = await covidCt('train', ...TINY_RUN, '--train-list', trainList, '--val-list', valList, '--out', join(never, 'x.safetensors'));
+    expect(overlap.stderr).toContain(`${join(COVID_CT_IMAGES, splitHead('train', 1)[1])} is in both ${trainList} and ${valList}: it would be trained on and scored on`);
+    for (const r of [gpu, folder, init, overlap]) {
       expect(r.code).toBe(1);
       expect(r.stderr).not.toContain('training images:');
     }
