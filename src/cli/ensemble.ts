@@ -5,12 +5,13 @@ import { buildNet } from '../nets/index.ts';
 import { loadModelFile } from '../nets/model-file.ts';
 import { requireCovidClassifier } from '../nets/model-format.ts';
 import { checkpointPath, loadCheckpoint } from '../train/checkpoint.ts';
-import { foldDir } from '../train/cross-validate.ts';
+import { foldDir, foldRunSettings } from '../train/cross-validate.ts';
 import { readCvResults } from '../train/cv-results.ts';
 import type { Crop } from '../train/data/crop.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { recipeByName } from '../train/recipe.ts';
+import { settingsDifferences } from '../train/training-state.ts';
 import { checkPreprocessing } from './inputs.ts';
 import { modelPath } from './model-path.ts';
 
@@ -62,6 +63,8 @@ export async function foldModels(dir: string): Promise<Member[]> {
     const file = checkpointPath(foldDir(dir, f));
     const { state, weights } = await loadCheckpoint(foldDir(dir, f));
     if (state.epoch !== settings.epochs) throw new Error(`${file}: weights after epoch ${state.epoch}, not the fold's final ones (epoch ${settings.epochs})`);
+    const differences = settingsDifferences(state.settings, foldRunSettings(settings, f));
+    if (differences.length) throw new Error(`${file} was not trained as ${resultsFile} records its fold ${f + 1}: ${differences.join('; ')}`);
     members.push({ file, spec, weights, classNames: [...CLASS_NAMES], crop, normalise, heldOut: fold.images, fold: f });
   }
   if (members.length === 0) throw new Error(`--models ${dir}: no fold has finished yet (${resultsFile} records no result)`);

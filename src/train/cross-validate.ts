@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GraphSpec } from '../nets/graph.ts';
 import type { Backend } from '../runtime/backend.ts';
-import { writeCvResults, type CvResults, type FoldResult } from './cv-results.ts';
+import { writeCvResults, type CvResults, type CvSettings, type FoldResult } from './cv-results.ts';
 import { predictSet } from './evaluate.ts';
 import type { ImageSet } from './image-set.ts';
 import { binaryMetrics } from './metrics.ts';
@@ -47,14 +47,14 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
   const trainCount = (f: number) => cv.set.count - cv.folds[f].length;
   let steps = 0;
   for (const f of pending) {
-    const done = cv.resume ? ((await resumableCheckpoint(foldDir(cv.outDir, f), foldRunSettings(cv, f), settings.epochs))?.state.epoch ?? 0) : 0;
+    const done = cv.resume ? ((await resumableCheckpoint(foldDir(cv.outDir, f), foldRunSettings(settings, f), settings.epochs))?.state.epoch ?? 0) : 0;
     steps += (settings.epochs - done) * Math.ceil(trainCount(f) / settings.batch);
   }
   cv.onStart?.(steps);
 
   for (const f of pending) {
     const { train, test } = foldSets(cv.set, cv.folds[f]);
-    const runSettings = foldRunSettings(cv, f);
+    const runSettings = foldRunSettings(settings, f);
     const checkpointDir = foldDir(cv.outDir, f);
     const checkpoint = cv.resume ? await resumableCheckpoint(checkpointDir, runSettings, settings.epochs) : null;
     const label = `fold ${f + 1}/${cv.folds.length}`;
@@ -80,8 +80,8 @@ export async function crossValidate(cv: CrossValidation): Promise<void> {
 }
 
 /** The settings a fold's checkpoint is made with: the run's, training on every fold but this one. */
-function foldRunSettings(cv: CrossValidation, fold: number): RunSettings {
-  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, lists, limit, folds, init } = cv.results.settings;
+export function foldRunSettings(settings: CvSettings, fold: number): RunSettings {
+  const { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, lists, limit, folds, init } = settings;
   const pooled = lists.length ? lists.join(' + ') : root;
   return { net, size, seed, batch, recipe, lr, momentum, weightDecay, dropout, bnStatistics, root, trainList: `${pooled} without fold ${fold + 1} of ${folds}`, valList: null, limit, ...(init ? { init } : {}) };
 }

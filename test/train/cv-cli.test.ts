@@ -230,6 +230,14 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
     const missing = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'moved'), '--held-out', '--backend', 'cpu');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`${join(dir, 'moved')}/cv.json (the fold of ${join(dir, 'moved', 'fold-02', 'checkpoint.safetensors')}) lists COVID/no-such-slice.png, but`);
+
+    cpSync(join(dir, 'straight'), join(dir, 'relabelled'), { recursive: true });
+    const relabelled = results('relabelled');
+    relabelled.settings.lr = 0.02;
+    writeFileSync(join(dir, 'relabelled', 'cv.json'), JSON.stringify(relabelled));
+    const unlike = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', join(dir, 'relabelled'), '--held-out', '--backend', 'cpu');
+    expect(unlike.code).toBe(1);
+    expect(unlike.stderr).toContain(`${join(dir, 'relabelled', 'fold-01', 'checkpoint.safetensors')} was not trained as ${join(dir, 'relabelled', 'cv.json')} records its fold 1: lr 0.01 (checkpoint) vs 0.02 (now)`);
   });
 
   it('--upright DIR turns each fold\'s images upright by that fold\'s orientation net, DIR/fold-NN.safetensors, and names a missing one', async () => {
@@ -273,7 +281,8 @@ describe('covid-ct eval --models DIR --held-out: each fold model on its own fold
 
     cpSync(join(dir, 'straight'), join(dir, 'swapped'), { recursive: true });
     const swapped = results('swapped');
-    swapped.folds.reverse();
+    const [first, second] = swapped.folds;
+    [first.images, second.images] = [second.images, first.images];
     writeFileSync(join(dir, 'swapped', 'cv.json'), JSON.stringify(swapped));
     const unlike = await covidCt('eval', '--data', COVID_CT_ROOT, '--models', `${join(dir, 'straight')},${join(dir, 'swapped')}`, '--held-out', '--backend', 'cpu');
     expect(unlike.code).toBe(1);
