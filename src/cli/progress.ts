@@ -4,9 +4,14 @@ export class Progress {
   private done = 0;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
+
+  /** Takes `steps` that will not run (an attempt that stopped early) out of the total, so the ETA counts only what is left. */
+  skip(steps: number): void {
+    this.total -= steps;
+  }
 
   tick(label: string): void {
     this.done++;

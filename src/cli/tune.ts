@@ -119,6 +119,7 @@ export async function tuneCommand(argv: string[]): Promise<void> {
       resume: flags.resume,
       onStart: (steps) => (progress = new Progress(steps)),
       onStep: (label) => progress?.tick(label),
+      onSkip: (steps) => progress?.skip(steps),
       onAttempt: (a) => console.error(`attempt ${a.attempt}/${attempts} (${a.proposedBy}): ${describe(a)} → ${a.diverged ?? `validation accuracy ${a.valAccuracy?.toFixed(4)}`}, ${a.seconds.toFixed(1)} s`),
     });
   } finally {

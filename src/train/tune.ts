@@ -31,6 +31,8 @@ export interface Search {
   /** Called once before training with the number of training steps ahead. */
   onStart?: (steps: number) => void;
   onStep?: (label: string) => void;
+  /** Called when an attempt diverges, with the number of its training steps that will not run. */
+  onSkip?: (steps: number) => void;
   onAttempt?: (attempt: Attempt) => void;
 }
 
@@ -61,11 +63,15 @@ export async function tune(search: Search): Promise<void> {
     const trainSettings = runSettings(settings, params);
     const checkpoint = search.resume ? await resumableCheckpoint(search.checkpointDir, trainSettings, settings.epochs) : null;
     const attempt: Attempt = { attempt: number, proposedBy: kind, ...params, valAccuracy: null, val: null, trainLoss: null, diverged: null, seconds: 0, settings };
+    let stepsLeft = (settings.epochs - (checkpoint?.state.epoch ?? 0)) * stepsPerEpoch;
     try {
       const { net, state } = await trainUnselected({
         spec: buildNet(settings.net, { size: settings.size, dropout: params.dropout }), backend: search.backend, recipe: search.recipe, settings: trainSettings, epochs: settings.epochs,
         train: search.train, checkpointDir: search.checkpointDir, checkpoint,
-        onStep: (step) => search.onStep?.(`attempt ${number}/${search.attempts} ${step}`),
+        onStep: (step) => {
+          stepsLeft--;
+          search.onStep?.(`attempt ${number}/${search.attempts} ${step}`);
+        },
       });
       const scoring = performance.now();
       const { pCovid } = await predictSet(net, search.val, settings.batch).finally(() => net.dispose());
@@ -77,6 +83,7 @@ export async function tune(search: Search): Promise<void> {
     } catch (err) {
       if (!(err instanceof TrainingDiverged)) throw err;
       attempt.diverged = err.message;
+      search.onSkip?.(stepsLeft);
       attempt.seconds = (performance.now() - started) / 1000;
     }
     search.history.push(attempt);

@@ -76,6 +76,19 @@ describe('covid-ct tune at 32 × 32 (cpu)', () => {
     expect(withoutSeconds(attempts('killed.jsonl'))).toEqual(withoutSeconds(attempts('two-epochs.jsonl')));
   });
 
+  it('logs a diverged attempt and takes its steps left out of the progress total; fails when every attempt diverged', async () => {
+    // lr 1e30: the loss of epoch 2's one step is NaN, so each attempt runs 1 of its 2 steps
+    const run = await tune('blown.jsonl', '--attempts', '2', '--epochs', '2', '--lr', '1e30');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/\[1\/4\] attempt 1\/2 epoch 1 step 1\/1/);
+    expect(run.stderr).toMatch(/\[2\/3\] attempt 2\/2 epoch 1 step 1\/1/);
+    expect(run.stderr).toContain(`every one of the 2 attempts diverged: see ${join(dir, 'blown.jsonl')}`);
+    expect(attempts('blown.jsonl').map((a) => [a.valAccuracy, a.diverged?.slice(0, 45)])).toEqual([
+      [null, 'training stopped: the loss is NaN at epoch 2,'],
+      [null, 'training stopped: the loss is NaN at epoch 2,'],
+    ]);
+  });
+
   it('refuses to overwrite a log, other settings on --resume, and a damaged log, naming them', async () => {
     const again = await tune('four.jsonl', '--attempts', '4');
     expect(again.code).toBe(1);
