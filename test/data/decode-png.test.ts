@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/train/data/decode-png.ts';
@@ -82,6 +82,31 @@ describe('decodePng on damaged files', () => {
     const error = await catchDecodeError(() => decodePng(good.subarray(0, good.length >> 1), 'half.png'));
     expect(error.file).toBe('half.png');
     expect(error.reason).toMatch(/^truncated PNG: chunk IDAT at byte \d+ needs \d+ bytes, only \d+ left$/);
+  });
+
+  it('image data a few bytes short of its rows is corrupt, not zero-filled; a whole row short too; interlaced too', async () => {
+    // 4 × 3 8-bit gray: each row a filter byte (0) and four samples of 200
+    const rows = new Uint8Array(15).map((_, i) => (i % 5 === 0 ? 0 : 200));
+    const chunk = (type: string, data: Uint8Array) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const out = Buffer.alloc(body.length + 8);
+      out.writeUInt32BE(data.length, 0);
+      body.copy(out, 4);
+      out.writeUInt32BE(crc32(body), body.length + 4);
+      return out;
+    };
+    const png = (imageData: Uint8Array, [width, height, interlace] = [4, 3, 0]) => {
+      const header = Buffer.from([0, 0, 0, width, 0, 0, 0, height, 8, 0, 0, 0, interlace]);
+      const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+      return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(imageData)), chunk('IEND', Buffer.alloc(0))]));
+    };
+    expect(Array.from(decodePng(png(rows), 'whole.png').data)).toEqual(Array(12).fill(Math.fround(200 / 255)));
+    expect((await catchDecodeError(() => decodePng(png(rows.subarray(0, 12)), 'short.png'))).reason).toBe('corrupt PNG: image data holds 12 bytes, its 4 × 3 pixels need 15');
+    expect((await catchDecodeError(() => decodePng(png(rows.subarray(0, 10)), 'row.png'))).reason).toMatch(/^corrupt PNG: /);
+    // 3 × 3 interlaced: Adam7 passes 1, 4, 5, 6 and 7 hold 1, 1, 2, 2 × 1 and 3 pixels, each row after its filter byte
+    const passes = new Uint8Array([0, 9, 0, 9, 0, 9, 9, 0, 9, 0, 9, 0, 9, 9, 9]);
+    expect(Array.from(decodePng(png(passes, [3, 3, 1]), 'adam7.png').data)).toEqual(Array(9).fill(Math.fround(9 / 255)));
+    expect((await catchDecodeError(() => decodePng(png(passes.subarray(0, 14), [3, 3, 1]), 'adam7.png'))).reason).toBe('corrupt PNG: image data holds 14 bytes, its 3 × 3 pixels need 15');
   });
 
   it('a file without IEND is truncated', () => {

@@ -1,12 +1,12 @@
 import { decode, type DecodedPng } from 'fast-png';
 import { ImageDecodeError, type GrayImage } from './image.ts';
 import { interleavedToGray } from './luma.ts';
-import { checkPngChunks } from './png-chunks.ts';
+import { checkDataLength, checkPngChunks } from './png-chunks.ts';
 
 /**
  * PNG of any colour type (gray, gray+alpha, RGB, RGBA, palette) and bit depth (1 to 16) to
  * gray in [0, 1]: RGB through BT.601 luma, alpha and tRNS transparency ignored. Chunk CRCs
- * are checked, so a damaged file is an error rather than a silently wrong picture.
+ * and the image data's length are checked, so a damaged file is an error rather than a silently wrong picture.
  */
 export function decodePng(bytes: Uint8Array, file: string): GrayImage {
   const { width, height, channels, max, samples } = pngSamples(bytes, file);
@@ -15,13 +15,14 @@ export function decodePng(bytes: Uint8Array, file: string): GrayImage {
 
 /** The PNG's samples, interleaved by pixel: palettes looked up to RGB, 1- to 4-bit rows unpacked; `max` is full scale. */
 export function pngSamples(bytes: Uint8Array, file: string): { width: number; height: number; channels: number; max: number; samples: ArrayLike<number> } {
-  checkPngChunks(bytes, file);
+  const data = checkPngChunks(bytes, file);
   let png: DecodedPng;
   try {
     png = decode(bytes, { checkCrc: true });
   } catch (error) {
     throw new ImageDecodeError(file, `corrupt PNG: ${(error as Error).message}`);
   }
+  checkDataLength(bytes, data, file);
   const { width, height, depth, channels } = png;
   if (png.palette) return { width, height, channels: 3, max: 255, samples: paletteToRgb(unpackSamples(png, png.data), png.palette, file) };
   return { width, height, channels, max: 2 ** depth - 1, samples: depth < 8 ? unpackSamples(png, png.data) : png.data };

@@ -1,20 +1,26 @@
+import { unzlibSync } from 'fflate';
 import { ImageDecodeError, MAX_PIXELS } from './image.ts';
 
 const SIGNATURE_LENGTH = 8;
 /** The bit depths PNG allows for each colour type (PNG spec, table 11.1). */
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7's seven passes: first column and row, column and row step. */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
 
 /**
  * Walks the chunk list of a PNG and throws a clear "truncated" error when a chunk runs past
  * the end of the file or IEND never comes. The decoder library reports both only as a
  * DataView range error, which tells the user nothing. It also checks what the library takes on
  * trust: the header's size and depth (checkHeader), and that a palette image has its palette.
+ * Returns the image data (the IDAT chunks' contents) for checkDataLength.
  */
-export function checkPngChunks(bytes: Uint8Array, file: string): void {
+export function checkPngChunks(bytes: Uint8Array, file: string): Uint8Array[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = SIGNATURE_LENGTH;
   let colourType = -1;
   let palette = false;
+  const data: Uint8Array[] = [];
   while (offset + 8 <= bytes.length) {
     const length = view.getUint32(offset);
     // Shown as JSON: a corrupt file's type may hold bytes that are not letters.
@@ -29,10 +35,35 @@ export function checkPngChunks(bytes: Uint8Array, file: string): void {
     if (offset === SIGNATURE_LENGTH) colourType = checkHeader(type, length, view, offset + 8, file);
     if (type === 'PLTE') palette = true;
     if (type === 'IDAT' && colourType === 3 && !palette) throw new ImageDecodeError(file, 'corrupt PNG: palette image without a PLTE chunk before its data');
-    if (type === 'IEND') return;
+    if (type === 'IDAT') data.push(bytes.subarray(offset + 8, offset + 8 + length));
+    if (type === 'IEND') return data;
     offset = end;
   }
   throw new ImageDecodeError(file, `truncated PNG: file ends at byte ${bytes.length} before the IEND chunk`);
+}
+
+/**
+ * Refuses image data (checkPngChunks's, of a file the library decoded) shorter than the header's
+ * rows need, a filter byte and the packed samples per row of each pass: the library zero-fills
+ * the last row of a stream that ends a few bytes early.
+ */
+export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: string): void {
+  const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [width, height, depth, colour, interlace] = [header.getUint32(16), header.getUint32(20), header.getUint8(24), header.getUint8(25), header.getUint8(28)];
+  const rowBytes = (pixels: number) => 1 + Math.ceil((pixels * CHANNELS[colour] * depth) / 8);
+  const passes = interlace === 1 ? ADAM7 : [[0, 0, 1, 1]];
+  const needed = passes.reduce((sum, [x0, y0, dx, dy]) => {
+    const [columns, rows] = [Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)];
+    return columns > 0 && rows > 0 ? sum + rows * rowBytes(columns) : sum;
+  }, 0);
+  const inflated = unzlibSync(parts.length === 1 ? parts[0] : concatenated(parts)).length;
+  if (inflated < needed) throw new ImageDecodeError(file, `corrupt PNG: image data holds ${inflated} bytes, its ${width} × ${height} pixels need ${needed}`);
+}
+
+function concatenated(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
+  return out;
 }
 
 /**
