@@ -17,10 +17,12 @@ export interface ModelMetadata {
   training: Record<string, unknown> | string;
 }
 
+const FORMAT = 'covid-ct-webgpu/1';
+
 export function encodeModel(spec: GraphSpec, weights: ReadonlyMap<string, Float32Array>, meta: ModelMetadata): Uint8Array {
   const tensors = new Map<string, NamedTensor>(spec.params.map((p) => [p.name, { shape: p.shape, data: weights.get(p.name)! }]));
   return encodeSafetensors(tensors, {
-    format: 'covid-ct-webgpu/1',
+    format: FORMAT,
     net: meta.net,
     inChannels: String(meta.inChannels),
     inputSize: String(meta.inputSize),
@@ -42,6 +44,7 @@ function parseJson(source: string, key: string, text: string | undefined): unkno
 /** Reads a model file's bytes and checks every tensor name and shape against the net it names. */
 export function decodeModel(bytes: Uint8Array, source: string): { meta: ModelMetadata; spec: GraphSpec; weights: Map<string, Float32Array> } {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
+  if (metadata.format !== undefined && metadata.format !== FORMAT) throw new WeightsFileError(source, `format "${metadata.format}", this build reads ${FORMAT}`);
   const net = metadata.net;
   if (!net) throw new WeightsFileError(source, `metadata names no net (expected one of ${NET_NAMES.join(', ')})`);
   if (!(NET_NAMES as readonly string[]).includes(net)) throw new WeightsFileError(source, `unknown net "${net}" (expected one of ${NET_NAMES.join(', ')})`);

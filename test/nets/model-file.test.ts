@@ -122,6 +122,8 @@ describe('model files', () => {
     expect(() => decodeModel(file({ inputSize: '0x20' }), 'm')).toThrow('m: bad metadata: inChannels 1, inputSize 0x20 (a multiple of 16, at least 32)');
     expect(() => decodeModel(file({ inChannels: 'true' }), 'm')).toThrow('m: bad metadata: inChannels true');
     expect(() => decodeModel(file({ preprocessing: '[]' }), 'm')).toThrow('m: bad metadata: preprocessing [] is not an object');
+    expect(() => decodeModel(file({ format: 'covid-ct-webgpu/2' }), 'm')).toThrow('m: format "covid-ct-webgpu/2", this build reads covid-ct-webgpu/1');
+    expect(decodeModel(file({}), 'm').meta.net).toBe('light-cnn');
     for (const names of [['COVID', 'COVID'], ['', 'COVID']]) {
       expect(() => decodeModel(file({}, { ...meta, classNames: names }), 'm')).toThrow(`m: metadata lists ${JSON.stringify(names)} as class names; a net has two or more, each named once`);
     }
