@@ -8,6 +8,7 @@
  *   --quick    CI smoke run, under 5 minutes here (bench/bench-plan.ts QUICK)
  *   --cases    only the cases of these implementations and backends (and modes), e.g. ours/cpu/train,tfjs/cpu/train
  *   --json     write the JSON to FILE only; by default bench-results/<date>.json, .md and .svg
+ *              (<date> is the start minute, with -2, -3... when a run of that minute wrote there)
  *   --profile  per-layer forward and backward times of each net on both backends, in Node
  * Progress and ETA go to stderr.
  */
@@ -25,6 +26,7 @@ import type { BenchResults, CaseResult, Env } from './bench-schema.ts';
 import { formatProfile, profileLayers, type LayerProfile } from './profile-layers.ts';
 import { machineWasBusy, toMarkdown } from './report-markdown.ts';
 import { toSvg } from './report-svg.ts';
+import { claimResultsStem } from './results-stem.ts';
 import { runBench } from './run-bench.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +37,7 @@ const parseFlags = () =>
     options: {
       quick: { type: 'boolean', default: false },
       json: { type: 'string' },
-      env: { type: 'string', default: 'both' },
+      env: { type: 'string' },
       nets: { type: 'string' },
       cases: { type: 'string' },
       size: { type: 'string', default: '224' },
@@ -76,13 +78,12 @@ function chosenCases(planned: PlannedCase[], flag: string | undefined): PlannedC
   return planned.filter((c) => patterns.some((p) => names(p)(c)));
 }
 
-/** bench-results/2025-06-01T19-52 (local time at the start, unique to the minute) + suffix. */
 const STARTED = new Date();
-function datedPath(suffix: string): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const d = STARTED;
-  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}-${pad(d.getMinutes())}`;
-  return join(RESULTS_DIR, `${stamp}${suffix}`);
+
+/** bench-results/<start time>[-N]: see claimResultsStem. */
+async function claimStem(claim: string, content?: string): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  return claimResultsStem(RESULTS_DIR, STARTED, claim, content);
 }
 
 async function writeOut(path: string, text: string): Promise<void> {
@@ -111,7 +112,7 @@ async function profile(values: Flags, size: number, nets: string[]): Promise<voi
     }
   }
   const data = { date: new Date().toISOString(), command: commandLine(), loadAverage: os.loadavg(), profiles };
-  await writeOut(values.json ?? datedPath('-profile.json'), JSON.stringify(data, null, 2) + '\n');
+  await writeOut(values.json ?? `${await claimStem('-profile.json')}-profile.json`, JSON.stringify(data, null, 2) + '\n');
 }
 
 const commandLine = () => `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -122,20 +123,22 @@ async function main(): Promise<void> {
   const size = positiveInt('size', values.size!);
   const nets = chosenNets(preset, values.nets);
   if (values.profile) {
-    const ignored = (['env', 'cases', 'no-peers'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false && !(flag === 'env' && values.env === 'both'));
+    const ignored = (['env', 'cases', 'no-peers'] as const).find((flag) => values[flag] !== undefined && values[flag] !== false);
     if (ignored) throw new Error(`--${ignored} does not apply to --profile (which times every layer of each net on both backends, in Node)`);
     return profile(values, size, nets);
   }
   if (values.batch !== undefined) throw new Error('--batch applies only to --profile: the latency cases use each preset\'s batches (bench/bench-plan.ts)');
-  const planned = chosenCases(planCases({ ...preset, nets }, chosenEnvs(values.env!), !values['no-peers']), values.cases);
+  const planned = chosenCases(planCases({ ...preset, nets }, chosenEnvs(values.env ?? 'both'), !values['no-peers']), values.cases);
   // Before the Node cases, which take hours in a full run: a missing browser is found now.
   if (planned.some((c) => c.env === 'chromium')) (await import('../test/harness/chromium.ts')).checkChromium();
   const progress = new Progress(planned.length);
   const loadAverage = os.loadavg();
   console.error(`bench: ${planned.length} cases, ${nets.join(', ')} at ${size}×${size}; load average ${loadAverage.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   // Rewritten after every case, so a run that is killed or fails keeps what it measured.
-  const partialPath = values.json ? `${values.json.replace(/\.json$/, '')}.partial.json` : datedPath('.partial.json');
   const done: CaseResult[] = [];
+  const partial = () => JSON.stringify({ complete: false, date: new Date().toISOString(), command: commandLine(), loadAverage, planned: planned.length, cases: done }, null, 2) + '\n';
+  const stem = values.json ? values.json.replace(/\.json$/, '') : await claimStem('.partial.json', partial());
+  const partialPath = `${stem}.partial.json`;
   const outcome = await runBench(planned, {
     size,
     timing: preset.timing,
@@ -143,9 +146,8 @@ async function main(): Promise<void> {
     onCase: async (label, result) => {
       progress.tick(label);
       done.push(result);
-      const partial = { complete: false, date: new Date().toISOString(), command: commandLine(), loadAverage, planned: planned.length, cases: done };
       await mkdir(dirname(partialPath), { recursive: true });
-      await writeFileAtomic(partialPath, JSON.stringify(partial, null, 2) + '\n');
+      await writeFileAtomic(partialPath, partial());
     },
   });
   const results: BenchResults = {
@@ -166,9 +168,9 @@ async function main(): Promise<void> {
   const json = JSON.stringify(results, null, 2) + '\n';
   if (values.json) await writeOut(values.json, json);
   else {
-    await writeOut(datedPath('.json'), json);
-    await writeOut(datedPath('.md'), toMarkdown(results));
-    await writeOut(datedPath('.svg'), toSvg(results));
+    await writeOut(`${stem}.json`, json);
+    await writeOut(`${stem}.md`, toMarkdown(results));
+    await writeOut(`${stem}.svg`, toSvg(results));
   }
   await rm(partialPath, { force: true });
   if (machineWasBusy(results)) console.error('bench: the machine was busy with other work (see the load average): compare only figures of one run');

@@ -48,6 +48,7 @@ describe('npm run bench --cases', () => {
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('--cases: "ours/webgpu/infr" names none of the planned cases (such as ours/webgpu/infer, ours/cpu/infer, ours/webgpu/train, ours/cpu/train)');
     expect((await runBench(['--batch', '4'])).stderr).toContain('--batch applies only to --profile');
+    expect((await runBench(['--profile', '--env', 'both'])).stderr).toContain('--env does not apply to --profile');
   });
 });
 
