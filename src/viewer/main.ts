@@ -101,7 +101,8 @@ function showPrediction(p: Prediction, note: string): void {
       return item;
     }),
   );
-  renderLayerTimings(ui.layerTimings, p.layers, p.timing, p.backend.description);
+  if ('error' in p.profile) ui.layerTimings.textContent = `The per-layer timing failed: ${p.profile.error}`;
+  else renderLayerTimings(ui.layerTimings, p.profile.layers, p.profile.timing, p.backend.description);
   const warmUp = p.warmUpMs === null ? '' : ` (first image on this backend: ${(p.warmUpMs / 1000).toFixed(1)} s to upload the weights and run once)`;
   ui.status.textContent = `Classified ${p.fileName} on ${p.backend.description} in ${p.latencyMs.toFixed(1)} ms${warmUp}.${note}`;
 }

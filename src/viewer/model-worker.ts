@@ -4,11 +4,11 @@ import { classActivationMaps } from '../nets/cam.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { decodeModel, requireCovidClassifier } from '../nets/model-format.ts';
 import type { Net } from '../nets/net.ts';
-import { profileForward, releaseProfiled } from '../nets/profile.ts';
 import { softmaxRows } from '../cli/softmax.ts';
 import type { Backend, BackendName } from '../runtime/backend.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
 import type { Tensor } from '../runtime/tensor.ts';
+import { profileLayersOf } from './layer-profile.ts';
 import { createBackend } from '../runtime/create-backend.ts';
 import { cropFor, type Crop } from '../train/data/crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
@@ -150,8 +150,7 @@ async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction>
   const x = net.backend.tensor([1, ...spec.inputShape], preprocess(image, { size: spec.inputShape[1], normalise: preprocessing.normalise }));
   try {
     const { probs, latencyMs, best, cam } = await classifyInput(net, x, meta.classNames);
-    const profiled = await profileForward(net, x);
-    releaseProfiled(profiled);
+    const profile = await profileLayersOf(net, x);
     return {
       fileName,
       image: shownImage(image),
@@ -163,8 +162,7 @@ async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction>
       latencyMs,
       warmUpMs,
       cam,
-      layers: profiled.layers,
-      timing: profiled.method,
+      profile,
     };
   } finally {
     x.dispose();

@@ -1,6 +1,6 @@
 // The messages between the page (main.ts) and the model worker (model-worker.ts).
 import type { BackendName } from '../runtime/backend.ts';
-import type { LayerTiming, TimingMethod } from '../nets/profile.ts';
+import type { LayerProfile } from './layer-profile.ts';
 import type { GrayImage } from '../train/data/image.ts';
 
 export type BackendWish = BackendName | 'auto';
@@ -47,8 +47,7 @@ export interface Prediction {
   warmUpMs: number | null;
   /** The class activation map of the predicted class at feature resolution, and that class. */
   cam: { data: Float32Array; width: number; height: number; className: string };
-  layers: LayerTiming[];
-  timing: TimingMethod;
+  profile: LayerProfile;
 }
 
 export type WorkerReply =
