@@ -30,5 +30,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   // A copy (Node's Buffer.slice would share memory): aligned, and only this array's bytes.
   const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + count * itemSize)).buffer;
   const data = itemSize === 4 ? new Float32Array(raw) : Float32Array.from(new Float64Array(raw));
+  const bad = data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw fail(`holds ${data[bad]} at index ${bad}; the net needs finite values`);
   return { shape, data };
 }

@@ -19,6 +19,14 @@ describe('.npy files (written by numpy 2.4)', () => {
     const cut = fixture('ramp-f4-2x3.npy');
     expect(() => parseNpy(cut.subarray(0, cut.length - 4), 'c.npy')).toThrow('c.npy: truncated: shape (2, 3) needs 24 bytes of data, the file has 20');
   });
+
+  it('refuses a value that is not finite, which gave P(COVID) NaN labelled COVID', () => {
+    for (const [value, shown] of [[Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity']] as const) {
+      const bytes = Uint8Array.from(fixture('ramp-f4-2x3.npy'));
+      new DataView(bytes.buffer).setFloat32(bytes.length - 8, value, true);
+      expect(() => parseNpy(bytes, 'n.npy')).toThrow(`n.npy: holds ${shown} at index 4; the net needs finite values`);
+    }
+  });
 });
 
 it('copies only the array out of a Node Buffer that shares a larger pool', () => {
