@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModelFile } from '../nets/model-file.ts';
 import { exportOnnx } from '../nets/onnx-export.ts';
@@ -12,6 +13,8 @@ export async function exportOnnxCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, out: { type: 'string' } } });
   if (!values.out) throw new Error(`export-onnx needs --out FILE\n${EXPORT_ONNX_HELP}`);
   const file = modelPath(values.model);
+  // An ONNX file under a .safetensors name would replace a model, the shipped one by default.
+  if (values.out.endsWith('.safetensors') || resolve(values.out) === resolve(file)) throw new Error(`--out ${values.out}: an ONNX file would replace a model file there; give a .onnx file`);
   const { meta, spec, weights } = await loadModelFile(file);
   const bytes = exportOnnx(spec, weights, {
     classNames: meta.classNames,

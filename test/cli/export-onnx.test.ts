@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,4 +30,10 @@ it('covid-ct export-onnx writes a model that onnxruntime-node runs to our probab
   const ours = softmaxRows(await net.forward(net.backend.tensor([1, 1, 224, 224], x), 'infer').logits.read(), 2);
   expect(Math.max(...theirs.map((v, i) => Math.abs(v - ours[i])))).toBeLessThan(1e-4);
   await expect(run('node', ['bin/covid-ct.mjs', 'export-onnx', '--model', model])).rejects.toThrow(/export-onnx needs --out FILE/);
+  const renamed = join(dir, 'm.weights');
+  copyFileSync(model, renamed);
+  for (const [from, over] of [[model, model], [model, join(dir, 'other.safetensors')], [renamed, renamed]]) {
+    await expect(run('node', ['bin/covid-ct.mjs', 'export-onnx', '--model', from, '--out', over])).rejects.toThrow(`--out ${over}: an ONNX file would replace a model file there; give a .onnx file`);
+  }
+  expect(readFileSync(renamed)).toEqual(readFileSync(model));
 });
