@@ -46,6 +46,11 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
+// Progress goes to stderr: a reader of it that goes away costs the progress, not the run.
+process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+});
+
 main(process.argv.slice(2)).catch((err: Error) => {
   console.error(`covid-ct: ${err.message}`);
   process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,16 @@ describe('covid-ct predict', () => {
     const [fromNpy] = await predict('--backend', 'cpu', path);
     const [fromImage] = await predict('--backend', 'cpu', covidPng);
     expect(fromNpy.pCovid).toBeCloseTo(fromImage.pCovid, 6);
+  });
+
+  it('goes on, and writes its results, when the reader of its progress (stderr) goes away', async () => {
+    const child = spawn('node', ['bin/covid-ct.mjs', 'predict', '--model', model, '--json', '--backend', 'cpu', nonCovidJpg, nonCovidJpg, nonCovidJpg]);
+    child.stderr.once('data', () => child.stderr.destroy());
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toHaveLength(3);
   });
 
   it('writes a CAM overlay PNG at the slice\'s resolution', async () => {
