@@ -67,7 +67,9 @@ export async function compareCommand(argv: string[]): Promise<void> {
     .filter(([, va, vb]) => JSON.stringify(va) !== JSON.stringify(vb))
     .map(([key, va, vb]) => `${key} ${JSON.stringify(va) ?? 'none'} → ${JSON.stringify(vb) ?? 'none'}`);
   if (values.json) {
-    console.log(JSON.stringify({ a: a.path, b: b.path, pairedFolds: folds.map((k) => k + 1), settingChanges, metrics }));
+    // A constant difference has t = ±Infinity, which JSON would write as null ("not computed").
+    const infinityAsText = (_: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+    console.log(JSON.stringify({ a: a.path, b: b.path, pairedFolds: folds.map((k) => k + 1), settingChanges, metrics }, infinityAsText));
     return;
   }
   console.log(`B − A over the ${folds.length} folds finished in both (${folds.map((k) => k + 1).join(', ')}), two-sided paired t-test:`);

@@ -40,6 +40,13 @@ describe('covid-ct compare', () => {
     expect(table.stdout).toMatch(/accuracy\s+0\.710\s+0\.600\s+−0\.110 ± 0\.010 .* worse/);
   });
 
+  it('writes the t of a difference that is the same in every fold as "Infinity", not null', async () => {
+    const low = cvDir('low', { recipe: 'paper' }, [0.5, 0.25, 0.75, null]);
+    const high = cvDir('high', { recipe: 'paper' }, [0.75, 0.5, 1, 0.5]);
+    const out = JSON.parse((await covidCt('compare', low, high, '--json')).stdout);
+    expect(out.metrics.accuracy).toMatchObject({ meanDifference: 0.25, sdDifference: 0, t: 'Infinity', p: 0, verdict: 'better' });
+  });
+
   it('refuses folds that hold out different slices, and a missing results file', async () => {
     const other = cvDir('other', { recipe: 'robust' }, [0.7, 0.8, 0.6, 0.9], true);
     const r = await covidCt('compare', a, other);
