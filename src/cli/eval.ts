@@ -71,6 +71,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   });
   const backendChoice = backendFlag(values.backend);
   if (!values.data) throw new Error(`--data DIR is required\n${EVAL_HELP}`);
+  if (values.list === '') throw new Error('--list is empty: give a split list, or leave the flag out to score every image under --data');
   const heldOut = values['held-out'];
   if (heldOut && (values.models === undefined || values.list !== undefined)) throw new Error('--held-out needs --models DIR (a cv --out-dir) and no --list: the folds name the images');
   const batch = numberFlag('batch', values.batch, 16, { integer: true, min: 1 });

@@ -49,8 +49,8 @@ async function npyInputs(path: string, size: number): Promise<PreparedInput[]> {
   }
   const { shape, data } = parseNpy(bytes, path);
   const s = `${shape.join(',')}`;
-  const ok = s === `${size},${size}` || s === `1,${size},${size}` || (shape.length === 4 && shape[1] === 1 && shape[2] === size && shape[3] === size);
-  if (!ok) throw new Error(`${path}: shape [${s}] is not [${size},${size}], [1,${size},${size}] or [N,1,${size},${size}]`);
+  const ok = s === `${size},${size}` || s === `1,${size},${size}` || (shape.length === 4 && shape[0] > 0 && shape[1] === 1 && shape[2] === size && shape[3] === size);
+  if (!ok) throw new Error(`${path}: shape [${s}] is not [${size},${size}], [1,${size},${size}] or [N,1,${size},${size}] with N ≥ 1`);
   const n = shape.length === 4 ? shape[0] : 1;
   const plane = size * size;
   return Array.from({ length: n }, (_, i) => ({

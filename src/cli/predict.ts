@@ -119,6 +119,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
   });
   const backendChoice = backendFlag(values.backend);
   if (positionals.length === 0) throw new Error(`predict needs at least one image or .npy file\n${PREDICT_HELP}`);
+  if (values.cam === '') throw new Error('--cam is empty: give the folder for the CAM overlays');
   const members = await loadEnsemble(values.model, values.models);
   const onSkip = values.strict ? undefined : (path: string, reason: string) => console.error(`skipped ${path}: ${reason}`);
   // The same images fail for the orientation net, so its inputs stay in step with the classifier's.

@@ -49,10 +49,11 @@ async function main(): Promise<void> {
   const { values } = scriptArgs(import.meta.url, {
     options: { backend: { type: 'string', default: 'auto' }, filter: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
+  const cases = allOpCases.filter((c) => !values.filter || caseName(c).includes(values.filter));
+  if (!cases.length) throw new Error(`--filter "${values.filter}" names none of the ${allOpCases.length} op cases (such as ${caseName(allOpCases[0])})`);
   const backend = await createBackend(values.backend as BackendChoice);
   const cpu = backend.name === 'cpu' ? backend : new CpuBackend();
   const backends = backend === cpu ? [cpu] : [backend, cpu];
-  const cases = allOpCases.filter((c) => !values.filter || caseName(c).includes(values.filter));
   console.error(`self-check of ${cases.length} op cases on ${backends.map((b) => b.description).join(' and ')}`);
 
   const rows = new Map<string, Row>();

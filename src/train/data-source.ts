@@ -47,13 +47,12 @@ export async function listTrainVal(root: string, trainList: string, valList: str
   return { train, val };
 }
 
-/** Refuses an image named twice across split lists (or twice in one): it would be trained on and scored on. */
+/** Refuses an image named in two split lists: it would be trained on and scored on. (parseSplitList refuses one named twice in a list.) */
 export function checkSplitsDisjoint(splits: readonly { list: string; entries: readonly DatasetEntry[] }[]): void {
   const seen = new Map<string, string>();
   for (const { list, entries } of splits) {
     for (const { path } of entries) {
       const first = seen.get(path);
-      if (first === list) throw new Error(`${path} is listed twice in ${list}`);
       if (first !== undefined) throw new Error(`${path} is in both ${first} and ${list}: it would be trained on and scored on`);
       seen.set(path, list);
     }

@@ -50,6 +50,13 @@ describe('scripts run on their own (benchmarks, tools): --help and bad flags', (
   });
 });
 
+it('selfcheck with a --filter that names no op case fails with exit 2 instead of passing an empty check', async () => {
+  const run = await runScript('src/cli/selfcheck.ts', '--backend', 'cpu', '--filter', 'typo');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/^selfcheck: --filter "typo" names none of the \d+ op cases \(such as /);
+  expect(run.stdout).toBe('');
+});
+
 describe('medians of the bench scripts', () => {
   it('bench:step reports the mean of the two middle steps for an even count, as bench/timing.ts does', async () => {
     const run = await runScript('bench/train-step.ts', '--steps', '2', '--size', '32', '--batch', '2');

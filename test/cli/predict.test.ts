@@ -84,6 +84,10 @@ describe('covid-ct predict', () => {
     const [fromNpy] = await predict('--backend', 'cpu', path);
     const [fromImage] = await predict('--backend', 'cpu', covidPng);
     expect(fromNpy.pCovid).toBeCloseTo(fromImage.pCovid, 6);
+    const emptyHeader = `{'descr': '<f4', 'fortran_order': False, 'shape': (0, 1, 224, 224), }`.padEnd(117) + '\n';
+    const empty = join(dir, 'empty.npy');
+    writeFileSync(empty, Buffer.concat([Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, emptyHeader.length, 0]), Buffer.from(emptyHeader)]));
+    await expect(predict('--backend', 'cpu', empty)).rejects.toThrow(`${empty}: shape [0,1,224,224] is not [224,224], [1,224,224] or [N,1,224,224] with N ≥ 1`);
   });
 
   it('goes on, and writes its results, when the reader of its progress (stderr) goes away', async () => {
@@ -156,6 +160,7 @@ describe('covid-ct predict', () => {
     writeFileSync(bad, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
     await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/skipped .*broken\.png: truncated PNG[^]*no input could be read: each is named above/);
     await expect(run('node', ['bin/covid-ct.mjs', 'predict', '--model', '', covidPng])).rejects.toThrow('--model is empty: give a model file, or leave the flag out for the shipped model');
+    await expect(predict('--cam', '', covidPng)).rejects.toThrow('--cam is empty: give the folder for the CAM overlays');
     await expect(predict('--backend', 'cpu', join(dir, 'missing.png'))).rejects.toThrow(/missing\.png/);
     const wrongShape = join(dir, 'wrong.npy');
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }`.padEnd(117) + '\n';

@@ -157,4 +157,10 @@ describe('covid-ct eval', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`--data ${join(dir, 'nowhere')}: no such folder`);
   });
+
+  it('refuses an empty --list, which scored every image under --data', async () => {
+    const run = await covidCt('eval', '--data', folder, '--list', '', '--model', model, '--backend', 'cpu');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--list is empty: give a split list, or leave the flag out to score every image under --data');
+  });
 });

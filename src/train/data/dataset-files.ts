@@ -9,6 +9,7 @@ export interface ListedImage {
 /** A split list: one `CLASS/file` a line; blank lines are skipped. `source` names the list in errors. */
 export function parseSplitList(text: string, source: string): ListedImage[] {
   const images: ListedImage[] = [];
+  const lineOf = new Map<string, number>();
   text.split(/\r?\n/).forEach((line, index) => {
     const relativePath = line.trim();
     if (relativePath === '') return;
@@ -17,6 +18,9 @@ export function parseSplitList(text: string, source: string): ListedImage[] {
     if (slash < 0 || slash === relativePath.length - 1 || !isClassName(label)) {
       throw new Error(`${source} line ${index + 1}: expected "COVID/<file>" or "NonCOVID/<file>", got "${relativePath}"`);
     }
+    const first = lineOf.get(relativePath);
+    if (first !== undefined) throw new Error(`${source} line ${index + 1}: ${relativePath} is listed already, on line ${first}`);
+    lineOf.set(relativePath, index + 1);
     images.push({ relativePath, label });
   });
   return images;
