@@ -31,7 +31,8 @@ export function resolveDataDir(dir: string): DataDir {
  */
 export async function listImages(root: string, { list, limit }: { list?: string; limit?: number } = {}): Promise<DatasetEntry[]> {
   const present = CLASS_NAMES.filter((label) => isDirectory(join(root, label)));
-  const entries = list || present.length !== 1 ? await listDataset(root, { list }) : await oneClassFolder(root, present[0]);
+  const oneClass = (names: string[]) => names.map((name) => ({ path: join(root, present[0], name), label: present[0] }));
+  const entries = list || present.length !== 1 ? await listDataset(root, { list }) : oneClass(await classFolderFiles(root, present[0]));
   if (limit === undefined) return entries;
   const taken = new Map<string, number>();
   return entries.filter(({ label }) => {
@@ -57,9 +58,4 @@ export function checkSplitsDisjoint(splits: readonly { list: string; entries: re
       seen.set(path, list);
     }
   }
-}
-
-/** The files of root/label, by listDataset's rule. */
-async function oneClassFolder(root: string, label: DatasetEntry['label']): Promise<DatasetEntry[]> {
-  return (await classFolderFiles(root, label)).map((name) => ({ path: join(root, label, name), label }));
 }
