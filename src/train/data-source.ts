@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CLASS_NAMES } from './data/classes.ts';
 import { classFolderFiles, listDataset, type DatasetEntry } from './data/dataset.ts';
 
@@ -41,10 +41,10 @@ export async function listImages(root: string, { list, limit }: { list?: string;
   });
 }
 
-/** The training and validation images of two split lists, refused when they share an image. */
+/** The images of two split lists, refused when they share one; one list given as both is meant (a fit check). */
 export async function listTrainVal(root: string, trainList: string, valList: string, limit?: number): Promise<{ train: DatasetEntry[]; val: DatasetEntry[] }> {
   const [train, val] = await Promise.all([trainList, valList].map((list) => listImages(root, { list, limit })));
-  checkSplitsDisjoint([{ list: trainList, entries: train }, { list: valList, entries: val }]);
+  if (resolve(trainList) !== resolve(valList)) checkSplitsDisjoint([{ list: trainList, entries: train }, { list: valList, entries: val }]);
   return { train, val };
 }
 

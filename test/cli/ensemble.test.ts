@@ -11,6 +11,7 @@ import { encodeModel } from '../../src/nets/model-format.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { Random } from '../../src/runtime/random.ts';
 import { saveCheckpoint } from '../../src/train/checkpoint.ts';
+import { foldRunSettings } from '../../src/train/cross-validate.ts';
 import { CV_FORMAT, writeCvResults, type CvResults } from '../../src/train/cv-results.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
@@ -55,7 +56,7 @@ async function fakeCv(out: string, folds: { seed: number; finished: boolean }[])
   for (const [f, { seed, finished }] of folds.entries()) {
     const foldDir = join(out, `fold-${String(f + 1).padStart(2, '0')}`);
     mkdirSync(foldDir, { recursive: true });
-    const state = { settings: { ...settings, trainList: null, valList: null }, epoch: finished ? 2 : 1, best: null, log: [], seconds: 1 };
+    const state = { settings: foldRunSettings(settings, f), epoch: finished ? 2 : 1, best: null, log: [], seconds: 1 };
     await saveCheckpoint(foldDir, spec, { state, weights: weights(seed), velocities: new Map(), bestWeights: new Map() });
   }
   await writeCvResults(join(out, 'cv.json'), results);

@@ -18,6 +18,7 @@ describe('light-cnn fits its training slices when nothing holds it back (cpu)', 
       '--backend', 'cpu', '--recipe', 'paper-unaugmented', '--l2', '0', '--dropout', '0', '--epochs', '12',
       '--out', join(dir, 'fit.safetensors'), '--checkpoint-dir', join(dir, 'checkpoints'), '--log', log);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('--val-list is the training list: validation scores the fit, not unseen slices');
     const epochs = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(epochs.slice(-4).map((e) => e.valAccuracy)).toEqual([1, 1, 1, 1]);
     expect(epochs.at(-1).valLoss).toBeLessThan(epochs[0].valLoss / 10);

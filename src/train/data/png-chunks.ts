@@ -1,4 +1,4 @@
-import { unzlibSync } from 'fflate';
+import { Unzlib } from 'fflate';
 import { ImageDecodeError, MAX_PIXELS } from './image.ts';
 
 const SIGNATURE_LENGTH = 8;
@@ -56,14 +56,11 @@ export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: st
     const [columns, rows] = [Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)];
     return columns > 0 && rows > 0 ? sum + rows * rowBytes(columns) : sum;
   }, 0);
-  const inflated = unzlibSync(parts.length === 1 ? parts[0] : concatenated(parts)).length;
+  let inflated = 0;
+  const inflater = new Unzlib((chunk) => (inflated += chunk.length));
+  for (const part of parts) inflater.push(part);
+  inflater.push(new Uint8Array(0), true);
   if (inflated < needed) throw new ImageDecodeError(file, `corrupt PNG: image data holds ${inflated} bytes, its ${width} × ${height} pixels need ${needed}`);
-}
-
-function concatenated(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
-  parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
-  return out;
 }
 
 /**
