@@ -64,6 +64,16 @@ describe('decodeJpeg applies the EXIF orientation', () => {
   });
 });
 
+describe('decodeJpeg on colour codings', () => {
+  // One 64 × 64 gray ramp (column x at round(255 x / 63)), by libjpeg's cjpeg -quality 100, as YCbCr and with -rgb (an Adobe segment, transform 0)
+  it('reads samples an Adobe segment marks untransformed as RGB, not YCbCr', () => {
+    const fixture = (name: string) => decodeJpeg(new Uint8Array(readFileSync(`test/fixtures/${name}`)), name);
+    for (const image of [fixture('gradient-64-ycbcr.jpg'), fixture('gradient-64-adobe-rgb.jpg')]) {
+      for (const x of [4, 20, 36, 52]) expect(Math.abs(pixel(image, x, 0) * 255 - Math.round((255 * x) / 63))).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
 describe('decodeJpeg on damaged files', () => {
   const good = read('NonCOVID/31.jpg');
 
@@ -83,6 +93,17 @@ describe('decodeJpeg on damaged files', () => {
     junk.fill(0x00, 1000, junk.length - 2);
     const error = await catchDecodeError(() => decodeJpeg(junk, 'junk.jpg'));
     expect(error.reason).toMatch(/^corrupt JPEG: /);
+  });
+
+  it('samples of other than 8 bits are unsupported, and a frame of height 0 corrupt (the library clamped the one, returned 0 rows for the other)', async () => {
+    const frame = Buffer.from(good).indexOf(Buffer.from([0xff, 0xc0]));
+    const twelveBit = Uint8Array.from(good);
+    twelveBit[frame + 4] = 12;
+    expect((await catchDecodeError(() => decodeJpeg(twelveBit, 'x.jpg'))).reason).toBe('unsupported JPEG: 12-bit samples (8-bit ones are read)');
+    const flat = Uint8Array.from(good);
+    flat.fill(0, frame + 5, frame + 7);
+    const width = (good[frame + 7] << 8) | good[frame + 8];
+    expect((await catchDecodeError(() => decodeJpeg(flat, 'x.jpg'))).reason).toBe(`corrupt JPEG: image of ${width} × 0 pixels (a height given by a DNL marker is not read)`);
   });
 
   it('an arithmetic-coded frame is unsupported, not corrupt', async () => {
