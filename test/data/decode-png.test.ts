@@ -69,6 +69,22 @@ describe('decodePng on synthesized colour types and depths', () => {
   });
 });
 
+/** A PNG of the given header fields and chunks before IDAT, its image data deflated by zlib, CRCs right. */
+function pngOf(imageData: Uint8Array, { width = 4, height = 3, colour = 0, interlace = 0, before = [] as [string, Uint8Array][] } = {}): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.from([0, 0, 0, width, 0, 0, 0, height, 8, colour, 0, 0, interlace]);
+  const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  const extra = before.map(([type, data]) => chunk(type, data));
+  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), ...extra, chunk('IDAT', deflateSync(imageData)), chunk('IEND', Buffer.alloc(0))]));
+}
+
 describe('decodePng on damaged files', () => {
   const good = read('COVID/2020.02.10.20021584-p6-52_0.png');
 
@@ -87,26 +103,27 @@ describe('decodePng on damaged files', () => {
   it('image data a few bytes short of its rows is corrupt, not zero-filled; a whole row short too; interlaced too', async () => {
     // 4 × 3 8-bit gray: each row a filter byte (0) and four samples of 200
     const rows = new Uint8Array(15).map((_, i) => (i % 5 === 0 ? 0 : 200));
-    const chunk = (type: string, data: Uint8Array) => {
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const out = Buffer.alloc(body.length + 8);
-      out.writeUInt32BE(data.length, 0);
-      body.copy(out, 4);
-      out.writeUInt32BE(crc32(body), body.length + 4);
-      return out;
-    };
-    const png = (imageData: Uint8Array, [width, height, interlace] = [4, 3, 0]) => {
-      const header = Buffer.from([0, 0, 0, width, 0, 0, 0, height, 8, 0, 0, 0, interlace]);
-      const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-      return new Uint8Array(Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(imageData)), chunk('IEND', Buffer.alloc(0))]));
-    };
-    expect(Array.from(decodePng(png(rows), 'whole.png').data)).toEqual(Array(12).fill(Math.fround(200 / 255)));
-    expect((await catchDecodeError(() => decodePng(png(rows.subarray(0, 12)), 'short.png'))).reason).toBe('corrupt PNG: image data holds 12 bytes, its 4 × 3 pixels need 15');
-    expect((await catchDecodeError(() => decodePng(png(rows.subarray(0, 10)), 'row.png'))).reason).toMatch(/^corrupt PNG: /);
+    expect(Array.from(decodePng(pngOf(rows), 'whole.png').data)).toEqual(Array(12).fill(Math.fround(200 / 255)));
+    expect((await catchDecodeError(() => decodePng(pngOf(rows.subarray(0, 12)), 'short.png'))).reason).toBe('corrupt PNG: image data holds 12 bytes, its 4 × 3 pixels need 15');
+    expect((await catchDecodeError(() => decodePng(pngOf(rows.subarray(0, 10)), 'row.png'))).reason).toMatch(/^corrupt PNG: /);
     // 3 × 3 interlaced: Adam7 passes 1, 4, 5, 6 and 7 hold 1, 1, 2, 2 × 1 and 3 pixels, each row after its filter byte
     const passes = new Uint8Array([0, 9, 0, 9, 0, 9, 9, 0, 9, 0, 9, 0, 9, 9, 9]);
-    expect(Array.from(decodePng(png(passes, [3, 3, 1]), 'adam7.png').data)).toEqual(Array(9).fill(Math.fround(9 / 255)));
-    expect((await catchDecodeError(() => decodePng(png(passes.subarray(0, 14), [3, 3, 1]), 'adam7.png'))).reason).toBe('corrupt PNG: image data holds 14 bytes, its 3 × 3 pixels need 15');
+    expect(Array.from(decodePng(pngOf(passes, { width: 3, height: 3, interlace: 1 }), 'adam7.png').data)).toEqual(Array(9).fill(Math.fround(9 / 255)));
+    expect((await catchDecodeError(() => decodePng(pngOf(passes.subarray(0, 14), { width: 3, height: 3, interlace: 1 }), 'adam7.png'))).reason).toBe('corrupt PNG: image data holds 14 bytes, its 3 × 3 pixels need 15');
+  });
+
+  it('image data that inflates far past its pixels is corrupt, stopped before it is all held (a 1-pixel file of 100 MB)', async () => {
+    const bomb = pngOf(new Uint8Array(100e6), { width: 1, height: 1 });
+    expect(bomb.length).toBeLessThan(200_000);
+    expect((await catchDecodeError(() => decodePng(bomb, 'bomb.png'))).reason).toBe('corrupt PNG: image data inflates past the 2 bytes its 1 × 1 pixels need');
+  });
+
+  it('an RGB image\'s suggested palette is not used to index its samples; a gray image\'s palette is corrupt', async () => {
+    const rgb = new Uint8Array([0, 200, 200, 200, 100, 100, 100]);
+    const reds = new Uint8Array(768).map((_, i) => (i % 3 === 0 ? 255 : 0));
+    expect(Array.from(decodePng(pngOf(rgb, { width: 2, height: 1, colour: 2, before: [['PLTE', reds]] }), 'rgb.png').data)).toEqual([200, 100].map((v) => Math.fround(v / 255)));
+    const gray = pngOf(new Uint8Array([0, 9]), { width: 1, height: 1, before: [['PLTE', reds]] });
+    expect((await catchDecodeError(() => decodePng(gray, 'gray.png'))).reason).toBe('corrupt PNG: a PLTE chunk in a gray image (colour type 0)');
   });
 
   it('a file without IEND is truncated', () => {

@@ -15,16 +15,17 @@ export function decodePng(bytes: Uint8Array, file: string): GrayImage {
 
 /** The PNG's samples, interleaved by pixel: palettes looked up to RGB, 1- to 4-bit rows unpacked; `max` is full scale. */
 export function pngSamples(bytes: Uint8Array, file: string): { width: number; height: number; channels: number; max: number; samples: ArrayLike<number> } {
-  const data = checkPngChunks(bytes, file);
+  const { colourType, data } = checkPngChunks(bytes, file);
+  checkDataLength(bytes, data, file);
   let png: DecodedPng;
   try {
     png = decode(bytes, { checkCrc: true });
   } catch (error) {
     throw new ImageDecodeError(file, `corrupt PNG: ${(error as Error).message}`);
   }
-  checkDataLength(bytes, data, file);
   const { width, height, depth, channels } = png;
-  if (png.palette) return { width, height, channels: 3, max: 255, samples: paletteToRgb(unpackSamples(png, png.data), png.palette, file) };
+  // RGB images may carry a suggested palette (PLTE) too, which the library fills in: only type 3 is indexed.
+  if (colourType === 3) return { width, height, channels: 3, max: 255, samples: paletteToRgb(unpackSamples(png, png.data), png.palette!, file) };
   return { width, height, channels, max: 2 ** depth - 1, samples: depth < 8 ? unpackSamples(png, png.data) : png.data };
 }
 

@@ -13,9 +13,9 @@ const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2,
  * the end of the file or IEND never comes. The decoder library reports both only as a
  * DataView range error, which tells the user nothing. It also checks what the library takes on
  * trust: the header's size and depth (checkHeader), and that a palette image has its palette.
- * Returns the image data (the IDAT chunks' contents) for checkDataLength.
+ * Returns the colour type and the image data (the IDAT chunks' contents, for checkDataLength).
  */
-export function checkPngChunks(bytes: Uint8Array, file: string): Uint8Array[] {
+export function checkPngChunks(bytes: Uint8Array, file: string): { colourType: number; data: Uint8Array[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = SIGNATURE_LENGTH;
   let colourType = -1;
@@ -33,19 +33,24 @@ export function checkPngChunks(bytes: Uint8Array, file: string): Uint8Array[] {
       );
     }
     if (offset === SIGNATURE_LENGTH) colourType = checkHeader(type, length, view, offset + 8, file);
+    if (type === 'PLTE' && (colourType === 0 || colourType === 4)) throw new ImageDecodeError(file, `corrupt PNG: a PLTE chunk in a gray image (colour type ${colourType})`);
     if (type === 'PLTE') palette = true;
     if (type === 'IDAT' && colourType === 3 && !palette) throw new ImageDecodeError(file, 'corrupt PNG: palette image without a PLTE chunk before its data');
     if (type === 'IDAT') data.push(bytes.subarray(offset + 8, offset + 8 + length));
-    if (type === 'IEND') return data;
+    if (type === 'IEND') return { colourType, data };
     offset = end;
   }
   throw new ImageDecodeError(file, `truncated PNG: file ends at byte ${bytes.length} before the IEND chunk`);
 }
 
+/** Compressed bytes inflated at a time, so a stream that inflates past what the pixels need stops within ~16 MB. */
+const INFLATE_STEP = 16384;
+
 /**
- * Refuses image data (checkPngChunks's, of a file the library decoded) shorter than the header's
- * rows need, a filter byte and the packed samples per row of each pass: the library zero-fills
- * the last row of a stream that ends a few bytes early.
+ * Before the library decodes: refuses image data (checkPngChunks's) shorter than the header's
+ * rows need, a filter byte and the packed samples per row of each pass (the library zero-fills
+ * a short stream's last row), or longer (it would hold all of a 1-pixel file's gigabytes). A
+ * stream that is not zlib is left for the library to name.
  */
 export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: string): void {
   const header = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -56,10 +61,19 @@ export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: st
     const [columns, rows] = [Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)];
     return columns > 0 && rows > 0 ? sum + rows * rowBytes(columns) : sum;
   }, 0);
+  const tooLong = new ImageDecodeError(file, `corrupt PNG: image data inflates past the ${needed} bytes its ${width} × ${height} pixels need`);
   let inflated = 0;
-  const inflater = new Unzlib((chunk) => (inflated += chunk.length));
-  for (const part of parts) inflater.push(part);
-  inflater.push(new Uint8Array(0), true);
+  const inflater = new Unzlib((chunk) => {
+    inflated += chunk.length;
+    if (inflated > needed + INFLATE_STEP) throw tooLong;
+  });
+  try {
+    for (const part of parts) for (let at = 0; at < part.length; at += INFLATE_STEP) inflater.push(part.subarray(at, at + INFLATE_STEP));
+    inflater.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error === tooLong) throw error;
+    return;
+  }
   if (inflated < needed) throw new ImageDecodeError(file, `corrupt PNG: image data holds ${inflated} bytes, its ${width} × ${height} pixels need ${needed}`);
 }
 
