@@ -166,6 +166,21 @@ describe('decodeDicom errors on synthesized files', () => {
     expect(error.reason).toMatch(/^corrupt DICOM: sequences nested more than 64 deep at byte \d+$/);
   });
 
+  it.each([
+    ['an MR image, whose values are no Hounsfield units', [text(0x00080060, 'CS', 'MR')], [], 'unsupported DICOM image: Modality MR (CT slices are read: their values are Hounsfield units, which the lung window needs)'],
+    ['a rescale to other units', [], [text(0x00281054, 'LO', 'US')], 'unsupported DICOM image: RescaleType US (Hounsfield units are windowed)'],
+    ['enhanced CT without a top-level rescale', [text(0x00080016, 'UI', '1.2.840.10008.5.1.4.1.1.2.1')], [], 'unsupported DICOM image: enhanced multi-frame CT (its rescale to Hounsfield units sits in functional groups, which are not read)'],
+    ['a rescale slope of 0', [], [text(0x00281053, 'DS', '0')], 'corrupt DICOM: RescaleSlope 0 makes every pixel the same'],
+  ] as const)('%s is refused (it was windowed as if in Hounsfield units)', async (_, before, rescale, reason) => {
+    const elements = [...before, ...image.slice(0, -1), ...rescale, image.at(-1)!];
+    expect((await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(elements, true)), 'x.dcm'))).reason).toBe(reason);
+  });
+
+  it('a string value of megabytes is read, not spread onto the call stack', async () => {
+    const long = [...image.slice(0, 1), text(0x00280004, 'UT', 'A'.repeat(2_000_000)), ...image.slice(2)];
+    expect((await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(long, true)), 'x.dcm'))).reason).toBe(`unsupported DICOM image: PhotometricInterpretation ${'A'.repeat(64)}`);
+  });
+
   it('colour DICOM is unsupported', async () => {
     const rgb = [us(0x00280002, 3), ...image.slice(1)];
     const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(rgb, true)), 'x.dcm'));

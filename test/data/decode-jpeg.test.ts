@@ -106,11 +106,13 @@ describe('decodeJpeg on damaged files', () => {
     expect((await catchDecodeError(() => decodeJpeg(flat, 'x.jpg'))).reason).toBe(`corrupt JPEG: image of ${width} × 0 pixels (a height given by a DNL marker is not read)`);
   });
 
-  it('an arithmetic-coded frame is unsupported, not corrupt', async () => {
+  it('an arithmetic-coded or JPEG-LS frame is unsupported, not corrupt', async () => {
     const arithmetic = Uint8Array.from(good);
     const frame = Buffer.from(good).indexOf(Buffer.from([0xff, 0xc0]));
     arithmetic[frame + 1] = 0xc9;
     const error = await catchDecodeError(() => decodeJpeg(arithmetic, 'arith.jpg'));
     expect(error.reason).toBe('unsupported JPEG: SOF9 (lossless, hierarchical or arithmetic coding; baseline and progressive are read)');
+    arithmetic[frame + 1] = 0xf7;
+    expect((await catchDecodeError(() => decodeJpeg(arithmetic, 'ls.jpg'))).reason).toBe('unsupported JPEG: SOF55 (lossless, hierarchical or arithmetic coding; baseline and progressive are read)');
   });
 });

@@ -1,8 +1,8 @@
 import { ImageDecodeError } from './image.ts';
 
 const EXIF_HEADER = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
-// Start-of-frame markers of the codings jpeg-js does not decode: lossless (SOF3), hierarchical (SOF5–7), arithmetic (SOF9–11, 13–15).
-const UNDECODED_FRAMES = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+// Start-of-frame markers of the codings jpeg-js does not decode: lossless (SOF3, and JPEG-LS's SOF55), hierarchical (SOF5–7), arithmetic (SOF9–11, 13–15).
+const UNDECODED_FRAMES = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf, 0xf7]);
 const DECODED_FRAMES = new Set([0xc0, 0xc1, 0xc2]);
 const ADOBE_HEADER = [0x41, 0x64, 0x6f, 0x62, 0x65]; // "Adobe"
 

@@ -75,7 +75,8 @@ export function readDicomDataSet(bytes: Uint8Array, file: string): DicomDataSet 
 
 /** A string value without its padding (trailing spaces or NUL). */
 export function dicomString(value: Uint8Array): string {
-  return String.fromCharCode(...value).replace(/[\0 ]+$/, '').trim();
+  // Decoded, not spread into fromCharCode: a value of megabytes would overflow the call stack.
+  return new TextDecoder('latin1').decode(value).replace(/[\0 ]+$/, '').trim();
 }
 
 class ElementReader {

@@ -15,6 +15,11 @@ const HIGH_BIT = 0x00280102;
 const PIXEL_REPRESENTATION = 0x00280103;
 const RESCALE_INTERCEPT = 0x00281052;
 const RESCALE_SLOPE = 0x00281053;
+const RESCALE_TYPE = 0x00281054;
+const MODALITY = 0x00080060;
+const SOP_CLASS_UID = 0x00080016;
+/** Enhanced and Legacy Converted Enhanced CT: their rescale sits in per-frame functional groups, which are not read. */
+const ENHANCED_CT = new Set(['1.2.840.10008.5.1.4.1.1.2.1', '1.2.840.10008.5.1.4.1.1.2.2']);
 
 /**
  * A CT slice in DICOM (Part 10 or a bare data set; Implicit/Explicit VR Little Endian or RLE
@@ -37,8 +42,14 @@ export function decodeDicom(bytes: Uint8Array, file: string): GrayImage {
   const photometric = fields.string(PHOTOMETRIC_INTERPRETATION, 'MONOCHROME2');
   const samples = fields.uint16(SAMPLES_PER_PIXEL, 1);
   const unsupported = (what: string) => new ImageDecodeError(file, `unsupported DICOM image: ${what}`);
+  const modality = fields.string(MODALITY, 'CT');
+  if (modality !== 'CT') throw unsupported(`Modality ${modality} (CT slices are read: their values are Hounsfield units, which the lung window needs)`);
+  const rescaleType = fields.string(RESCALE_TYPE, 'HU');
+  if (rescaleType !== 'HU') throw unsupported(`RescaleType ${rescaleType} (Hounsfield units are windowed)`);
+  if (ENHANCED_CT.has(fields.string(SOP_CLASS_UID, '')) && !dataSet.elements.has(RESCALE_INTERCEPT)) throw unsupported('enhanced multi-frame CT (its rescale to Hounsfield units sits in functional groups, which are not read)');
+  if (slope === 0) throw new ImageDecodeError(file, 'corrupt DICOM: RescaleSlope 0 makes every pixel the same');
   if (samples !== 1) throw unsupported(`SamplesPerPixel ${samples} (only single-sample CT slices are read)`);
-  if (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2') throw unsupported(`PhotometricInterpretation ${photometric}`);
+  if (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2') throw unsupported(`PhotometricInterpretation ${photometric.slice(0, 64)}`);
   if (bitsAllocated !== 8 && bitsAllocated !== 16) throw unsupported(`BitsAllocated ${bitsAllocated}`);
   if (bitsStored < 1 || highBit >= bitsAllocated || highBit + 1 < bitsStored) {
     throw new ImageDecodeError(file, `corrupt DICOM: BitsStored ${bitsStored} with HighBit ${highBit} does not fit BitsAllocated ${bitsAllocated}`);
