@@ -126,6 +126,14 @@ describe('decodePng on damaged files', () => {
     expect((await catchDecodeError(() => decodePng(gray, 'gray.png'))).reason).toBe('corrupt PNG: a PLTE chunk in a gray image (colour type 0)');
   });
 
+  it('an ICC profile is left unread: neither a broken one nor one of 100 MB stops the slice (the library inflated it whole)', () => {
+    const profile = (compressed: Uint8Array) => new Uint8Array([...Buffer.from('icc\0\0', 'latin1'), ...compressed]);
+    for (const compressed of [new Uint8Array([1, 2, 3]), new Uint8Array(deflateSync(new Uint8Array(100e6)))]) {
+      const png = pngOf(new Uint8Array([0, 9]), { width: 1, height: 1, before: [['iCCP', profile(compressed)]] });
+      expect(Array.from(decodePng(png, 'icc.png').data)).toEqual([Math.fround(9 / 255)]);
+    }
+  });
+
   it('a file without IEND is truncated', () => {
     expect(() => decodePng(good.subarray(0, good.length - 12), 'no-end.png')).toThrowError(
       `truncated PNG: file ends at byte ${good.length - 12} before the IEND chunk in no-end.png`,

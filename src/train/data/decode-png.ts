@@ -15,11 +15,14 @@ export function decodePng(bytes: Uint8Array, file: string): GrayImage {
 
 /** The PNG's samples, interleaved by pixel: palettes looked up to RGB, 1- to 4-bit rows unpacked; `max` is full scale. */
 export function pngSamples(bytes: Uint8Array, file: string): { width: number; height: number; channels: number; max: number; samples: ArrayLike<number> } {
-  const { colourType, data } = checkPngChunks(bytes, file);
+  const { colourType, data, iccProfile } = checkPngChunks(bytes, file);
   checkDataLength(bytes, data, file);
+  const [iccStart, iccEnd] = iccProfile ?? [0, 0];
+  // Without its ICC profile chunk, which the library would inflate, however large, and we do not use.
+  const decodable = iccProfile ? bytes.slice().copyWithin(iccStart, iccEnd).subarray(0, bytes.length - iccEnd + iccStart) : bytes;
   let png: DecodedPng;
   try {
-    png = decode(bytes, { checkCrc: true });
+    png = decode(decodable, { checkCrc: true });
   } catch (error) {
     throw new ImageDecodeError(file, `corrupt PNG: ${(error as Error).message}`);
   }

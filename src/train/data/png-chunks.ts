@@ -13,14 +13,16 @@ const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2,
  * the end of the file or IEND never comes. The decoder library reports both only as a
  * DataView range error, which tells the user nothing. It also checks what the library takes on
  * trust: the header's size and depth (checkHeader), and that a palette image has its palette.
- * Returns the colour type and the image data (the IDAT chunks' contents, for checkDataLength).
+ * Returns the colour type, the image data (the IDAT chunks' contents, for checkDataLength) and
+ * where an ICC profile chunk sits (unused here; the library would inflate it whatever its size).
  */
-export function checkPngChunks(bytes: Uint8Array, file: string): { colourType: number; data: Uint8Array[] } {
+export function checkPngChunks(bytes: Uint8Array, file: string): { colourType: number; data: Uint8Array[]; iccProfile?: [number, number] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = SIGNATURE_LENGTH;
   let colourType = -1;
   let palette = false;
   const data: Uint8Array[] = [];
+  let iccProfile: [number, number] | undefined;
   while (offset + 8 <= bytes.length) {
     const length = view.getUint32(offset);
     // Shown as JSON: a corrupt file's type may hold bytes that are not letters.
@@ -37,7 +39,8 @@ export function checkPngChunks(bytes: Uint8Array, file: string): { colourType: n
     if (type === 'PLTE') palette = true;
     if (type === 'IDAT' && colourType === 3 && !palette) throw new ImageDecodeError(file, 'corrupt PNG: palette image without a PLTE chunk before its data');
     if (type === 'IDAT') data.push(bytes.subarray(offset + 8, offset + 8 + length));
-    if (type === 'IEND') return { colourType, data };
+    if (type === 'iCCP') iccProfile = [offset, end];
+    if (type === 'IEND') return { colourType, data, iccProfile };
     offset = end;
   }
   throw new ImageDecodeError(file, `truncated PNG: file ends at byte ${bytes.length} before the IEND chunk`);
