@@ -48,11 +48,12 @@ export function checkPngChunks(bytes: Uint8Array, file: string): { colourType: n
 
 /** Compressed bytes inflated at a time, so a stream that inflates past what the pixels need stops within ~16 MB. */
 const INFLATE_STEP = 16384;
+const TRAILING_DATA_ALLOWED = 1 << 20; // image data past what the pixels need, let through unread as libpng does
 
 /**
  * Before the library decodes: refuses image data (checkPngChunks's) shorter than the header's
  * rows need, a filter byte and the packed samples per row of each pass (the library zero-fills
- * a short stream's last row), or longer (it would hold all of a 1-pixel file's gigabytes). A
+ * a short stream's last row), or over a megabyte longer (it would hold all of a 1-pixel file's gigabytes). A
  * stream that is not zlib is left for the library to name.
  */
 export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: string): void {
@@ -68,7 +69,7 @@ export function checkDataLength(bytes: Uint8Array, parts: Uint8Array[], file: st
   let inflated = 0;
   const inflater = new Unzlib((chunk) => {
     inflated += chunk.length;
-    if (inflated > needed + INFLATE_STEP) throw tooLong;
+    if (inflated > needed + TRAILING_DATA_ALLOWED) throw tooLong;
   });
   try {
     for (const part of parts) for (let at = 0; at < part.length; at += INFLATE_STEP) inflater.push(part.subarray(at, at + INFLATE_STEP));
