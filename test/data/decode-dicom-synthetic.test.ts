@@ -133,6 +133,12 @@ describe('decodeDicom errors on synthesized files', () => {
     expect(error.reason).toBe('not an image: DICOM data set has no Pixel Data (7FE0,0010)');
   });
 
+  it('encapsulated Pixel Data under a native transfer syntax is corrupt, not missing', async () => {
+    const mislabelled = concat([encodeDataSet(image.slice(0, -1), true), encapsulatedPixelData([new Uint8Array(4)])]);
+    const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, mislabelled), 'x.dcm'));
+    expect(error.reason).toBe(`corrupt DICOM: Pixel Data is encapsulated (compressed), but the transfer syntax ${EXPLICIT} is a native one`);
+  });
+
   it('no Rows is not an image', async () => {
     const error = await catchDecodeError(() => decodeDicom(partTen(EXPLICIT, encodeDataSet(image.filter((e) => e.tag !== 0x00280010), true)), 'x.dcm'));
     expect(error.reason).toBe('not an image: DICOM data set lacks (0028,0010)');

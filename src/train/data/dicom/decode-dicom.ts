@@ -82,7 +82,7 @@ function firstFrame(dataSet: DicomDataSet, pixelCount: number, bytesPerPixel: nu
     return decodeRleFrame(fragment, pixelCount, bytesPerPixel, file);
   }
   const pixels = dataSet.elements.get(PIXEL_DATA);
-  if (!pixels) throw new ImageDecodeError(file, `not an image: DICOM data set has no Pixel Data ${tagName(PIXEL_DATA)}`);
+  if (!pixels) throw new ImageDecodeError(file, dataSet.pixelFragments ? `corrupt DICOM: Pixel Data is encapsulated (compressed), but the transfer syntax ${dataSet.transferSyntax} is a native one` : `not an image: DICOM data set has no Pixel Data ${tagName(PIXEL_DATA)}`);
   if (pixels.length < frameBytes) {
     throw new ImageDecodeError(file, `truncated DICOM: Pixel Data holds ${pixels.length} bytes, one frame needs ${frameBytes}`);
   }
