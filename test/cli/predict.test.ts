@@ -161,6 +161,7 @@ describe('covid-ct predict', () => {
     await expect(predict('--backend', 'cpu', bad)).rejects.toThrow(/skipped .*broken\.png: truncated PNG[^]*no input could be read: each is named above/);
     await expect(run('node', ['bin/covid-ct.mjs', 'predict', '--model', '', covidPng])).rejects.toThrow('--model is empty: give a model file, or leave the flag out for the shipped model');
     await expect(predict('--cam', '', covidPng)).rejects.toThrow('--cam is empty: give the folder for the CAM overlays');
+    await expect(run('node', ['bin/covid-ct.mjs', 'predict', '--model', `${model},`, covidPng])).rejects.toThrow(`--model ${model},: a name in the list is empty; separate model files by single commas`);
     await expect(predict('--backend', 'cpu', join(dir, 'missing.png'))).rejects.toThrow(/missing\.png/);
     const wrongShape = join(dir, 'wrong.npy');
     const header = `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }`.padEnd(117) + '\n';
