@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { buildNet } from '../nets/index.ts';
@@ -144,7 +144,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (init) console.error(init.report);
 
   const listed = await listTrainVal(settings.root, settings.trainList!, settings.valList!, settings.limit ?? undefined);
-  if (resolve(settings.trainList!) === resolve(settings.valList!)) console.error('--val-list is the training list: validation scores the fit, not unseen slices');
+  if (listed.sameList) console.error('--val-list is the training list: validation scores the fit, not unseen slices');
   const train = await loadImagesReporting('training images', listed.train, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const val = await loadImagesReporting('validation images', listed.val, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const classWeights = recipeClassWeights(recipe, train.labels);

@@ -41,11 +41,12 @@ export async function listImages(root: string, { list, limit }: { list?: string;
   });
 }
 
-/** The images of two split lists, refused when they share one; one list given as both is meant (a fit check). */
-export async function listTrainVal(root: string, trainList: string, valList: string, limit?: number): Promise<{ train: DatasetEntry[]; val: DatasetEntry[] }> {
+/** The images of two split lists, refused when they share one; one list given as both (`sameList`) is meant, a fit check. */
+export async function listTrainVal(root: string, trainList: string, valList: string, limit?: number): Promise<{ train: DatasetEntry[]; val: DatasetEntry[]; sameList: boolean }> {
   const [train, val] = await Promise.all([trainList, valList].map((list) => listImages(root, { list, limit })));
-  if (resolve(trainList) !== resolve(valList)) checkSplitsDisjoint([{ list: trainList, entries: train }, { list: valList, entries: val }]);
-  return { train, val };
+  const sameList = resolve(trainList) === resolve(valList);
+  if (!sameList) checkSplitsDisjoint([{ list: trainList, entries: train }, { list: valList, entries: val }]);
+  return { train, val, sameList };
 }
 
 /** Refuses an image named in two split lists: it would be trained on and scored on. (parseSplitList refuses one named twice in a list.) */

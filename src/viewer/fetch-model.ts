@@ -4,8 +4,7 @@ const MODEL_FETCH_TIMEOUT_MS = 120_000;
 /** The bytes of a model file at `url`, or an error that says what went wrong in words. */
 export async function fetchModel(url: string, source: string, timeoutMs = MODEL_FETCH_TIMEOUT_MS): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(timeoutMs);
-  const failed = (err: unknown) =>
-    new Error(signal.aborted ? `the model ${source} did not arrive within ${timeoutMs / 1000} s` : `cannot fetch the model ${source}: ${(err as Error).message}`);
+  const failed = (err: unknown) => new Error(signal.aborted ? `the model ${source} did not arrive within ${timeoutMs / 1000} s` : `cannot fetch the model ${source}: ${(err as Error).message}`);
   let response: Response;
   try {
     // Asking for bytes keeps a dev server from answering a missing file with its index page.

@@ -8,7 +8,6 @@ import { softmaxRows } from '../cli/softmax.ts';
 import type { Backend, BackendName } from '../runtime/backend.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
 import type { Tensor } from '../runtime/tensor.ts';
-import { profileLayersOf } from './layer-profile.ts';
 import { createBackend } from '../runtime/create-backend.ts';
 import { cropFor, type Crop } from '../train/data/crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
@@ -18,6 +17,7 @@ import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { resizeGray } from '../train/data/resize.ts';
 import { fetchModel } from './fetch-model.ts';
+import { profileLayersOf } from './layer-profile.ts';
 import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 type Model = ReturnType<typeof decodeModel> & { source: string };
