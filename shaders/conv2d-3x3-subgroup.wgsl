@@ -67,7 +67,7 @@ fn padded_tile(i: i32) -> PaddedTile {
   let per = row_tiles * ((cv.oh + 1) / 2);
   let padded = (per + 3) / 4 * 4;
   let local = min(i % padded, per - 1);
-  let group = i / padded;
+  let group = min(i, cv.tiles - 1) / padded; // lanes past the end take the last image, not one past it
   let r_tiles = (cv.r + 7) / 8;
   return PaddedTile(Tile(group / r_tiles, group % r_tiles * 8, local / row_tiles * 2, local % row_tiles * 16), i % padded < per && i < cv.tiles);
 }

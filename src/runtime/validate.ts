@@ -23,7 +23,7 @@ export function checkBackwardShapes(op: AnyOp, inputs: readonly Shape[], outputs
   if (fmt(dOut) !== fmt(want[0])) throw new ShapeError(op.name, `backward: dOut ${fmt(dOut)} must have the first output's shape ${fmt(want[0])}`);
 }
 
-/** A shape a backend can make a tensor of: whole, non-negative dimensions, and at most `most` values (a device's buffer limit). */
+/** A shape a backend can make a tensor of: whole, non-negative dimensions, and at most `most` values (what a device can bind as one buffer). */
 export function checkTensorShape(shape: Shape, most = Infinity): void {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ShapeError('tensor', `shape ${JSON.stringify(shape)} is not a list of whole numbers ≥ 0`);
   if (sizeOf(shape) > most) throw new ShapeError('tensor', `shape ${fmt(shape)} holds ${sizeOf(shape)} values, more than the device's ${most} per buffer`);

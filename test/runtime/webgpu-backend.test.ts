@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { withDeviceFallback } from '../../src/runtime/create-backend.ts';
 import { DeviceLostError } from '../../src/runtime/errors.ts';
-import type { WebGpuBackend } from '../../src/runtime/gpu/backend.ts';
+import { WebGpuBackend } from '../../src/runtime/gpu/backend.ts';
 import { getOp } from '../../src/runtime/registry.ts';
 import { webgpuForTests } from '../harness/webgpu.ts';
 
@@ -93,6 +93,22 @@ describe('webgpu backend plumbing', () => {
     expect(() => gpu.tensor([2.5])).toThrow('tensor: shape [2.5] is not a list of whole numbers ≥ 0');
     expect(() => gpu.tensor([-1])).toThrow('tensor: shape [-1] is not a list of whole numbers ≥ 0');
     expect(() => gpu.tensor([2 ** 20, 2 ** 20])).toThrow(/^tensor: shape \[1048576,1048576\] holds 1099511627776 values, more than the device's \d+ per buffer$/);
+  });
+
+  it('refuses a tensor past the storage binding limit though under the buffer limit (WebGPU defaults: 128 and 256 MiB)', async () => {
+    const { create } = await import('webgpu');
+    const device = await (await create([]).requestAdapter())!.requestDevice();
+    const defaults = new WebGpuBackend({ device, adapterName: 'default limits', isSoftware: true, hasTimestamps: false, fourLaneSubgroups: false });
+    try {
+      expect(device.limits.maxStorageBufferBindingSize).toBe(2 ** 27);
+      expect(device.limits.maxBufferSize).toBe(2 ** 28);
+      expect(() => defaults.tensor([40, 2 ** 20])).toThrow("tensor: shape [40,1048576] holds 41943040 values, more than the device's 33554432 per buffer");
+      const fits = defaults.tensor([32, 2 ** 20]);
+      expect(fits.size).toBe(2 ** 25);
+      fits.dispose();
+    } finally {
+      defaults.dispose();
+    }
   });
 
   it('refuses a backward pass whose dOut or outputs do not fit the inputs', () => {

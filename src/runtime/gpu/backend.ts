@@ -65,7 +65,7 @@ export class WebGpuBackend implements Backend, GpuContext {
 
   tensor(shape: Shape, data?: Float32Array): Tensor {
     this.checkDevice();
-    checkTensorShape(shape, this.device.limits.maxBufferSize / 4);
+    checkTensorShape(shape, this.mostValuesPerBuffer());
     const n = sizeOf(shape);
     if (data && data.length !== n) throw new Error(`tensor data has ${data.length} values but shape ${fmt(shape)} needs ${n}`);
     const buffer = this.pool.acquire(n * 4, STORAGE, data !== undefined);
@@ -184,6 +184,12 @@ export class WebGpuBackend implements Backend, GpuContext {
     const buffer = this.pool.acquire(sizeOf(shape) * 4, STORAGE, false);
     this.opScratch.push(buffer);
     return { shape, buffer };
+  }
+
+  /** Every tensor is bound whole as storage, so the binding limit (often half the buffer limit) caps it too. */
+  private mostValuesPerBuffer(): number {
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.device.limits;
+    return Math.min(maxBufferSize, maxStorageBufferBindingSize) / 4;
   }
 
   private releaseScratch(): void {

@@ -99,5 +99,7 @@ export async function acquireGpuDevice(): Promise<GpuDevice> {
   const info = adapter.info;
   const adapterName = [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ') || 'unknown adapter';
   const isSoftware = info.isFallbackAdapter || /swiftshader|llvmpipe|warp/i.test(adapterName);
-  return { device, adapterName, isSoftware, hasTimestamps, fourLaneSubgroups: subgroups && (await hasFourLaneSubgroups(device)) };
+  // The probe's pipeline may get another subgroup size than the kernels' where a driver picks it per pipeline: only an adapter of 4 alone passes.
+  const onlyFourLanes = info.subgroupMinSize === 4 && info.subgroupMaxSize === 4;
+  return { device, adapterName, isSoftware, hasTimestamps, fourLaneSubgroups: subgroups && onlyFourLanes && (await hasFourLaneSubgroups(device)) };
 }
