@@ -45,10 +45,13 @@ function readResults(path: string): BenchResults {
   return parsed as BenchResults;
 }
 
-/** Times of another input size never compare; times of another GPU compare only as a warning says. */
+/** Times of another input size never compare; times of another GPU, or of an unrecorded size, compare only as a warning says. */
 function checkComparable([baseline, current]: BenchResults[], [was, now]: string[]): void {
   if (baseline.size !== undefined && current.size !== undefined && baseline.size !== current.size) {
     throw new Error(`the runs timed different input sizes, ${baseline.size} in ${was} and ${current.size} in ${now}: their times do not compare`);
+  }
+  for (const [r, path] of [[baseline, was], [current, now]] as const) {
+    if (r.size === undefined) console.error(`bench:compare: warning: ${path} does not record its input size (written before sizes were): check that both runs timed the same`);
   }
   const adapters = [['Node', (r: BenchResults) => r.adapter?.name], ['Chromium', (r: BenchResults) => r.adapter?.chromium?.name]] as const;
   for (const [env, name] of adapters) {

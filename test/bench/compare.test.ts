@@ -122,6 +122,8 @@ describe('npm run bench:compare', () => {
     const worse = await run([before, after]);
     expect(worse.code).toBe(1);
     expect(worse.stdout).toMatch(/node\/ours\/webgpu\/light-cnn\/infer\/1\s+400\.0\s+520\.0\s+1\.300\s+—\s+slower/);
+    expect(worse.stderr).toContain(`warning: ${after} does not record its input size (written before sizes were): check that both runs timed the same`);
+    expect(worse.stderr).not.toContain(`${before} does not record`);
     expect(worse.stderr).toContain('3 of our cases regressed: node/ours/webgpu/light-cnn/infer/1 (slower), node/ours/webgpu/light-cnn/infer/8 (more memory), node/ours/cpu/light-cnn/train/16 (untimed)');
     const same = await run([before, before, '--json']);
     expect(same.code, same.stderr).toBe(0);
