@@ -54,8 +54,9 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(14)}
   --init FILE every fold starts from FILE's weights (covid-ct pretrain) but for a fresh classifier.
-              FILE's rotation pretext task saw every train+val slice, each fold's held-out ones
-              included, without labels: those images, never their labels, reached the trunk`;
+              FILE's pretext task (rotation or contrastive) saw every train+val slice, each
+              fold's held-out ones included, without labels: those images, never their labels,
+              reached the trunk`;
 
 const OPTIONS = {
   data: { type: 'string' },
