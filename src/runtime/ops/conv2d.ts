@@ -66,8 +66,8 @@ export const conv2d = defineOp<Conv2dAttrs>({
       const geo = geometry(x.shape, w.shape, b.shape, attrs);
       const dy = activationGradGpu(g, y, dOut, act(attrs));
       if (dx) conv2dInputGrad(g, w, dy, dx, geo);
-      conv2dWeightGrad(g, x, dy, dw!, geo);
-      conv2dBiasGrad(g, dy, db!, geo);
+      if (dw) conv2dWeightGrad(g, x, dy, dw, geo);
+      if (db) conv2dBiasGrad(g, dy, db, geo);
     },
   },
 });
