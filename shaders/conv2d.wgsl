@@ -11,7 +11,7 @@
 //   conv2d_bwd_weight     dw = Σ dy·x      tile: 4 output channels × 4 taps (c, ky, kx); the
 //                                          (n, pixel) sum is cut into splits of `chunk` pixels
 //   conv2d_reduce_splits  adds the splits' partial dw (used by every weight-gradient kernel)
-//   conv2d_bwd_bias       db = Σ dy        one invocation per output channel
+// (db = Σ dy is channel-sums.wgsl's.)
 const WG: u32 = 64u;
 const LANES = vec4<i32>(0, 1, 2, 3);
 
@@ -34,7 +34,6 @@ struct Reduce { count: i32, splits: i32 };
 @group(0) @binding(6) var<storage, read_write> y: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dw: array<f32>;
-@group(0) @binding(9) var<storage, read_write> db: array<f32>;
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> i32 {
   return i32(g.x + g.y * nwg.x * WG);
@@ -182,17 +181,4 @@ fn conv2d_reduce_splits(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
   var sum = 0.0;
   for (var s = 0; s < red.splits; s++) { sum += part[s * red.count + i]; }
   dw[i] = sum;
-}
-
-@compute @workgroup_size(WG)
-fn conv2d_bwd_bias(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let o = linear(gid, nwg);
-  if (o >= cv.o) { return; }
-  let ohw = cv.oh * cv.ow;
-  var sum = 0.0;
-  for (var n = 0; n < cv.n; n++) {
-    let base = (n * cv.o + o) * ohw;
-    for (var p = 0; p < ohw; p++) { sum += dy[base + p]; }
-  }
-  db[o] = sum;
 }

@@ -24,7 +24,6 @@ struct Geometry {
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dw: array<f32>;
-@group(0) @binding(8) var<storage, read_write> db: array<f32>;
 @group(0) @binding(10) var<storage, read_write> dy_rows: array<f32>; // conv_transpose2d_gather: dy as [N, R, P]
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 { return g.x + g.y * nwg.x * WG; }
@@ -165,18 +164,4 @@ fn conv_transpose2d_bwd_weight(@builtin(global_invocation_id) g: vec3<u32>, @bui
       if (ci0 + k < p.cin && co0 + c < p.cout) { dw[((ci0 + k) * p.cout + co0 + c) * kk + tap] = a[k][c]; }
     }
   }
-}
-
-// db[co] = Σ dy[n,co,:,:]
-@compute @workgroup_size(WG)
-fn conv_transpose2d_bwd_bias(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = linear(g, nwg);
-  if (i >= p.total) { return; }
-  let co = i32(i);
-  var s = 0.0;
-  for (var n = 0; n < p.batch; n++) {
-    let base = (n * p.cout + co) * p.oh * p.ow;
-    for (var q = 0; q < p.oh * p.ow; q++) { s += dy[base + q]; }
-  }
-  db[co] = s;
 }

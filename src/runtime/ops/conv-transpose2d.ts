@@ -9,6 +9,7 @@ import {
   ACT_CODE, activateGpu, activateInPlace, activateTwin, withActivationGrad, activationGradGpu, activationGradTwin,
   activationModules, activationOf, type Activation,
 } from './activation.ts';
+import { channelSums, channelSumsModule } from './channel-sums-gpu.ts';
 import { conv2dSources, conv2dWeightGrad, convTransposeGemm, gemm1x1 } from './conv2d-gpu.ts';
 
 const OP = 'conv_transpose2d';
@@ -118,7 +119,8 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
   },
   gpu: {
     modules: [
-      { source, fwdEntries: ['conv_transpose2d_fwd'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight', 'conv_transpose2d_bwd_bias'] },
+      { source, fwdEntries: ['conv_transpose2d_fwd'], bwdEntries: ['conv_transpose2d_gather', 'conv_transpose2d_bwd_input', 'conv_transpose2d_bwd_weight'] },
+      channelSumsModule,
       { source: conv2dSources.pointwise, fwdEntries: ['conv_transpose2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
       { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv_transpose2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },
@@ -147,7 +149,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
         }
         if (dw) launch(g, 'conv_transpose2d_bwd_weight', { x, dy, dw }, geo, 0, blocks(geo.cin) * blocks(geo.cout) * geo.kh * geo.kw);
       }
-      if (db) launch(g, 'conv_transpose2d_bwd_bias', { dy, db }, geo, 0, geo.cout);
+      if (db) channelSums(g, dy, db, { n: geo.batch, channels: geo.cout, first: 0, count: geo.cout, hw: geo.oh * geo.ow });
     },
   },
 });

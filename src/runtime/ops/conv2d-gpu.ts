@@ -9,6 +9,7 @@ import subgroupCommon from '../../../shaders/subgroup-common.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { ACT_CODE, activateGpu, type Activation } from './activation.ts';
 import { isPointwise, type Conv2dGeometry } from './conv2d-shapes.ts';
+import { channelSums } from './channel-sums-gpu.ts';
 
 // Which WGSL kernels run a conv2d: 1×1 convolutions with stride 1 and no padding are
 // GEMMs (shaders/conv2d-1x1.wgsl, the weight gradient in conv2d-1x1-weight.wgsl), 3×3 ones
@@ -198,5 +199,5 @@ export function conv2dWeightGrad(g: GpuContext, x: GpuTensor, dy: GpuTensor, dw:
 }
 
 export function conv2dBiasGrad(g: GpuContext, dy: GpuTensor, db: GpuTensor, geo: Conv2dGeometry): void {
-  g.run(generic, 'conv2d_bwd_bias', { dy, db }, convUniforms(geo, geo.o), { threads: geo.o });
+  channelSums(g, dy, db, { n: geo.n, channels: geo.o, first: 0, count: geo.o, hw: geo.oh * geo.ow });
 }

@@ -6,6 +6,7 @@ import type { Shape } from '../shape.ts';
 import {
   activateInPlace, activateTwin, activationGradGpu, activationGradTwin, activationModules, activationOf, withActivationGrad,
 } from './activation.ts';
+import { channelSumsModule } from './channel-sums-gpu.ts';
 import { conv2dBiasGrad, conv2dForwardActivated, conv2dInputGrad, conv2dSources, conv2dWeightGrad } from './conv2d-gpu.ts';
 import { conv2dGeometry, conv2dOutputShape, type Conv2dAttrs } from './conv2d-shapes.ts';
 
@@ -52,7 +53,8 @@ export const conv2d = defineOp<Conv2dAttrs>({
   // The 1×1 and 3×3 stride-1 fast paths live in modules of their own (conv2dSources).
   gpu: {
     modules: [
-      { source: conv2dSources.generic, fwdEntries: ['conv2d_fwd'], bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits', 'conv2d_bwd_bias'] },
+      { source: conv2dSources.generic, fwdEntries: ['conv2d_fwd'], bwdEntries: ['conv2d_bwd_input', 'conv2d_bwd_weight', 'conv2d_reduce_splits'] },
+      channelSumsModule,
       { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
       { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },

@@ -1,6 +1,7 @@
 import source from '../../../shaders/fire-expand.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 import { sizeOf } from '../shape.ts';
+import { channelSums } from './channel-sums-gpu.ts';
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, type Slice } from './conv2d-gpu.ts';
 import type { FireExpandGeometry } from './fire-expand-shapes.ts';
 
@@ -34,6 +35,6 @@ export function fireExpandBackward(g: GpuContext, [s, w1, , w3]: GpuTensor[], y:
   conv2dWeightGrad(g, s, dz, dw1, one, slice1);
   conv2dWeightGrad(g, s, dz, dw3, three, slice3);
   const bias = { n: one.n, channels, hw: one.h * one.w };
-  g.run(source, 'fire_bias_grad', { dz, db: db1 }, { ...bias, first: 0, count: one.o }, { threads: one.o });
-  g.run(source, 'fire_bias_grad', { dz, db: db3 }, { ...bias, first: one.o, count: three.o }, { threads: three.o });
+  channelSums(g, dz, db1, { ...bias, first: 0, count: one.o });
+  channelSums(g, dz, db3, { ...bias, first: one.o, count: three.o });
 }

@@ -3,6 +3,7 @@ import { fireExpandBwdFast, fireExpandFwdFast } from '../cpu/fire-expand-fast.ts
 import { host, type HostTensor } from '../host-tensor.ts';
 import { defineOp } from '../op.ts';
 import type { GpuTensor } from '../gpu/context.ts';
+import { channelSumsModule } from './channel-sums-gpu.ts';
 import { conv2dSources } from './conv2d-gpu.ts';
 import { fireExpandBackward, fireExpandForward, fireExpandSource } from './fire-expand-gpu.ts';
 import { fireExpandGeometry, fireExpandOutputShape, type FireExpandAttrs } from './fire-expand-shapes.ts';
@@ -46,7 +47,8 @@ export const fireExpand = defineOp<FireExpandAttrs>({
   },
   gpu: {
     modules: [
-      { source: fireExpandSource, fwdEntries: [], bwdEntries: ['fire_act_bwd', 'fire_bias_grad'] },
+      { source: fireExpandSource, fwdEntries: [], bwdEntries: ['fire_act_bwd'] },
+      channelSumsModule,
       { source: conv2dSources.pointwise, fwdEntries: ['conv2d_fwd_1x1'], bwdEntries: ['conv2d_bwd_input_1x1'] },
       { source: conv2dSources.pointwiseSubgroup, fwdEntries: ['conv2d_fwd_1x1_shared'], bwdEntries: ['conv2d_bwd_input_1x1_shared'] },
       { source: conv2dSources.pointwiseWeight, fwdEntries: [], bwdEntries: ['conv2d_bwd_weight_1x1'] },

@@ -1,0 +1,32 @@
+import source from '../../../shaders/channel-sums.wgsl?raw';
+import type { GpuContext, GpuTensor } from '../gpu/context.ts';
+
+/** Channels [first, first + count) of an [n, channels, hw] tensor. */
+export interface ChannelSlice {
+  n: number;
+  channels: number;
+  first: number;
+  count: number;
+  hw: number;
+}
+
+// Each channel's n·hw values are cut among about INVOCATIONS / count invocations, none
+// summing fewer than MIN_CHUNK of them; a second pass adds the partial sums.
+const INVOCATIONS = 8192;
+const MIN_CHUNK = 64;
+
+export const channelSumsModule = { source, fwdEntries: [], bwdEntries: ['channel_sum_parts', 'channel_sum_finish'] };
+
+/** sums[c] = Σ_n,p src[n, first + c, p] for the slice's channels (a bias gradient). */
+export function channelSums(g: GpuContext, src: GpuTensor, sums: GpuTensor, slice: ChannelSlice): void {
+  const splits = Math.max(1, Math.min(Math.ceil(INVOCATIONS / slice.count), Math.floor((slice.n * slice.hw) / MIN_CHUNK)));
+  const uniforms = { ...slice, splits };
+  const threads = slice.count * splits;
+  if (splits === 1) {
+    g.run(source, 'channel_sum_parts', { src, part: sums }, uniforms, { threads });
+    return;
+  }
+  const part = g.scratch([splits, slice.count]);
+  g.run(source, 'channel_sum_parts', { src, part }, uniforms, { threads });
+  g.run(source, 'channel_sum_finish', { part, sums }, uniforms, { threads: slice.count });
+}
