@@ -2,13 +2,7 @@ import source from '../../../shaders/channel-sums.wgsl?raw';
 import type { GpuContext, GpuTensor } from '../gpu/context.ts';
 
 /** Channels [first, first + count) of an [n, channels, hw] tensor. */
-export interface ChannelSlice {
-  n: number;
-  channels: number;
-  first: number;
-  count: number;
-  hw: number;
-}
+export interface ChannelSlice { n: number; channels: number; first: number; count: number; hw: number }
 
 // Each channel's n·hw values are cut among about INVOCATIONS / count invocations, none
 // summing fewer than MIN_CHUNK of them; a second pass adds the partial sums.
