@@ -3,15 +3,11 @@ import { NORMALISATIONS, type Normalise } from './normalise.ts';
 import { PREPROCESSING } from './preprocess.ts';
 
 /**
- * Images must be prepared the way the model was trained: refuses a model that recorded other
- * constants, and returns the crop and normalisation it records ('none' and 'dataset' for
- * models made before these existed).
+ * Images must be prepared the way the model was trained: refuses a model whose preprocessing
+ * (an object, as decodeModel has checked) recorded other constants, and returns the crop and
+ * normalisation it records ('none' and 'dataset' for models made before these existed).
  */
-export function checkPreprocessing(metadata: unknown, modelFile: string): { crop: Crop; normalise: Normalise } {
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new Error(`${modelFile}: its metadata's preprocessing is ${JSON.stringify(metadata)}, not an object of resize, mean and std`);
-  }
-  const recorded = metadata as Record<string, unknown>;
+export function checkPreprocessing(recorded: Record<string, unknown>, modelFile: string): { crop: Crop; normalise: Normalise } {
   for (const key of ['resize', 'mean', 'std'] as const) {
     if (recorded[key] !== PREPROCESSING[key]) {
       throw new Error(`${modelFile}: trained with preprocessing ${key} = ${JSON.stringify(recorded[key])}, this build uses ${JSON.stringify(PREPROCESSING[key])}`);
