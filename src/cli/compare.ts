@@ -4,12 +4,15 @@ import { parseArgs } from 'node:util';
 import { METRIC_KEYS, readCvResults, type CvResults, type MetricKey } from '../train/cv-results.ts';
 import { pairedT, type PairedT } from '../train/paired-t.ts';
 
-export const COMPARE_HELP = `covid-ct compare A B [--json]
+export const COMPARE_HELP = `covid-ct compare A B [--json] [--uncorrected]
   Judges cross-validation B against A (each a cv --out-dir or its cv.json) on the folds both
   have finished, which must hold out the same slices (same data, --folds and --seed):
   per metric the mean over folds of B − A, its 95% confidence interval and a two-sided paired
-  t-test. "better" or "worse" only where p < 0.05; otherwise the difference is within the noise
-  of the folds. --json prints one JSON object.`;
+  t-test, corrected for the folds' overlapping training sets (Nadeau & Bengio 2003: the
+  variance of the mean × (1 + n · held-out / training slices), about 2.1 for 10 folds).
+  "better" or "worse" only where p < 0.05; otherwise the difference is within the noise of
+  the folds. --uncorrected gives Student's plain paired test (every p before 2026-11-28).
+  --json prints one JSON object.`;
 
 interface MetricComparison extends PairedT {
   meanA: number;
@@ -40,13 +43,18 @@ function pairedFolds(a: { path: string; results: CvResults }, b: { path: string;
   return folds;
 }
 
-function compareMetric(a: CvResults, b: CvResults, folds: number[], key: MetricKey): MetricComparison | null {
+/** Held-out slices per training slice, over the paired folds: the overlap the test corrects for. */
+function testToTrain(results: CvResults, folds: number[]): number {
+  return folds.reduce((sum, k) => sum + results.folds[k].images.length / results.folds[k].result!.trainImages, 0) / folds.length;
+}
+
+function compareMetric(a: CvResults, b: CvResults, folds: number[], key: MetricKey, correction: number): MetricComparison | null {
   const pairs = folds.flatMap((k) => {
     const [va, vb] = [a.folds[k].result!.metrics[key], b.folds[k].result!.metrics[key]];
     return va === null || vb === null ? [] : [[va, vb]];
   });
   if (pairs.length < 2) return null;
-  const test = pairedT(pairs.map(([va, vb]) => vb - va));
+  const test = pairedT(pairs.map(([va, vb]) => vb - va), correction);
   const mean = (i: number) => pairs.reduce((s, p) => s + p[i], 0) / pairs.length;
   const verdict = test.p < 0.05 ? (test.meanDifference > 0 ? 'better' : 'worse') : 'no difference';
   return { meanA: mean(0), meanB: mean(1), ...test, verdict };
@@ -55,12 +63,14 @@ function compareMetric(a: CvResults, b: CvResults, folds: number[], key: MetricK
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(3)}`;
 
 export async function compareCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const options = { json: { type: 'boolean', default: false }, uncorrected: { type: 'boolean', default: false } } as const;
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
   if (positionals.length !== 2) throw new Error(`compare: give two cross-validations, A and B (got ${positionals.length})\n${COMPARE_HELP}`);
   const [a, b] = await Promise.all(positionals.map(load));
   const folds = pairedFolds(a, b);
   if (folds.length < 2) throw new Error(`compare: ${folds.length} fold(s) finished in both ${a.path} and ${b.path}; a paired test needs at least 2`);
-  const metrics = Object.fromEntries(METRIC_KEYS.map((key) => [key, compareMetric(a.results, b.results, folds, key)]));
+  const correction = values.uncorrected ? 0 : testToTrain(a.results, folds);
+  const metrics = Object.fromEntries(METRIC_KEYS.map((key) => [key, compareMetric(a.results, b.results, folds, key, correction)]));
   const [sa, sb] = [a, b].map((x) => x.results.settings as unknown as Record<string, unknown>);
   const settingChanges = [...new Set([...Object.keys(sa), ...Object.keys(sb)])]
     .map((key) => [key, sa[key], sb[key]])
@@ -69,10 +79,11 @@ export async function compareCommand(argv: string[]): Promise<void> {
   if (values.json) {
     // A constant difference has t = ±Infinity, which JSON would write as null ("not computed").
     const infinityAsText = (_: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-    console.log(JSON.stringify({ a: a.path, b: b.path, pairedFolds: folds.map((k) => k + 1), settingChanges, metrics }, infinityAsText));
+    console.log(JSON.stringify({ a: a.path, b: b.path, pairedFolds: folds.map((k) => k + 1), testToTrain: correction, settingChanges, metrics }, infinityAsText));
     return;
   }
-  console.log(`B − A over the ${folds.length} folds finished in both (${folds.map((k) => k + 1).join(', ')}), two-sided paired t-test:`);
+  const test = values.uncorrected ? "Student's paired t-test, uncorrected" : `paired t-test corrected for overlapping training sets (held-out / training slices ${correction.toFixed(3)})`;
+  console.log(`B − A over the ${folds.length} folds finished in both (${folds.map((k) => k + 1).join(', ')}), two-sided ${test}:`);
   console.log(`  A ${a.path}\n  B ${b.path}\n  settings changed: ${settingChanges.join(', ') || 'none'}`);
   console.log(`${'metric'.padEnd(12)}${'A'.padStart(7)}${'B'.padStart(7)}  ${'B − A ± SD'.padEnd(16)}${'95% CI'.padEnd(18)}${'t'.padStart(6)}${'p'.padStart(7)}  verdict`);
   for (const key of METRIC_KEYS) {

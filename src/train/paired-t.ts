@@ -1,6 +1,9 @@
 // The paired t-test that judges one recipe against another over the same cross-validation
-// folds: the folds' differences, their mean, the two-sided p-value of Student's t with n − 1
-// degrees of freedom, and the 95% confidence interval of the mean difference.
+// folds: the folds' differences, their mean, the two-sided p-value of t with n − 1 degrees of
+// freedom, and the 95% confidence interval of the mean difference. The folds' training sets
+// overlap (each pair of a 10-fold CV shares 8/9 of its slices), so their differences are not
+// independent and Student's test is too sure; the corrected resampled t of Nadeau & Bengio
+// (2003) widens the variance for that.
 
 export interface PairedT {
   n: number;
@@ -66,13 +69,17 @@ export function tQuantile(alpha: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** The paired t-test of differences (b − a per fold); needs at least two. */
-export function pairedT(differences: readonly number[]): PairedT {
+/**
+ * The paired t-test of differences (b − a per fold); needs at least two. With `testToTrain`, the
+ * held-out slices per training slice of a fold, the standard error is Nadeau and Bengio's,
+ * sd · √(1/n + testToTrain); 0 gives Student's, sd / √n.
+ */
+export function pairedT(differences: readonly number[], testToTrain = 0): PairedT {
   const n = differences.length;
   if (n < 2) throw new Error(`a paired t-test needs at least 2 paired folds, got ${n}`);
   const mean = differences.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(differences.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  const se = sd / Math.sqrt(n);
+  const se = sd * Math.sqrt(1 / n + testToTrain);
   const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
   const half = tQuantile(0.05, n - 1) * se;
   return { n, meanDifference: mean, sdDifference: sd, t, p: se > 0 ? twoSidedP(t, n - 1) : mean === 0 ? 1 : 0, ci95: [mean - half, mean + half] };

@@ -30,10 +30,15 @@ describe('covid-ct compare', () => {
     const out = JSON.parse(r.stdout);
     expect(out.pairedFolds).toEqual([1, 2, 3]);
     expect(out.settingChanges).toEqual(['recipe "paper" → "robust"', 'init "p.safetensors" → none']);
-    // differences 0.10, 0.12, 0.11: mean 0.11, SD 0.01, t = 0.11 / (0.01 / √3)
+    // differences 0.10, 0.12, 0.11: mean 0.11, SD 0.01; 2 held out per 6 training slices, so
+    // t = 0.11 / (0.01 · √(1/3 + 2/6)) corrected, 0.11 / (0.01 / √3) uncorrected
+    expect(out.testToTrain).toBeCloseTo(1 / 3, 12);
     expect(out.metrics.accuracy.meanDifference).toBeCloseTo(0.11, 9);
-    expect(out.metrics.accuracy.t).toBeCloseTo(0.11 / (0.01 / Math.sqrt(3)), 6);
+    expect(out.metrics.accuracy.t).toBeCloseTo(0.11 / (0.01 * Math.sqrt(2 / 3)), 6);
     expect(out.metrics.accuracy.verdict).toBe('better');
+    const plain = JSON.parse((await covidCt('compare', a, better, '--json', '--uncorrected')).stdout);
+    expect(plain.testToTrain).toBe(0);
+    expect(plain.metrics.accuracy.t).toBeCloseTo(0.11 / (0.01 / Math.sqrt(3)), 6);
     expect(out.metrics.auc.verdict).toBe('no difference');
     expect(out.metrics.specificity).toBeNull();
     const table = await covidCt('compare', better, a);
@@ -45,6 +50,16 @@ describe('covid-ct compare', () => {
     const high = cvDir('high', { recipe: 'paper' }, [0.75, 0.5, 1, 0.5]);
     const out = JSON.parse((await covidCt('compare', low, high, '--json')).stdout);
     expect(out.metrics.accuracy).toMatchObject({ meanDifference: 0.25, sdDifference: 0, t: 'Infinity', p: 0, verdict: 'better' });
+  });
+
+  it("turns session 19's verdict on dihedral's AUC to no difference once corrected (p 0.041 → 0.136; accuracy 0.005 → 0.031)", async () => {
+    const [paper, dihedral] = ['paper-112-pop', 'dihedral-112-pop'].map((name) => `docs/cv/${name}.cv.json`);
+    const corrected = JSON.parse((await covidCt('compare', paper, dihedral, '--json')).stdout);
+    const plain = JSON.parse((await covidCt('compare', paper, dihedral, '--json', '--uncorrected')).stdout);
+    expect(corrected.testToTrain).toBeCloseTo(0.111, 3);
+    expect([corrected.metrics.auc.p, corrected.metrics.auc.verdict]).toEqual([expect.closeTo(0.136, 3), 'no difference']);
+    expect([plain.metrics.auc.p, plain.metrics.auc.verdict]).toEqual([expect.closeTo(0.041, 3), 'better']);
+    expect([corrected.metrics.accuracy.p, plain.metrics.accuracy.p]).toEqual([expect.closeTo(0.031, 3), expect.closeTo(0.005, 3)]);
   });
 
   it('refuses folds that hold out different slices, and a missing results file', async () => {

@@ -30,6 +30,18 @@ describe("Student's t and the paired t-test", () => {
     expect(r.ci95[1]).toBeCloseTo(0.08291834484821546, 8);
   });
 
+  it("widens the standard error by Nadeau and Bengio's correction, sd · √(1/n + test/train)", () => {
+    const differences = [0.05, -0.02, 0.11, 0.03, 0.07, -0.01, 0.09, 0.04];
+    const [plain, corrected] = [pairedT(differences), pairedT(differences, 54 / 490)];
+    const widening = Math.sqrt((1 / 8 + 54 / 490) / (1 / 8));
+    expect(corrected.meanDifference).toBe(plain.meanDifference);
+    expect(corrected.sdDifference).toBe(plain.sdDifference);
+    expect(corrected.t).toBeCloseTo(2.8062430400804557 / widening, 9);
+    expect(corrected.p).toBeCloseTo(twoSidedP(2.8062430400804557 / widening, 7), 12);
+    expect(corrected.p).toBeGreaterThan(0.05); // plain: 0.026
+    expect(corrected.ci95[1] - corrected.ci95[0]).toBeCloseTo((plain.ci95[1] - plain.ci95[0]) * widening, 9);
+  });
+
   it('calls identical folds no difference, a constant nonzero difference certain, and one fold an error', () => {
     expect(pairedT([0, 0, 0]).p).toBe(1);
     expect(pairedT([0.1, 0.1, 0.1]).p).toBeLessThan(1e-12);
