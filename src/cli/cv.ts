@@ -8,7 +8,7 @@ import { createBackend } from '../runtime/create-backend.ts';
 import { crossValidate } from '../train/cross-validate.ts';
 import { listCvImages } from '../train/cv-data.ts';
 import { CV_FORMAT, cvSettingsDifferences, readCvResults, summarise, writeCvResults, type CvResults, type CvSettings } from '../train/cv-results.ts';
-import { patientStratifiedFolds } from '../train/folds.ts';
+import { foldsLackingAClass, patientStratifiedFolds } from '../train/folds.ts';
 import { loadImageSet } from '../train/image-set.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { backendFlag } from './backend-flag.ts';
@@ -129,6 +129,8 @@ export async function cvCommand(argv: string[]): Promise<void> {
   const unreadable = new Set(skipped.map((s) => s.path));
   const entries = data.entries.filter((e) => !unreadable.has(e.path));
   const folds = patientStratifiedFolds(entries, settings.folds, settings.seed);
+  const lacking = foldsLackingAClass(entries, folds);
+  if (lacking.length) console.error(`cv: warning: ${lacking.join(', ')} (a class has fewer patients than folds): the metrics that need both classes are null there, and their means leave those folds out`);
   const records = folds.map((fold) => ({ images: fold.map((i) => relative(data.root, entries[i].path)), patients: new Set(fold.map((i) => entries[i].patient)).size, result: null }));
   if (saved && JSON.stringify(saved.folds.map((f) => f.images)) !== JSON.stringify(records.map((f) => f.images))) {
     throw new Error(`--resume: the folds of ${resultsFile} hold other images than the same settings give now: the data set (or an unreadable file) changed`);

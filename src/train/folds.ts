@@ -50,6 +50,11 @@ export function patientStratifiedFolds(entries: readonly DatasetEntry[], k: numb
   return folds.map((fold) => fold.sort((a, b) => a - b));
 }
 
+/** "fold F has no CLASS slice" for each fold a class is missing from (a class with fewer patients than folds). */
+export function foldsLackingAClass(entries: readonly DatasetEntry[], folds: readonly number[][]): string[] {
+  return folds.flatMap((fold, f) => CLASS_NAMES.filter((name) => !fold.some((i) => entries[i].label === name)).map((name) => `fold ${f + 1} has no ${name} slice`));
+}
+
 function groupByPatient(entries: readonly DatasetEntry[]): Patient[] {
   const byId = new Map<string, Patient>();
   entries.forEach((entry, index) => {

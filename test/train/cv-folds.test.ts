@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetEntry } from '../../src/train/data/dataset.ts';
 import { listDataset } from '../../src/train/data/dataset.ts';
-import { patientStratifiedFolds } from '../../src/train/folds.ts';
+import { foldsLackingAClass, patientStratifiedFolds } from '../../src/train/folds.ts';
 import { COVID_CT_IMAGES, COVID_CT_ROOT } from '../data/data-paths.ts';
 
 const trainAndVal = async () => {
@@ -62,5 +62,17 @@ describe('patient-stratified folds, by hand', () => {
     expect(patientStratifiedFolds(three, 3, 1).map((f) => f.length).sort()).toEqual([1, 2, 5]);
     expect(() => patientStratifiedFolds(three, 1, 1)).toThrow('cross-validation needs at least 2 folds, got 1');
     expect(() => patientStratifiedFolds([...three, { path: 'COVID/x.png', label: 'COVID' }], 2, 1)).toThrow('COVID/x.png has no patient id');
+  });
+});
+
+describe('folds lacking a class', () => {
+  it('names each fold a class is missing from when a class has fewer patients than folds, and none on the real split', async () => {
+    const entries = [...entry('c1', 'COVID', 3), ...entry('c2', 'COVID', 2), ...['n1', 'n2', 'n3', 'n4'].flatMap((p) => entry(p, 'NonCOVID', 2))];
+    const folds = patientStratifiedFolds(entries, 4, 1);
+    const lacking = foldsLackingAClass(entries, folds);
+    expect(lacking.length).toBe(2);
+    for (const line of lacking) expect(line).toMatch(/^fold [1-4] has no COVID slice$/);
+    const real = await trainAndVal();
+    expect(foldsLackingAClass(real, patientStratifiedFolds(real, 10, 1))).toEqual([]);
   });
 });
