@@ -28,12 +28,14 @@ export async function listCvImages(dir: string, limitPatients: number | null): P
   return { root: data.root, lists, meta, entries: limitPatients === null ? entries : firstPatients(entries, limitPatients) };
 }
 
-function firstPatients(entries: DatasetEntry[], perClass: number): DatasetEntry[] {
+/** The first `perClass` patients of each class, in list order, with all their slices (of either class). */
+export function firstPatients(entries: readonly DatasetEntry[], perClass: number): DatasetEntry[] {
   const kept = new Map<string, Set<string | undefined>>();
-  return entries.filter(({ label, patient }) => {
+  for (const { label, patient } of entries) {
     const patients = kept.get(label) ?? new Set();
     kept.set(label, patients);
     if (patients.size < perClass) patients.add(patient);
-    return patients.has(patient);
-  });
+  }
+  const chosen = new Set([...kept.values()].flatMap((patients) => [...patients]));
+  return entries.filter(({ patient }) => chosen.has(patient));
 }

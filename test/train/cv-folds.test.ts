@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetEntry } from '../../src/train/data/dataset.ts';
 import { listDataset } from '../../src/train/data/dataset.ts';
+import { firstPatients } from '../../src/train/cv-data.ts';
 import { foldsLackingAClass, patientStratifiedFolds } from '../../src/train/folds.ts';
 import { COVID_CT_IMAGES, COVID_CT_ROOT } from '../data/data-paths.ts';
 
@@ -74,5 +75,13 @@ describe('folds lacking a class', () => {
     for (const line of lacking) expect(line).toMatch(/^fold [1-4] has no COVID slice$/);
     const real = await trainAndVal();
     expect(foldsLackingAClass(real, patientStratifiedFolds(real, 10, 1))).toEqual([]);
+  });
+});
+
+describe('--limit: the first patients of each class', () => {
+  it('keeps every slice of a chosen patient, of either class, even one listed after its class was full', () => {
+    const entries = [...entry('n1', 'NonCOVID', 2), ...entry('c1', 'COVID', 2), ...entry('n2', 'NonCOVID', 1), ...entry('c1', 'NonCOVID', 1), ...entry('c2', 'COVID', 1)];
+    const kept = firstPatients(entries, 1);
+    expect(kept.map((e) => `${e.patient} ${e.label}`)).toEqual(['n1 NonCOVID', 'n1 NonCOVID', 'c1 COVID', 'c1 COVID', 'c1 NonCOVID']);
   });
 });
