@@ -3,7 +3,7 @@
 //   channel_sum_parts   invocation (c, s) adds values s, s + splits, s + 2·splits, … of channel
 //                       c's N·H·W, so neighbouring invocations read neighbouring values; with
 //                       splits = 1 it writes the channel's whole sum
-//   channel_sum_finish  sums[c] = Σ_s part[s, c]
+// conv2d.wgsl's conv2d_reduce_splits then adds the parts.
 // A channel's sum is cut into splits because one invocation per channel leaves a GPU nearly
 // idle: conv1 has 64 channels of N·112·112 values at 224.
 const WG: u32 = 64u;
@@ -13,7 +13,6 @@ struct ChannelSums { n: u32, channels: u32, first: u32, count: u32, hw: u32, spl
 @group(0) @binding(0) var<uniform> cs: ChannelSums;
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<storage, read_write> part: array<f32>;
-@group(0) @binding(3) var<storage, read_write> sums: array<f32>;
 
 fn linear(g: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return g.x + g.y * nwg.x * WG;
@@ -37,13 +36,4 @@ fn channel_sum_parts(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
     }
   }
   part[s * cs.count + c] = sum;
-}
-
-@compute @workgroup_size(WG)
-fn channel_sum_finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let c = linear(gid, nwg);
-  if (c >= cs.count) { return; }
-  var sum = 0.0;
-  for (var s = 0u; s < cs.splits; s++) { sum += part[s * cs.count + c]; }
-  sums[c] = sum;
 }
