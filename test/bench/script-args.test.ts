@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { usageOf } from '../../src/cli/script-args.ts';
 
-const BENCH = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts', 'upright-latency.ts'].map((name) => `bench/${name}`);
+const BENCH = ['bench.ts', 'kernels.ts', 'train-step.ts', 'compare.ts', 'augment.ts', 'crop.ts', 'ensemble-latency.ts', 'forward-phases.ts', 'upright-latency.ts', 'search-noise.ts'].map((name) => `bench/${name}`);
 const SCRIPTS = [...BENCH, 'scripts/source-audit.ts', 'scripts/population-cv.ts', 'src/cli/selfcheck.ts'];
 
 const usage = (script: string) => usageOf(new URL(`../../${script}`, import.meta.url).href);
@@ -43,6 +43,7 @@ describe('scripts run on their own (benchmarks, tools): --help and bad flags', (
     ['bench/train-step.ts', ['--batch', 'x'], '--batch must be a number, got "x"'],
     ['bench/augment.ts', ['--runs', '0'], '--runs must be at least 1, got "0"'],
     ['bench/upright-latency.ts', ['--repeat', '1'], '--repeat must be at least 2, got "1"'],
+    ['bench/search-noise.ts', ['--attempts', '8', '--random', '8'], '--random must be below 8, got "8"'],
   ])('%s %j is named before any work', async (script, args, message) => {
     const run = await runScript(script, ...args);
     expect(run.code).toBe(2);
@@ -55,6 +56,17 @@ it('selfcheck with a --filter that names no op case fails with exit 2 instead of
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(/^selfcheck: --filter "typo" names none of the \d+ op cases \(such as /);
   expect(run.stdout).toBe('');
+});
+
+it('bench/search-noise.ts tables the true errors of both searches, which no noise can take below the stand-in\'s lowest, 0.1', async () => {
+  const run = await runScript('bench/search-noise.ts', '--seeds', '2', '--noise', '0,0.5', '--attempts', '8', '--random', '3');
+  expect(run.code, run.stderr).toBe(0);
+  const rows = run.stdout.trim().split('\n').slice(3);
+  expect(rows.map((row) => row.split(' | ')[0])).toEqual(['| 0', '| 0.5']);
+  const figures = rows.flatMap((row) => [...row.matchAll(/\d\.\d{4}/g)].map(Number));
+  expect(figures).toHaveLength(12);
+  for (const figure of figures) expect(figure).toBeGreaterThanOrEqual(0.1);
+  expect(run.stderr).toContain('[4/4] noise 0.5, seed 2');
 });
 
 describe('medians of the bench scripts', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { proposePoint, type Observation } from '../../src/train/bayes-opt.ts';
 import { proposalRandom } from '../../src/train/random-streams.ts';
 import { fromUnit, SEARCH_SPACE } from '../../src/train/tune-space.ts';
+import { tuneStandIn } from '../../bench/tune-stand-in.ts';
 
 /** Branin–Hoo on the unit square (x1 = 15u − 5, x2 = 15v): three global minima of 0.397887. */
 const branin = ([u, v]: number[]) => {
@@ -69,20 +70,15 @@ describe(`Bayesian optimisation (GP + expected improvement), ${BUDGET} evaluatio
   });
 
   it('searches the dropout as its 4th dimension: on a validation error with its optimum at dropout 0.3, it gets there', () => {
-    // A smooth stand-in for the validation error of tune's attempts, in their own units.
-    const error = (x: number[]) => {
-      const h = fromUnit(x);
-      return 0.1 + 0.05 * (Math.log10(h.lr) + 2) ** 2 + 2 * (h.momentum - 0.9) ** 2 + 0.02 * (Math.log10(h.l2) + 4) ** 2 + 1.5 * (h.dropout - 0.3) ** 2;
-    };
     expect(SEARCH_SPACE.map((d) => d.name)).toEqual(['lr', 'momentum', 'l2', 'dropout']);
     for (const seed of SEEDS) {
-      const history = search(error, 4, seed);
+      const history = search(tuneStandIn, 4, seed);
       const dropouts = history.map((o) => fromUnit(o.x).dropout);
       expect(Math.min(...dropouts), `seed ${seed}`).toBeLessThan(0.15);
       expect(Math.max(...dropouts), `seed ${seed}`).toBeGreaterThan(0.55);
       const best = history.reduce((a, b) => (b.y < a.y ? b : a));
       expect(Math.abs(fromUnit(best.x).dropout - 0.3), `seed ${seed}`).toBeLessThan(0.06);
-      expect(best.y - 0.1, `seed ${seed}`).toBeLessThan(randomSearch(error, 4, seed) - 0.1);
+      expect(best.y - 0.1, `seed ${seed}`).toBeLessThan(randomSearch(tuneStandIn, 4, seed) - 0.1);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/runtime/random.ts';
-import { expectedImprovement } from '../../src/train/bayes-opt.ts';
+import { expectedImprovement, incumbent } from '../../src/train/bayes-opt.ts';
 import { cholesky, solveLower, solveUpper } from '../../src/train/cholesky.ts';
 import { GaussianProcess } from '../../src/train/gp.ts';
 
@@ -101,5 +101,16 @@ describe('expected improvement', () => {
     expect(elsewhere.filter((ei) => ei > 1e-3 * sd(y)).length).toBeGreaterThan(30);
     // Near the true minimum (0.3, 0.6), not yet observed, beats a corner far from it.
     expect(expectedImprovement(gp, [0.3, 0.6], best)).toBeGreaterThan(10 * expectedImprovement(gp, [1, 0], best));
+  });
+
+  it('improves on the GP\'s lowest mean at the measured points, not on a lucky measurement', () => {
+    expect(incumbent(gp, x.map((p, i) => ({ x: p, y: y[i] })))).toBeCloseTo(best, 6);
+    // Three measurements at 0.2 and three at 0.8: the 0.2 among the first three is luck.
+    const noisy = [[0.2, 1.0], [0.2, 0.2], [0.2, 1.1], [0.8, 0.7], [0.8, 0.75], [0.8, 0.72]].map(([at, value]) => ({ x: [at], y: value }));
+    const noisyGp = GaussianProcess.fit(noisy.map((o) => o.x), noisy.map((o) => o.y));
+    const means = noisy.map((o) => noisyGp.predict(o.x).mean);
+    expect(incumbent(noisyGp, noisy)).toBe(Math.min(...means));
+    expect(incumbent(noisyGp, noisy)).toBeGreaterThan(0.6);
+    expect(incumbent(noisyGp, noisy)).toBeCloseTo(noisyGp.predict([0.8]).mean, 12);
   });
 });
