@@ -12,6 +12,9 @@ export const COMPARE_HELP = `covid-ct compare A B [--json] [--uncorrected]
   variance of the mean × (1 + n · held-out / training slices), about 2.1 for 10 folds).
   "better" or "worse" only where p < 0.05; otherwise the difference is within the noise of
   the folds. --uncorrected gives Student's plain paired test (every p before 2026-11-28).
+  A difference the same in every fold has no t-test; its p is the exact sign-flip test's, 2/2^n.
+  Each metric is tested at 0.05 on its own: decide on one (accuracy, as the issues do) before
+  reading the others, or one of the six may come out "better" or "worse" by chance.
   --json prints one JSON object.`;
 
 interface MetricComparison extends PairedT {

@@ -72,15 +72,20 @@ export function tQuantile(alpha: number, df: number): number {
 /**
  * The paired t-test of differences (b − a per fold); needs at least two. With `testToTrain`, the
  * held-out slices per training slice of a fold, the standard error is Nadeau and Bengio's,
- * sd · √(1/n + testToTrain); 0 gives Student's, sd / √n.
+ * sd · √(1/n + testToTrain); 0 gives Student's, sd / √n. Differences with no spread leave t
+ * undefined (±∞), and its p of 0 would call two folds that each gained one slice certain; their p
+ * is the exact sign-flip test's instead: of the 2^n ways to flip the folds' signs, only the two
+ * that leave them all alike are as extreme, p = 2 / 2^n.
  */
 export function pairedT(differences: readonly number[], testToTrain = 0): PairedT {
   const n = differences.length;
   if (n < 2) throw new Error(`a paired t-test needs at least 2 paired folds, got ${n}`);
   const mean = differences.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(differences.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  const se = sd * Math.sqrt(1 / n + testToTrain);
-  const t = se > 0 ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
+  // Rounding leaves a spread of an ulp or so in differences that are equal.
+  const spread = sd > 1e-12 * Math.abs(mean);
+  const se = spread ? sd * Math.sqrt(1 / n + testToTrain) : 0;
+  const t = spread ? mean / se : mean === 0 ? 0 : Math.sign(mean) * Infinity;
   const half = tQuantile(0.05, n - 1) * se;
-  return { n, meanDifference: mean, sdDifference: sd, t, p: se > 0 ? twoSidedP(t, n - 1) : mean === 0 ? 1 : 0, ci95: [mean - half, mean + half] };
+  return { n, meanDifference: mean, sdDifference: sd, t, p: spread ? twoSidedP(t, n - 1) : mean === 0 ? 1 : 2 ** (1 - n), ci95: [mean - half, mean + half] };
 }

@@ -45,11 +45,11 @@ describe('covid-ct compare', () => {
     expect(table.stdout).toMatch(/accuracy\s+0\.710\s+0\.600\s+−0\.110 ± 0\.010 .* worse/);
   });
 
-  it('writes the t of a difference that is the same in every fold as "Infinity", not null', async () => {
+  it('writes the t of a difference that is the same in every fold as "Infinity", not null, and judges it by the sign-flip p (3 folds: 0.25)', async () => {
     const low = cvDir('low', { recipe: 'paper' }, [0.5, 0.25, 0.75, null]);
     const high = cvDir('high', { recipe: 'paper' }, [0.75, 0.5, 1, 0.5]);
     const out = JSON.parse((await covidCt('compare', low, high, '--json')).stdout);
-    expect(out.metrics.accuracy).toMatchObject({ meanDifference: 0.25, sdDifference: 0, t: 'Infinity', p: 0, verdict: 'better' });
+    expect(out.metrics.accuracy).toMatchObject({ meanDifference: 0.25, sdDifference: 0, t: 'Infinity', p: 0.25, verdict: 'no difference' });
   });
 
   it("turns session 19's verdict on dihedral's AUC to no difference once corrected (p 0.041 → 0.136; accuracy 0.005 → 0.031)", async () => {

@@ -42,10 +42,14 @@ describe("Student's t and the paired t-test", () => {
     expect(corrected.ci95[1] - corrected.ci95[0]).toBeCloseTo((plain.ci95[1] - plain.ci95[0]) * widening, 9);
   });
 
-  it('calls identical folds no difference, a constant nonzero difference certain, and one fold an error', () => {
+  it('calls identical folds no difference, gives a constant nonzero difference the sign-flip p 2/2^n, and one fold an error', () => {
     expect(pairedT([0, 0, 0]).p).toBe(1);
-    expect(pairedT([0.1, 0.1, 0.1]).p).toBeLessThan(1e-12);
-    expect(pairedT([0.25, 0.25]).p).toBe(0);
+    expect(pairedT([0.1, 0.1, 0.1]).p).toBe(0.25);
+    expect(pairedT([0.1, 0.1, 0.1]).t).toBe(Infinity);
+    expect(pairedT([-0.25, -0.25], 0.11).p).toBe(0.5);
+    expect(pairedT(new Array(10).fill(1 / 54)).p).toBe(1 / 512);
+    // A spread, however small, is the t-test's again.
+    expect(pairedT([0.1, 0.1, 0.1 + 1e-6]).p).toBeLessThan(1e-5);
     expect(() => pairedT([0.1])).toThrow(/at least 2 paired folds, got 1/);
   });
 });
