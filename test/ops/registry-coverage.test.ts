@@ -44,4 +44,9 @@ describe('every op in the registry is complete', () => {
     expect(allOpCases.filter((c) => c.op === op.name).length).toBeGreaterThanOrEqual(2);
     if (op.kind === 'layer') expect(allGradCases.filter((c) => c.op === op.name).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('the ops without a cpu fast path, whose cpu backend is the twin itself and so is not compared with it, are these', () => {
+    // An op that gains a fast path leaves this list, and describeOpCases compares it with its twin.
+    expect(ops.filter((op) => !op.cpuFast).map((op) => op.name).sort()).toEqual(['add', 'cosine_similarity', 'dense', 'dropout', 'relu', 'sgd', 'softmax_cross_entropy']);
+  });
 });

@@ -87,13 +87,16 @@ describe('augment, the extras of the robust recipe', () => {
     expect(mirrored).toBeLessThan(240);
   });
 
-  it('shifts by at most the fraction asked', () => {
-    const ramp = Float32Array.from({ length: 100 * 100 }, (_, i) => (i % 100) / 100); // value = x / 100
-    const rng = new Random(8);
-    for (let i = 0; i < 20; i++) {
-      const out = augment(ramp, 1, 100, { ...still, shift: 0.1 }, rng);
-      const moved = out[50 * 100 + 50] - 0.5; // the centre reads x = 50 − shift
-      expect(Math.abs(moved)).toBeLessThanOrEqual(0.1 + 1e-6);
+  it('shifts by at most the fraction asked, both ways along both axes', () => {
+    for (const [axis, ramp] of [
+      ['x', Float32Array.from({ length: 100 * 100 }, (_, i) => (i % 100) / 100)], // value = x / 100
+      ['y', Float32Array.from({ length: 100 * 100 }, (_, i) => Math.floor(i / 100) / 100)], // value = y / 100
+    ] as const) {
+      const rng = new Random(8);
+      const moves = Array.from({ length: 20 }, () => augment(ramp, 1, 100, { ...still, shift: 0.1 }, rng)[50 * 100 + 50] - 0.5); // the centre reads 50 − shift
+      expect(Math.max(...moves.map(Math.abs)), axis).toBeLessThanOrEqual(0.1 + 1e-6);
+      expect(Math.min(...moves), axis).toBeLessThan(-0.05);
+      expect(Math.max(...moves), axis).toBeGreaterThan(0.05);
     }
   });
 

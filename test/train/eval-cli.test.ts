@@ -48,8 +48,18 @@ async function directTurned(paths: string[], k: number): Promise<number[]> {
   return out;
 }
 
+// Slices 41–46 of each class: this untrained net ranks them differently as they are, turned and turned back, so AUC shows how they were scored.
+const mixed = join(dir, 'mixed');
+const [mixedCovid, mixedNonCovid] = ['COVID', 'NonCOVID'].map((label) => readdirSync(`${COVID_CT_IMAGES}/${label}`).sort().slice(40, 46).map((name) => `${COVID_CT_IMAGES}/${label}/${name}`));
+const mixedImages = [...mixedCovid, ...mixedNonCovid];
+const mixedLabels = [...mixedCovid.map(() => 1), ...mixedNonCovid.map(() => 0)];
+
 describe('covid-ct eval', () => {
   beforeAll(async () => {
+    for (const [label, paths] of [['COVID', mixedCovid], ['NonCOVID', mixedNonCovid]] as const) {
+      mkdirSync(join(mixed, label), { recursive: true });
+      for (const path of paths) copyFileSync(path, join(mixed, label, path.split('/').pop()!));
+    }
     await saveModelFile(model, net, {
       net: 'light-cnn', inChannels: 1, inputSize: 32, preprocessing: { ...PREPROCESSING, size: 32 },
       classNames: ['NonCOVID', 'COVID'], training: 'untrained (seed 21), for tests',
@@ -102,50 +112,49 @@ describe('covid-ct eval', () => {
     const { view, ...first } = views[0];
     expect(first).toEqual(plain);
 
-    const mixed = join(dir, 'mixed');
-    // Slices 41–46 of each class: the first few are told apart by this untrained net under every view (AUC 1).
-    const [covid, nonCovid] = ['COVID', 'NonCOVID'].map((label) => readdirSync(`${COVID_CT_IMAGES}/${label}`).sort().slice(40, 46).map((name) => `${COVID_CT_IMAGES}/${label}/${name}`));
-    for (const [label, paths] of [['COVID', covid], ['NonCOVID', nonCovid]] as const) {
-      mkdirSync(join(mixed, label), { recursive: true });
-      for (const path of paths) copyFileSync(path, join(mixed, label, path.split('/').pop()!));
-    }
     const mixedRun = await covidCt('eval', '--data', mixed, '--model', model, '--backend', 'cpu', '--json', '--robustness');
     expect(mixedRun.code, mixedRun.stderr).toBe(0);
     const rows = JSON.parse(mixedRun.stdout).views;
-    const labels = [...covid.map(() => 1), ...nonCovid.map(() => 0)];
     for (const [v, sourceView] of ROBUSTNESS_VIEWS.entries()) {
-      const want = binaryMetrics(labels, await direct([...covid, ...nonCovid], (image) => viewImage(image, sourceView)));
+      const want = binaryMetrics(mixedLabels, await direct(mixedImages, (image) => viewImage(image, sourceView)));
       expect(rows[v].confusion).toEqual(want.confusion);
       expect(rows[v].auc).toBeCloseTo(want.auc!, 9);
     }
     expect(new Set(rows.map((r: { auc: number }) => r.auc.toFixed(6))).size).toBeGreaterThan(1); // the views really differ
   });
 
-  it('--tta averages P(COVID) over the four quarter turns (accuracy against a one-class folder: the share called COVID)', async () => {
-    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--tta');
+  it('--tta averages P(COVID) over the four quarter turns', async () => {
+    const run = await covidCt('eval', '--data', mixed, '--model', model, '--backend', 'cpu', '--json', '--tta');
     expect(run.code, run.stderr).toBe(0);
-    const turned = await Promise.all([0, 1, 2, 3].map((k) => directTurned(images, k)));
-    const mean = images.map((_, i) => turned.reduce((s, p) => s + p[i], 0) / 4);
-    expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(mean.filter((p) => p > 0.5).length / images.length, 6);
+    const turned = await Promise.all([0, 1, 2, 3].map((k) => directTurned(mixedImages, k)));
+    const want = binaryMetrics(mixedLabels, mixedImages.map((_, i) => turned.reduce((s, p) => s + p[i], 0) / 4));
+    const got = JSON.parse(run.stdout);
+    expect(got.confusion).toEqual(want.confusion);
+    expect(got.auc).toBeCloseTo(want.auc!, 9);
+    expect(got.auc).not.toBeCloseTo(binaryMetrics(mixedLabels, turned[0]).auc!, 6); // the turns really change the scores
     expect(run.stderr).toContain(`[4/4] scored original, turned 270°, by ${model} — `);
   });
 
   it('--upright turns each image back by the turn the orientation net finds before scoring it, and refuses a model that is not one', async () => {
-    const run = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--json', '--upright', orientationModel);
+    const run = await covidCt('eval', '--data', mixed, '--model', model, '--backend', 'cpu', '--json', '--upright', orientationModel);
     expect(run.code, run.stderr).toBe(0);
-    const set = { count: images.length, size: 32, labels: new Float32Array(images.length), x: new Float32Array(images.length * 32 * 32) };
-    for (const [i, path] of images.entries()) set.x.set(preprocess(await loadImageFile(path), { size: 32 }), i * 32 * 32);
+    const n = mixedImages.length;
+    const set = { count: n, size: 32, labels: new Float32Array(n), x: new Float32Array(n * 32 * 32) };
+    for (const [i, path] of mixedImages.entries()) set.x.set(preprocess(await loadImageFile(path), { size: 32 }), i * 32 * 32);
     const turns = await turnsFromUpright(inferenceNet(orientationNet.spec, orientationNet.backend, await orientationNet.exportWeights()), set, 16);
     const turnedBack = turns.filter((t) => t !== 0).length;
     expect(turnedBack).toBeGreaterThan(0);
-    expect(run.stderr).toContain(`--upright: ${turnedBack} of 5 images (original) turned back upright`);
+    expect(run.stderr).toContain(`--upright: ${turnedBack} of ${n} images (original) turned back upright`);
     const upright = turnedUpright(set, turns);
     const pCovid = [];
-    for (let i = 0; i < images.length; i++) {
+    for (let i = 0; i < n; i++) {
       const pass = net.forward(net.backend.tensor([1, 1, 32, 32], upright.x.slice(i * 1024, (i + 1) * 1024)), 'infer');
       pCovid.push(softmaxRows(await pass.logits.read(), 2)[1]);
     }
-    expect(JSON.parse(run.stdout).accuracy).toBeCloseTo(pCovid.filter((p) => p > 0.5).length / images.length, 6);
+    const [got, want] = [JSON.parse(run.stdout), binaryMetrics(mixedLabels, pCovid)];
+    expect(got.confusion).toEqual(want.confusion);
+    expect(got.auc).toBeCloseTo(want.auc!, 9);
+    expect(got.auc).not.toBeCloseTo(binaryMetrics(mixedLabels, await direct(mixedImages)).auc!, 6); // turning back really changes the scores
 
     const notOrientation = await covidCt('eval', '--data', folder, '--model', model, '--backend', 'cpu', '--upright', model);
     expect(notOrientation.code).toBe(1);

@@ -32,6 +32,7 @@ describe('covid-ct pretrain --resume after epoch 1 of 2 (32 × 32, 16 slices, cp
     const [a, b] = await Promise.all(['straight', 'resumed'].map((n) => loadCheckpoint(join(dir, n))));
     expect(b.state.epoch).toBe(2);
     expect(b.velocities.size).toBeGreaterThan(50);
+    expect([...b.velocities.keys()]).toEqual([...a.velocities.keys()]);
     for (const [name, v] of a.velocities) expect(bytes(b.velocities.get(name)!).equals(bytes(v)), name).toBe(true);
     const [modelA, modelB] = await Promise.all(['straight', 'resumed'].map((n) => loadModelFile(join(dir, `${n}.safetensors`))));
     expect([...modelB.weights.keys()]).toEqual([...modelA.weights.keys()]);
