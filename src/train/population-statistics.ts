@@ -1,5 +1,6 @@
 import type { Net } from '../nets/net.ts';
 import { netInput, type ImageSet } from './image-set.ts';
+import { populationOrder } from './random-streams.ts';
 
 /**
  * How a trained net's BN layers get the statistics they normalise with at inference:
@@ -16,13 +17,21 @@ export const BN_STATISTICS: readonly BnStatistics[] = ['moving', 'population'];
  * training, and the running values become the batches' statistics averaged with weights by
  * batch size (PyTorch's swa_utils.update_bn does the same). The first batch's momentum of 1
  * overwrites whatever the layers held, so the result depends only on the weights and the set.
+ * The batches are drawn in populationOrder: the average of their variances leaves out how far
+ * the batch means lie apart, which is no loss for random batches (their unbiased variances
+ * average to the set's) but was, for batches in the set's order of one class and one patient
+ * each, 4–7% of the variance (session 25's audit).
  */
 export function estimatePopulationStatistics(net: Net, set: ImageSet, batch: number): void {
   const [channels, height, width] = net.spec.inputShape;
   const values = channels * height * width;
+  const order = populationOrder(set.count);
   for (let start = 0; start < set.count; start += batch) {
-    const n = Math.min(batch, set.count - start);
-    const x = net.backend.tensor([n, channels, height, width], netInput(set, values, start, n));
+    const picked = order.slice(start, start + batch);
+    const n = picked.length;
+    const input = new Float32Array(n * values);
+    picked.forEach((image, i) => input.set(netInput(set, values, image, 1), i * values));
+    const x = net.backend.tensor([n, channels, height, width], input);
     net.release(net.forward(x, 'train', { bnMomentum: n / (start + n) }));
     x.dispose();
   }

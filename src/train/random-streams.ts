@@ -2,7 +2,7 @@ import { Random } from '../runtime/random.ts';
 import { CLASS_NAMES } from './data/classes.ts';
 
 /** What a derived stream is for: each purpose draws its own numbers for the same epoch and step. */
-const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5, mixup: 6, balanced: 7 } as const;
+const PURPOSE = { shuffle: 1, augment: 2, dropout: 3, folds: 4, proposal: 5, mixup: 6, balanced: 7, population: 8 } as const;
 
 /**
  * Every random number of a training run comes from a stream whose seed is a pure function of
@@ -25,7 +25,15 @@ function finalMix(h: number): number {
 
 /** The order in which epoch `epoch` visits `n` training images (Fisher–Yates). */
 export function epochOrder(seed: number, epoch: number, n: number): number[] {
-  const rng = new Random(deriveSeed(seed, PURPOSE.shuffle, epoch));
+  return shuffled(new Random(deriveSeed(seed, PURPOSE.shuffle, epoch)), n);
+}
+
+/** One fixed order of `n` images, the same for every run, in which the population BN statistics are taken. */
+export function populationOrder(n: number): number[] {
+  return shuffled(new Random(deriveSeed(0, PURPOSE.population)), n);
+}
+
+function shuffled(rng: Random, n: number): number[] {
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(i + 1);

@@ -55,6 +55,18 @@ describe('population statistics of the BN layers', () => {
     for (let c = 0; c < a.length; c++) expect(a[c]).toBeCloseTo(b[c], 5);
   });
 
+  it('take the variance of the whole set, not only within batches, when the set is sorted by class (as split lists are)', async () => {
+    // 32 dark images, then 32 bright ones: batches of 8 in that order would each hold one kind and miss the difference between them.
+    const sorted = images(64);
+    for (let i = 32 * SIZE * SIZE; i < sorted.x.length; i++) sorted.x[i] += 3;
+    const [batched, whole] = [await estimated(sorted, 8), await estimated(sorted, 64)];
+    const [got, exact] = [batched.get('fire2.bn.running_var')!, whole.get('fire2.bn.running_var')!];
+    const ratios = Array.from(exact, (v, c) => got[c] / v);
+    const meanRatio = ratios.reduce((s, r) => s + r, 0) / ratios.length;
+    expect(meanRatio).toBeGreaterThan(0.9);
+    expect(meanRatio).toBeLessThan(1.1);
+  });
+
   it('on webgpu: the same statistics as on the cpu, within 1e-3', async () => {
     const gpu = await webgpuForTests();
     const set = images(7);
