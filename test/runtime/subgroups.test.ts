@@ -39,7 +39,7 @@ describe('1×1 and 3×3 kernels with and without shared loads', () => {
     expect(probed).toBe(true);
   });
 
-  it.each([
+  it.for([
     ['conv2d', [[2, 5, 9, 19], [11, 5, 3, 3], [11]], { pad: 1, activation: 'elu' }],
     ['conv2d', [[1, 3, 7, 5], [13, 3, 3, 3], [13]], { pad: 0 }],
     ['conv2d', [[1, 16, 14, 14], [64, 16, 3, 3], [64]], { pad: 1, activation: 'relu' }],
@@ -51,7 +51,7 @@ describe('1×1 and 3×3 kernels with and without shared loads', () => {
     ['fire_expand', [[1, 64, 3, 3], [64, 64, 1, 1], [64], [8, 64, 3, 3], [8]], { activation: 'relu' }],
     ['conv_transpose2d', [[1, 5, 3, 7], [5, 8, 2, 2], [8]], { stride: 2 }],
     ['conv_transpose2d', [[2, 32, 3, 5], [32, 3, 2, 2], [3]], { stride: 2, activation: 'elu' }],
-  ] as const)('%s %j: y and dx bit-identical', async (op, shapes, attrs, ctx) => {
+  ] as const)('%s %j: y and dx bit-identical', async ([op, shapes, attrs], ctx) => {
     if (!probed) ctx.skip(); // a device without 4-lane subgroups only has the plain kernels
     const [[yShared, dxShared], [yPlain, dxPlain]] = await bothWays(gpu, op, shapes as unknown as Shape[], attrs);
     expect(yShared).toEqual(yPlain);
