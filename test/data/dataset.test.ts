@@ -74,6 +74,13 @@ describe('listDataset errors', () => {
     await expect(listDataset(root, { meta })).rejects.toThrowError(`${meta} line 2: label "NonCOVID" but path "COVID/a.png"`);
   });
 
+  it('meta.csv: a byte-order mark, blank lines and spaces around fields change nothing; a path given twice is refused, naming both lines', async () => {
+    const meta = file('bom.csv', '\uFEFFpath, label ,patient,split\r\n\r\n COVID/a.png ,COVID, p1 ,train\r\n');
+    expect(await listDataset(root, { meta })).toEqual([{ path: join(root, 'COVID/a.png'), label: 'COVID', patient: 'p1' }]);
+    const twice = file('twice.csv', 'path,label,patient,split\nCOVID/a.png,COVID,p1,train\n\nCOVID/a.png,COVID,p2,train\n');
+    await expect(listDataset(root, { meta: twice })).rejects.toThrowError(`${twice} line 4: COVID/a.png is listed already, on line 2`);
+  });
+
   it('quoted meta.csv fields may hold commas; hidden files are not listed', async () => {
     const meta = file('quoted.csv', 'split,path,patient,label\ntrain,COVID/a.png,"Smith, J ""JS""",COVID\n');
     expect(await listDataset(root, { meta })).toEqual([{ path: join(root, 'COVID/a.png'), label: 'COVID', patient: 'Smith, J "JS"' }]);

@@ -27,29 +27,31 @@ export function parseSplitList(text: string, source: string): ListedImage[] {
 }
 
 /**
- * meta.csv (`path,label,patient,split`, header first) to patient ids by relative path.
- * A row whose label disagrees with its path is an error: one of the two is wrong.
+ * meta.csv (`path,label,patient,split`, header first) to patient ids by relative path. Fields
+ * are trimmed: "p1 " and "p1" are one patient, whose slices must share a fold. A row whose label
+ * disagrees with its path is an error (one of the two is wrong), and so is a path given twice
+ * (which patient would it be?).
  */
 export function parsePatientsCsv(text: string, source: string): Map<string, string> {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  const header = splitCsvLine(lines[0] ?? '');
+  const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((line, index) => ({ line, number: index + 1 })).filter(({ line }) => line.trim() !== '');
+  const header = splitCsvLine(rows[0]?.line ?? '');
   const column = (name: string) => {
     const at = header.indexOf(name);
-    if (at < 0) throw new Error(`${source}: no "${name}" column in header "${lines[0] ?? ''}"`);
+    if (at < 0) throw new Error(`${source}: no "${name}" column in header "${rows[0]?.line ?? ''}"`);
     return at;
   };
   const [pathAt, labelAt, patientAt] = [column('path'), column('label'), column('patient')];
   const patients = new Map<string, string>();
-  lines.slice(1).forEach((line, index) => {
+  const lineOf = new Map<string, number>();
+  for (const { line, number } of rows.slice(1)) {
     const fields = splitCsvLine(line);
-    const path = fields[pathAt];
-    const label = fields[labelAt];
-    if (path === undefined || fields[patientAt] === undefined) {
-      throw new Error(`${source} line ${index + 2}: expected ${header.length} fields, got ${fields.length}`);
-    }
-    if (!path.startsWith(`${label}/`)) throw new Error(`${source} line ${index + 2}: label "${label}" but path "${path}"`);
-    patients.set(path, fields[patientAt]);
-  });
+    const [path, label, patient] = [fields[pathAt], fields[labelAt], fields[patientAt]];
+    if (path === undefined || patient === undefined) throw new Error(`${source} line ${number}: expected ${header.length} fields, got ${fields.length}`);
+    if (!path.startsWith(`${label}/`)) throw new Error(`${source} line ${number}: label "${label}" but path "${path}"`);
+    if (lineOf.has(path)) throw new Error(`${source} line ${number}: ${path} is listed already, on line ${lineOf.get(path)}`);
+    lineOf.set(path, number);
+    patients.set(path, patient);
+  }
   return patients;
 }
 
@@ -73,5 +75,5 @@ function splitCsvLine(line: string): string[] {
     }
   }
   fields.push(field);
-  return fields;
+  return fields.map((f) => f.trim());
 }
