@@ -131,5 +131,10 @@ describe('covid-ct train --recipe robust-balanced, 1 epoch at 32 × 32 (cpu)', (
     expect(meta.training).toMatchObject({ recipe: 'robust-balanced' });
     const [epoch] = (await loadCheckpoint(join(dir, 'balanced'))).state.log;
     expect(Number.isFinite(epoch.loss)).toBe(true);
+    // Here robust differs from it only in the draws (both weigh these 4 + 4 slices 1 : 1), so the same run under robust ends elsewhere.
+    const robust = join(dir, 'robust.safetensors');
+    expect((await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust', '--out', robust, '--checkpoint-dir', join(dir, 'robust'))).code).toBe(0);
+    const [a, b] = await Promise.all([balanced, robust].map(loadModelFile));
+    expect(a.weights.get('conv1.weight')).not.toEqual(b.weights.get('conv1.weight'));
   });
 });
