@@ -12,7 +12,6 @@ import { Progress } from '../src/cli/progress.ts';
 import { scriptArgs, scriptNumber } from '../src/cli/script-args.ts';
 import { Random } from '../src/runtime/random.ts';
 import { proposePoint, type Observation } from '../src/train/bayes-opt.ts';
-import { proposalRandom } from '../src/train/random-streams.ts';
 import { SEARCH_SPACE } from '../src/train/tune-space.ts';
 import { median } from './timing.ts';
 import { tuneStandIn } from './tune-stand-in.ts';
@@ -27,10 +26,10 @@ const dims = SEARCH_SPACE.length;
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 /** The measured points of one search, proposing each with `next` from the history so far. */
-function run(next: (history: Observation[], attempt: number) => number[], noise: Random, sd: number): Observation[] {
+function run(next: (history: Observation[]) => number[], noise: Random, sd: number): Observation[] {
   const history: Observation[] = [];
   while (history.length < attempts) {
-    const x = next(history, history.length);
+    const x = next(history);
     history.push({ x, y: tuneStandIn(x) + sd * noise.normal() });
   }
   return history;
@@ -48,7 +47,8 @@ for (const sd of noises) {
   const [bayes, uniform]: [number, number][][] = [[], []];
   for (let seed = 1; seed <= seeds; seed++) {
     bayes.push(judge(run((history) => proposePoint(history, { dims, seed, initialRandom: random }).x, new Random(1000 + seed), sd)));
-    uniform.push(judge(run((_, attempt) => { const rng = proposalRandom(seed, attempt); return Array.from({ length: dims }, () => rng.next()); }, new Random(1000 + seed), sd)));
+    // Random search is the search's own random start, run for every attempt.
+    uniform.push(judge(run((history) => proposePoint(history, { dims, seed, initialRandom: attempts }).x, new Random(1000 + seed), sd)));
     progress.tick(`noise ${sd}, seed ${seed}`);
   }
   const cells = [bayes, uniform].flatMap((r) => [`${median(r.map((j) => j[0])).toFixed(4)} (${mean(r.map((j) => j[0])).toFixed(4)})`, mean(r.map((j) => j[1])).toFixed(4)]);

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../../src/runtime/backend.ts';
-import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { expect, it } from 'vitest';
+import { describeOnBothBackends } from '../harness/both-backends.ts';
 import { describeOpCases } from '../harness/describe-op-cases.ts';
-import { webgpuForTests } from '../harness/webgpu.ts';
 import { batchnormCases, batchnormGradCases } from './batchnorm.cases.ts';
 
 describeOpCases('batchnorm', batchnormCases, batchnormGradCases);
 
-describe('batchnorm in training moves the running statistics as PyTorch does (worked by hand)', () => {
-  let gpu: Backend;
-  beforeAll(async () => {
-    gpu = await webgpuForTests();
-  });
-  afterAll(() => gpu?.dispose());
-
+describeOnBothBackends('batchnorm in training moves the running statistics as PyTorch does (worked by hand)', (backendOfRun) => {
   // One channel, x = 1, 2, 3, 4: mean 2.5, unbiased variance 5/3 (the normalisation itself uses the biased 1.25).
-  it.each(['cpu', 'webgpu'])('%s: momentum 1 takes the batch mean and unbiased variance; momentum 0.1 moves 0 and 1 a tenth of the way', async (name) => {
-    const backend = name === 'cpu' ? new CpuBackend() : gpu;
+  it('momentum 1 takes the batch mean and unbiased variance; momentum 0.1 moves 0 and 1 a tenth of the way', async () => {
+    const backend = backendOfRun();
     for (const [momentum, mean, variance] of [[1, 2.5, 5 / 3], [0.1, 0.25, 0.9 + 0.1 * (5 / 3)]]) {
       const [runningMean, runningVar] = [backend.tensor([1], Float32Array.of(0)), backend.tensor([1], Float32Array.of(1))];
       const [y] = backend.forward('batchnorm', [backend.tensor([4, 1, 1, 1], Float32Array.of(1, 2, 3, 4)), backend.tensor([1], Float32Array.of(1)), backend.tensor([1], Float32Array.of(0)), runningMean, runningVar], { training: true, momentum, eps: 1e-9 });

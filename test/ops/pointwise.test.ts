@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../../src/runtime/backend.ts';
-import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
+import { expect, it } from 'vitest';
+import { describeOnBothBackends } from '../harness/both-backends.ts';
 import { describeOpCases } from '../harness/describe-op-cases.ts';
-import { webgpuForTests } from '../harness/webgpu.ts';
 import { pointwiseCases, pointwiseGradCases } from './pointwise.cases.ts';
 
 describeOpCases('pointwise ops (elu, relu, add, dropout)', pointwiseCases, pointwiseGradCases);
 
-describe('dropout keeps each value with probability 1 − p and scales it by 1 / (1 − p) (inverted dropout)', () => {
-  let gpu: Backend;
-  beforeAll(async () => {
-    gpu = await webgpuForTests();
-  });
-  afterAll(() => gpu?.dispose());
-
-  it.each(['cpu', 'webgpu'])('%s: p 0.3 over 20000 ones', async (name) => {
-    const backend = name === 'cpu' ? new CpuBackend() : gpu;
+describeOnBothBackends('dropout keeps each value with probability 1 − p and scales it by 1 / (1 − p) (inverted dropout)', (backendOfRun) => {
+  it('p 0.3 over 20000 ones', async () => {
+    const backend = backendOfRun();
     const [y, mask] = backend.forward('dropout', [backend.tensor([20000], new Float32Array(20000).fill(1))], { p: 0.3, seed: 42 });
     const values = await y.read();
     const kept = values.filter((v) => v !== 0);

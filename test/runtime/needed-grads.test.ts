@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Backend } from '../../src/runtime/backend.ts';
-import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { Random } from '../../src/runtime/random.ts';
-import { webgpuForTests } from '../harness/webgpu.ts';
+import { describeOnBothBackends } from '../harness/both-backends.ts';
 
 // backward(..., needed): a gradient nobody needs comes back as null, whether the op skips it
 // (conv2d: any of its three) or computes it and the backend drops it (add), and nothing of it stays allocated (a leaked gradient here is 120 bytes or more).
 
-describe.each(['cpu', 'webgpu'] as const)('backward on %s with a gradient not needed', (kind) => {
+describeOnBothBackends('backward with a gradient not needed', (backendOfRun) => {
   let backend: Backend;
-  beforeAll(async () => {
-    backend = kind === 'cpu' ? new CpuBackend() : await webgpuForTests();
+  beforeAll(() => {
+    backend = backendOfRun();
   });
-  afterAll(() => backend?.dispose());
 
   it('add: null for a, dy for b, and the memory in use back where it was', async () => {
     const rng = new Random(2);
