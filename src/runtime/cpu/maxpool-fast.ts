@@ -1,4 +1,5 @@
 import type { MaxPoolGeometry } from './maxpool.ts';
+import { simdMaxpool } from './maxpool-simd.ts';
 import { outputF32, parallelFor, sharedF32, toShared, type Task } from './parallel.ts';
 
 // Max pool for the cpu backend's float32 tensors, in monomorphic loops over each window's
@@ -7,6 +8,10 @@ import { outputF32, parallelFor, sharedF32, toShared, type Task } from './parall
 // no data-dependent branch, any NaN gives NaN as the twin's "first NaN wins" (a −0/0 tie
 // gives 0, the same number). Backward sends dy to the window's first element equal to that
 // output (the first NaN where it is NaN): the twin's first maximum, without a running best.
+// The nets' pools (3×3, stride 2, unpadded) run as WebAssembly SIMD where it exists (maxpool-simd.ts).
+
+const simd = simdMaxpool();
+const simdFits = (g: MaxPoolGeometry) => simd !== null && g.kernel === 3 && g.stride === 2 && g.pad === 0;
 
 /** Start (inclusive) and end (exclusive) in-image columns of each output column's window. */
 function columnSpans(g: MaxPoolGeometry): Int32Array {
@@ -28,9 +33,13 @@ export const maxpoolFwdTask: Task<Args> = {
   name: 'maxpool.fwd',
   run({ x, y, spans, g }, item) {
     const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
-    // 3×3 windows wholly inside the image (the nets' pools): the nine loads straight-line.
-    const full3 = kernel === 3;
     const nc1 = Math.min(g.n * g.c, (item + 1) * planesPerItem(g));
+    if (simdFits(g)) {
+      for (let nc = item * planesPerItem(g); nc < nc1; nc++) simd!.pool(x, nc * H * W, y, nc * OH * OW, g);
+      return;
+    }
+    // 3×3 windows wholly inside the image: the nine loads straight-line.
+    const full3 = kernel === 3;
     for (let nc = item * planesPerItem(g), out = nc * OH * OW; nc < nc1; nc++) {
       const plane = nc * H * W;
       for (let oy = 0; oy < OH; oy++) {
@@ -66,6 +75,10 @@ export const maxpoolBwdTask: Task<Required<Args>> = {
   run({ x, y, dy, dx, spans, g }, item) {
     const { h: H, w: W, oh: OH, ow: OW, kernel, stride, pad } = g;
     const nc1 = Math.min(g.n * g.c, (item + 1) * planesPerItem(g));
+    if (simdFits(g)) {
+      for (let nc = item * planesPerItem(g); nc < nc1; nc++) simd!.scatter(x, nc * H * W, dy, nc * OH * OW, dx, g);
+      return;
+    }
     for (let nc = item * planesPerItem(g), out = nc * OH * OW; nc < nc1; nc++) {
       const plane = nc * H * W;
       for (let oy = 0; oy < OH; oy++) {

@@ -39,8 +39,10 @@ const section = (id: number, body: Bytes): Bytes => [id, ...uleb(body.length), .
 export const op = {
   get: (i: number): Bytes => [0x20, ...uleb(i)],
   set: (i: number): Bytes => [0x21, ...uleb(i)],
+  tee: (i: number): Bytes => [0x22, ...uleb(i)],
   const: (n: number): Bytes => [0x41, ...sleb(n)],
   add: [0x6a],
+  sub: [0x6b],
   mul: [0x6c],
   ltU: [0x49],
   eqz: [0x45],
@@ -48,6 +50,8 @@ export const op = {
   loop: [0x03, 0x40],
   end: [0x0b],
   br: (depth: number): Bytes => [0x0c, ...uleb(depth)],
+  /** memory.copy of n bytes, for dst, src, n on the stack. */
+  copy: [0xfc, ...uleb(10), 0x00, 0x00],
   brIf: (depth: number): Bytes => [0x0d, ...uleb(depth)],
   /** v128.load at address + offset (16-byte aligned). */
   load: (offset = 0): Bytes => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
@@ -61,6 +65,15 @@ export const op = {
   /** Lanewise a < b ? b : a (for a, b on the stack): a NaN a stays. */
   f32x4Pmax: [0xfd, ...uleb(0xeb)],
   f32x4Gt: [0xfd, ...uleb(0x44)],
+  f32x4Eq: [0xfd, ...uleb(0x41)],
+  f32x4Ne: [0xfd, ...uleb(0x42)],
+  /** Lanewise maximum, as Math.max: NaN if either is NaN, and max(−0, 0) = 0. */
+  f32x4Max: [0xfd, ...uleb(0xe9)],
+  v128Or: [0xfd, ...uleb(0x50)],
+  /** Four 32-bit lanes of a and b on the stack: lanes 0–3 are a's, 4–7 b's. */
+  shuffle32: (lanes: number[]): Bytes => [0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
+  i32x4Splat: [0xfd, ...uleb(0x11)],
+  i32x4Lanes: (lanes: number[]): Bytes => [0xfd, ...uleb(0x0c), ...new Uint8Array(Int32Array.from(lanes).buffer)],
   /** x in all four lanes of an f32x4. */
   f32x4Const: (x: number): Bytes => [0x43, ...new Uint8Array(Float32Array.of(x).buffer), 0xfd, ...uleb(0x13)],
   i32x4Const: (n: number): Bytes => [0x41, ...sleb(n), 0xfd, ...uleb(0x11)],
