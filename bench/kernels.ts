@@ -24,6 +24,9 @@
  * with kernel = stride runs the 1×1 GEMM, storing at the output pixels (its backward a gather and 1×1 GEMMs).
  * On the cpu backend: im2col + a WebAssembly SIMD GEMM, 4×8 register tile (src/runtime/cpu/gemm-simd.ts).
  * GFLOP/s counts 2 per multiply-add (bench/op-costs.ts); a backward pass (bwd) is dx + dw + db.
+ * GB/s is the bytes of the tensors a pass takes and gives (forward: inputs and outputs; backward:
+ * inputs, dOut and the gradients it writes) per second: for memory-bound kernels (pools, batch
+ * norm, ELU, concat), set it against the machine's memory bandwidth.
  * conv2d cases also time bwd-dw, the weight gradients alone (dx skipped, as training runs conv1):
  * bwd − bwd-dw is what dx costs.
  */
@@ -37,7 +40,7 @@ import { createBackend } from '../src/runtime/create-backend.ts';
 import { WebGpuBackend } from '../src/runtime/gpu/backend.ts';
 import { getOp } from '../src/runtime/registry.ts';
 import { benchCases, type BenchCase } from './cases.ts';
-import { opMacs } from './op-costs.ts';
+import { opMacs, passBytes } from './op-costs.ts';
 import { timeKernel } from './timing.ts';
 import { backwardPasses, neededFor, reference, validate, type BackwardPass, type Check, type Reference } from './validate.ts';
 
@@ -57,6 +60,8 @@ interface Row {
   minMs: number | null;
   maxMs: number | null;
   gflops: number | null;
+  /** The bytes the pass takes and gives, per second (bench/op-costs.ts passBytes). */
+  gbps: number | null;
   /** Process CPU time per call, all threads. */
   cpuMs: number | null;
   where?: string;
@@ -110,9 +115,10 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
   const inputs = c.inputs.map((s, i) => backend.tensor(s, ref.inputs[i]));
   const outputs = backend.forward(c.op, inputs, attrs);
   const rows: Row[] = [];
+  const outputShapes = outputs.map((t) => t.shape);
   const time = async (pass: Row['pass'], check: Check, run: () => void) => {
     const ok = check.worst <= 1;
-    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, minMs: null, maxMs: null, gflops: null, cpuMs: null };
+    const row: Row = { ...base, pass, worst: check.worst, ok, ms: null, minMs: null, maxMs: null, gflops: null, gbps: null, cpuMs: null };
     if (!ok) row.where = check.where;
     else {
       const timing = await timeKernel(backend, run, { samples });
@@ -120,6 +126,8 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
       row.cpuMs = timing.medianCpuMs;
       // dw alone takes as many multiply-adds as the forward pass
       if (macs) row.gflops = (2 * (pass === 'bwd-dw' ? macs.fwd : macs[pass])) / (row.ms * 1e6);
+      const written = pass === 'fwd' ? 'fwd' : { written: neededFor(pass, c.inputs.length).map((needed, i) => needed && op.grads[i] === true) };
+      row.gbps = passBytes(c.inputs, outputShapes, written) / (row.ms * 1e6);
     }
     rows.push(row);
   };
@@ -137,11 +145,12 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['case', 'op', 'pass', 'backend', 'median ms', 'GFLOP/s', 'cpu ms', 'err/tol'];
+  const header = ['case', 'op', 'pass', 'backend', 'median ms', 'GFLOP/s', 'GB/s', 'cpu ms', 'err/tol'];
   const cells = rows.map((r) => [
     r.label, r.op, r.pass, r.backend,
     r.ms === null ? '—' : r.ms.toFixed(2),
     r.gflops === null ? '—' : r.gflops.toFixed(2),
+    r.gbps === null ? '—' : r.gbps.toFixed(2),
     r.cpuMs === null ? '—' : r.cpuMs.toFixed(2),
     r.ok ? r.worst.toExponential(1) : `FAIL ${r.worst.toExponential(1)}`,
   ]);

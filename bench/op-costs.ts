@@ -1,5 +1,5 @@
 import { conv2dGeometry, conv2dMacs } from '../src/runtime/ops/conv2d-shapes.ts';
-import type { Shape } from '../src/runtime/shape.ts';
+import { sizeOf, type Shape } from '../src/runtime/shape.ts';
 
 /** Multiply-adds of an op's forward and backward passes; GFLOP/s counts 2 per multiply-add. */
 export type MacCount = (inputs: readonly Shape[], attrs: object) => { fwd: number; bwd: number };
@@ -19,3 +19,14 @@ export const opMacs: Record<string, MacCount> = {
     return { fwd: macs, bwd: 2 * macs };
   },
 };
+
+/**
+ * Bytes of the float32 tensors a pass takes and gives: forward its inputs and outputs; backward its
+ * inputs, dOut and the gradients asked for (`written`). What a memory-bound kernel must move at the
+ * least (a pass that also reads the saved output moves more), to set against the machine's bandwidth.
+ */
+export function passBytes(inputs: readonly Shape[], outputs: readonly Shape[], pass: 'fwd' | { written: boolean[] }): number {
+  const floats = (shapes: readonly Shape[]) => shapes.reduce((sum, s) => sum + sizeOf(s), 0);
+  if (pass === 'fwd') return 4 * (floats(inputs) + floats(outputs));
+  return 4 * (floats(inputs) + sizeOf(outputs[0]) + floats(inputs.filter((_, i) => pass.written[i])));
+}

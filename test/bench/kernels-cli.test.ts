@@ -15,7 +15,7 @@ describe('bench:kernels', () => {
     const json = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'rows.json');
     const { code, stdout, stderr } = await run(['--backend', 'webgpu,webgpu-plain', '--filter', 'fire9.squeeze', '--samples', '1', '--json', json]);
     expect(code, stderr).toBe(0);
-    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number; ms: number; minMs: number; maxMs: number }[] };
+    const { complete, rows } = JSON.parse(readFileSync(json, 'utf8')) as { complete: boolean; rows: { backend: string; pass: string; ok: boolean; gflops: number; gbps: number; ms: number; minMs: number; maxMs: number }[] };
     expect(complete).toBe(true);
     const expected = /4-lane subgroups\), WebGPU \([^)]*\), batch/.test(stderr) ? ['webgpu', 'webgpu-plain'] : ['webgpu', 'webgpu'];
     const passes = (backend: string) => ['fwd', 'bwd', 'bwd-dw'].map((pass) => `${backend} ${pass}`);
@@ -23,6 +23,10 @@ describe('bench:kernels', () => {
     for (const r of rows) {
       expect(r.ok).toBe(true);
       expect(r.gflops).toBeGreaterThan(0);
+      // fire9.squeeze at batch 1: x [1, 512, 14, 14], w [64, 512, 1, 1], b [64] in; y [1, 64, 14, 14] out
+      const [x, w, b, y] = [512 * 196, 64 * 512, 64, 64 * 196];
+      const bytes = { fwd: x + w + b + y, bwd: x + w + b + y + x + w + b, 'bwd-dw': x + w + b + y + w + b }[r.pass]!;
+      expect(r.gbps).toBeCloseTo((4 * bytes) / (r.ms * 1e6), 6);
       expect(r.minMs).toBeGreaterThan(0);
       expect(r.minMs).toBeLessThanOrEqual(r.ms);
       expect(r.ms).toBeLessThanOrEqual(r.maxMs);
