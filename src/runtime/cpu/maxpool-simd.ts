@@ -54,20 +54,21 @@ function planeLoop(first: number, step: (at: Loop) => Bytes, rowStart: Bytes = [
 }
 
 const POOL_LOCALS = 5;
-const [E, M] = [POOL_LOCALS + 7, POOL_LOCALS + 8];
-const maxInto = (first: boolean) => (k: number): Bytes => (first && k === 0 ? op.set(M) : [...op.get(M), ...op.f32x4Max, ...op.set(M)]);
+const [EVEN, MAX] = [POOL_LOCALS + 7, POOL_LOCALS + 8];
+const maxInto = (first: boolean) => (k: number): Bytes => (first && k === 0 ? op.set(MAX) : [...op.get(MAX), ...op.f32x4Max, ...op.set(MAX)]);
 
 const poolBody = planeLoop(POOL_LOCALS, ({ P, Q }) => [
-  ...P.flatMap((p, r) => columns(p, E, maxInto(r === 0))),
-  ...op.get(Q), ...op.get(M), ...op.store(),
+  ...P.flatMap((p, r) => columns(p, EVEN, maxInto(r === 0))),
+  ...op.get(Q), ...op.get(MAX), ...op.store(),
 ]);
 
 const ARGMAX_LOCALS = 6;
-// v128 locals after the loop's i32s: the nine candidates, then the rest, then the nine offsets
+// v128 locals after the loop's i32s: the nine cells of four windows, then the rest, then the nine
+// offsets; BASE holds the four windows' first cells as plane indices, ROWBASE those of a row's first four
 const C = ARGMAX_LOCALS + 7;
-const [E2, M2, SEL, BASE, ROWBASE, OFF] = [C + 9, C + 10, C + 11, C + 12, C + 13, C + 14];
+const [A_EVEN, A_MAX, SEL, BASE, ROWBASE, OFF] = [C + 9, C + 10, C + 11, C + 12, C + 13, C + 14];
 const matchesMax = (i: number): Bytes => [
-  ...op.get(C + i), ...op.get(M2), ...op.f32x4Eq, ...op.get(C + i), ...op.get(C + i), ...op.f32x4Ne, ...op.v128Or,
+  ...op.get(C + i), ...op.get(A_MAX), ...op.f32x4Eq, ...op.get(C + i), ...op.get(C + i), ...op.f32x4Ne, ...op.v128Or,
 ];
 
 const argmaxBody: Bytes = [
@@ -79,8 +80,8 @@ const argmaxBody: Bytes = [
   ...planeLoop(
     ARGMAX_LOCALS,
     ({ P, Q }) => [
-      ...P.flatMap((p, r) => columns(p, E2, (k) => op.set(C + 3 * r + k))),
-      ...op.get(C), ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [...op.get(C + i), ...op.f32x4Max]), ...op.set(M2),
+      ...P.flatMap((p, r) => columns(p, A_EVEN, (k) => op.set(C + 3 * r + k))),
+      ...op.get(C), ...[1, 2, 3, 4, 5, 6, 7, 8].flatMap((i) => [...op.get(C + i), ...op.f32x4Max]), ...op.set(A_MAX),
       // the offset of the first cell equal to the max (a NaN where the max is NaN), chosen from the last cell back
       ...op.get(OFF + 8), ...op.set(SEL),
       ...[7, 6, 5, 4, 3, 2, 1, 0].flatMap((i) => [...op.get(OFF + i), ...op.get(SEL), ...matchesMax(i), ...op.bitselect, ...op.set(SEL)]),
