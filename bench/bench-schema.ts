@@ -27,6 +27,13 @@ export interface CaseResult {
   maxAbsDiffVsOurs: number | null;
   /** Timed runs after the warm-up. */
   repeats: number;
+  /**
+   * The case's first run after its setup (weights loaded), ms for the whole batch: it pays what the
+   * warm runs reuse, such as activation buffers, kernels a peer compiles lazily, and our pipelines
+   * where no earlier case on the same backend made them (so the first case of a backend is a page's
+   * cold start). Null where the case failed or disagreed with ours; absent in results from before 2026-11-28.
+   */
+  firstRunMs?: number | null;
   /** Why there is no time, or how the peer ran (threads, SIMD). */
   note?: string;
 }

@@ -27,7 +27,7 @@ export const ONE_RUN: TimingPlan = { warmup: 0, minRepeats: 1, maxRepeats: 1, bu
 /** Largest allowed |p − p_ours| of a class probability before a peer's time counts. */
 export const PROBABILITY_TOLERANCE = 1e-3;
 
-export type Measured = Pick<CaseResult, 'msPerImage' | 'imagesPerSec' | 'peakGpuBytes' | 'maxAbsDiffVsOurs' | 'repeats' | 'note'>;
+export type Measured = Pick<CaseResult, 'msPerImage' | 'imagesPerSec' | 'peakGpuBytes' | 'maxAbsDiffVsOurs' | 'repeats' | 'firstRunMs' | 'note'>;
 
 export function maxAbsDiff(got: Float32Array, want: Float32Array): number {
   if (got.length !== want.length) return Infinity;
@@ -53,10 +53,10 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
     diff = first ? maxAbsDiff(first, reference) : Infinity;
     if (!(diff <= PROBABILITY_TOLERANCE)) {
       const note = `output disagrees with ours: max |Δp| ${diff} > ${PROBABILITY_TOLERANCE}, not timed`;
-      return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: diff, repeats: 0, note };
+      return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: diff, repeats: 0, firstRunMs: null, note };
     }
   }
-  if (plan.warmup === 0) return timed([firstMs / batch], runner, diff);
+  if (plan.warmup === 0) return timed([firstMs / batch], runner, diff, firstMs);
   for (let i = 1; i < plan.warmup; i++) await runner.run();
   runner.resetPeak?.();
   // Repeats until the budget is spent, counted from the warm runs themselves: the first, cold run
@@ -68,10 +68,10 @@ export async function measure(runner: CaseRunner, plan: TimingPlan, batch: numbe
     await runner.run();
     ms.push((performance.now() - start) / batch);
   }
-  return timed(ms, runner, diff);
+  return timed(ms, runner, diff, firstMs);
 }
 
-function timed(ms: number[], runner: CaseRunner, diff: number | null): Measured {
+function timed(ms: number[], runner: CaseRunner, diff: number | null, firstRunMs: number): Measured {
   const msPerImage = { median: median(ms), min: Math.min(...ms), max: Math.max(...ms) };
   return {
     msPerImage,
@@ -79,6 +79,7 @@ function timed(ms: number[], runner: CaseRunner, diff: number | null): Measured 
     peakGpuBytes: runner.peakGpuBytes?.() ?? null,
     maxAbsDiffVsOurs: diff,
     repeats: ms.length,
+    firstRunMs,
   };
 }
 
@@ -95,7 +96,7 @@ export async function measureSafely(
     return await measure(runner, plan, batch, reference);
   } catch (err) {
     const note = `failed: ${err instanceof Error ? err.message : String(err)}`.split('\n')[0];
-    return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, note };
+    return { msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, firstRunMs: null, note };
   } finally {
     await runner?.dispose();
   }

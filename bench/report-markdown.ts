@@ -26,6 +26,7 @@ function row(c: CaseResult): string {
     c.peakGpuBytes === null ? '—' : (c.peakGpuBytes / 2 ** 20).toFixed(1),
     c.maxAbsDiffVsOurs === null ? '—' : c.maxAbsDiffVsOurs.toExponential(1),
     String(c.repeats),
+    c.firstRunMs == null ? '—' : ms(c.firstRunMs),
     (c.note ?? '').replace(/\|/g, '\\|'),
   ];
   return `| ${cells.join(' | ')} |`;
@@ -46,10 +47,11 @@ export function toMarkdown(r: BenchResults): string {
       `Chromium ${r.adapter.chromium ? `${r.adapter.chromium.name ?? 'none'}${adapterNotes(r.adapter.chromium)}` : 'not run'}.`,
     '- ms/image is the time of one whole batch (upload, compute, read back; a training step for mode train) divided by the batch,',
     '  median and range over the timed repeats after a warm-up. Every output was checked against our CPU backend first:',
-    '  a case whose class probabilities differ by more than 1e-3 has no time.',
+    '  a case whose class probabilities differ by more than 1e-3 has no time. First run: the whole first batch after the case\'s setup,',
+    '  paying what warm runs reuse (buffers, lazily compiled kernels; pipelines where no earlier case on that backend made them).',
     '',
-    '| env | impl | backend | net | mode | batch | ms/image (median) | min–max | images/s | peak GPU MiB | max abs Δp vs ours | repeats | note |',
-    '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| env | impl | backend | net | mode | batch | ms/image (median) | min–max | images/s | peak GPU MiB | max abs Δp vs ours | repeats | first run, ms | note |',
+    '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...r.cases.map(row),
     '',
   ];

@@ -49,7 +49,7 @@ export async function runBench(planned: readonly PlannedCase[], options: RunOpti
     if (c.mode === 'train' || !net.reference) return null;
     return net.reference.subarray(0, (net.reference.length / net.referenceBatch) * c.batch);
   };
-  const skipped = (c: PlannedCase): Measured => ({ msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, note: c.skip });
+  const skipped = (c: PlannedCase): Measured => ({ msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: null, repeats: 0, firstRunMs: null, note: c.skip });
   const timingOf = (c: PlannedCase) => (c.once ? ONE_RUN : options.timing);
   const withOnceNote = (c: PlannedCase, m: Measured): Measured => (c.once && !m.note ? { ...m, note: c.once } : m);
   const result = (c: PlannedCase): CaseResult => ({ impl: c.impl, backend: c.backend, net: c.net, batch: c.batch, mode: c.mode, env: c.env, ...results.get(c)! });

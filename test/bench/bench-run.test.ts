@@ -7,7 +7,7 @@ import type { CaseResult } from '../../bench/bench-schema.ts';
 import { runBench } from '../../bench/run-bench.ts';
 import { median } from '../../bench/timing.ts';
 
-const SCHEMA_KEYS = ['impl', 'backend', 'net', 'batch', 'mode', 'env', 'msPerImage', 'imagesPerSec', 'peakGpuBytes', 'maxAbsDiffVsOurs', 'repeats'];
+const SCHEMA_KEYS = ['impl', 'backend', 'net', 'batch', 'mode', 'env', 'msPerImage', 'imagesPerSec', 'peakGpuBytes', 'maxAbsDiffVsOurs', 'repeats', 'firstRunMs'];
 const SHORTEST = { warmup: 1, minRepeats: 1, maxRepeats: 1, budgetMs: 0 };
 
 describe('runBench', () => {
@@ -50,6 +50,7 @@ describe('measure', () => {
     expect(runs).toBe(1);
     expect(m.msPerImage).toBeNull();
     expect(m.imagesPerSec).toBeNull();
+    expect(m.firstRunMs).toBeNull();
     expect(m.maxAbsDiffVsOurs).toBeCloseTo(0.002, 6);
     expect(m.note).toContain(`> ${PROBABILITY_TOLERANCE}`);
   });
@@ -71,6 +72,9 @@ describe('measure', () => {
     const m = await measure(coldThenFast, { warmup: 1, minRepeats: 3, maxRepeats: 40, budgetMs: 150 }, 1, null);
     expect(m.repeats).toBeGreaterThanOrEqual(10);
     expect(m.msPerImage!.max).toBeLessThan(100);
+    // the cold run is reported on its own
+    expect(m.firstRunMs).toBeGreaterThanOrEqual(299);
+    expect(m.firstRunMs).toBeLessThan(3000);
   });
 
   it('ONE_RUN: a case too slow to repeat is timed by its only run, with the peak of that run', async () => {
@@ -87,12 +91,13 @@ describe('measure', () => {
     expect(m.msPerImage!.median).toBeGreaterThanOrEqual(14);
     expect(m.msPerImage!.median).toBeLessThan(1000);
     expect(m.msPerImage!.min).toBe(m.msPerImage!.median);
+    expect(m.firstRunMs).toBe(2 * m.msPerImage!.median);
   });
 
   it('reports a runner that throws as a case without a time, naming the error', async () => {
     const broken: CaseRunner = { run: async () => { throw new Error("Kernel 'X' not registered"); }, dispose: () => {} };
     const m = await measureSafely(() => broken, SHORTEST, 1, null);
-    expect(m).toMatchObject({ msPerImage: null, repeats: 0, note: "failed: Kernel 'X' not registered" });
+    expect(m).toMatchObject({ msPerImage: null, repeats: 0, firstRunMs: null, note: "failed: Kernel 'X' not registered" });
   });
 });
 

@@ -11,8 +11,8 @@ const RESULTS: BenchResults = {
   adapter: { name: 'SwiftShader', isSoftware: true, fourLaneSubgroups: true, chromium: { name: 'google swiftshader', isSoftware: true, fourLaneSubgroups: false } },
   cases: [
     benchCase({}),
-    benchCase({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null }),
-    benchCase({ impl: 'tfjs', backend: 'wasm', env: 'chromium', msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: 0.02, repeats: 0, note: 'output disagrees <here> | twice' }),
+    benchCase({ impl: 'ort-node', backend: 'cpu', batch: 8, msPerImage: { median: 10, min: 9.5, max: 12 }, imagesPerSec: 100, peakGpuBytes: null, firstRunMs: 1234 }),
+    benchCase({ impl: 'tfjs', backend: 'wasm', env: 'chromium', msPerImage: null, imagesPerSec: null, peakGpuBytes: null, maxAbsDiffVsOurs: 0.02, repeats: 0, firstRunMs: null, note: 'output disagrees <here> | twice' }),
   ],
 };
 
@@ -22,10 +22,11 @@ describe('toMarkdown', () => {
 
   it('has a header and one row per case with formatted figures', () => {
     expect(rows.length).toBe(1 + RESULTS.cases.length);
-    expect(rows[1]).toBe('| node | ours | webgpu | light-cnn | infer | 1 | 1000 | 950–1235 | 1.00 | 3.0 | 2.5e-7 | 3 |  |');
-    expect(rows[2]).toBe('| node | ort-node | cpu | light-cnn | infer | 8 | 10.0 | 9.50–12.0 | 100.00 | — | 2.5e-7 | 3 |  |');
+    // results from before the first run was recorded show none
+    expect(rows[1]).toBe('| node | ours | webgpu | light-cnn | infer | 1 | 1000 | 950–1235 | 1.00 | 3.0 | 2.5e-7 | 3 | — |  |');
+    expect(rows[2]).toBe('| node | ort-node | cpu | light-cnn | infer | 8 | 10.0 | 9.50–12.0 | 100.00 | — | 2.5e-7 | 3 | 1234 |  |');
     // A case without a time keeps its difference and reason; a | in the reason does not split the cell.
-    expect(rows[3]).toBe('| chromium | tfjs | wasm | light-cnn | infer | 1 | — | — | — | — | 2.0e-2 | 0 | output disagrees <here> \\| twice |');
+    expect(rows[3]).toBe('| chromium | tfjs | wasm | light-cnn | infer | 1 | — | — | — | — | 2.0e-2 | 0 | — | output disagrees <here> \\| twice |');
   });
 
   it('states the command, the machine and the load average, and flags a busy machine', () => {
