@@ -23,7 +23,8 @@ function naive(a: Float32Array, b: Float32Array, M: number, N: number, K: number
   }
 }
 
-const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [13, 31, 17], [7, 3, 1], [33, 130, 45], [64, 17, 200]];
+// 5 × 1024 × 9: B's rows one column pair longer than N (a stride of 4 KiB aliases in the cache)
+const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [5, 9, 3], [13, 31, 17], [7, 3, 1], [33, 130, 45], [64, 17, 200], [5, 1024, 9]];
 
 function check(g: Gemm, rows = false): void {
   for (const [M, N, K] of shapes) {
@@ -81,5 +82,15 @@ describe('fast CPU GEMM', () => {
     const got = new Float32Array(M * N);
     g.run(M, N, K, got, 0, N);
     for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i], 3);
+  });
+});
+
+describe('fast CPU GEMM layout', () => {
+  it('gives B rows of 1024 columns a stride of 1032, and others their own width rounded to 8', () => {
+    const g = simdGemm()!;
+    expect(g.operands(4, 1024, 3, true).ldb).toBe(1032);
+    expect(g.operands(4, 1020, 3, true).ldb).toBe(1032);
+    expect(g.operands(4, 1000, 3, true).ldb).toBe(1000);
+    expect(g.operands(4, 130, 3, true).ldb).toBe(136);
   });
 });

@@ -82,7 +82,8 @@ export function simdGemm(): Gemm | null {
   let rowsB = false;
   let heap = new Float32Array(memory.buffer);
   const layout = (M: number, N: number, K: number) => {
-    const width = 8 * Math.ceil(N / 8);
+    // A row stride of a multiple of 2 KiB sends B's rows to a few cache sets (rows of 4 KiB ran at half speed): one more column pair
+    const width = 8 * Math.ceil(N / 8) + (Math.ceil(N / 8) % 64 === 0 ? 8 : 0);
     const aEnd = panelSize(M, K);
     const bEnd = aEnd + width * K;
     return { width, aEnd, bEnd, cEnd: bEnd + Math.ceil(M / 4) * 4 * width };
