@@ -5,8 +5,7 @@ import { outputF32, parallelFor, sharedF32, toShared, type Task } from './parall
 // Max pool for the cpu backend's float32 tensors, in monomorphic loops over each window's
 // in-image rows (padding is never a candidate), window bounds along x computed once per
 // call; work items are groups of whole planes. Forward takes Math.max over the window:
-// no data-dependent branch, any NaN gives NaN as the twin's "first NaN wins" (a −0/0 tie
-// gives 0, the same number). Backward sends dy to the window's first element equal to that
+// any NaN gives NaN as the twin's "first NaN wins" (a −0/0 tie gives 0, the same number). Backward sends dy to the window's first element equal to that
 // output (the first NaN where it is NaN): the twin's first maximum, without a running best.
 // The nets' pools (3×3, stride 2, unpadded) run as WebAssembly SIMD where it exists (maxpool-simd.ts).
 

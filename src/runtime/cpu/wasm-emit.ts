@@ -1,7 +1,7 @@
 // A minimal writer of the WebAssembly binary format: enough for one module that owns
 // a memory and exports it with a few functions whose bodies are built from the
-// instructions below (i32 arithmetic, structured control, v128 loads, stores and
-// f32x4 arithmetic). Spec: https://webassembly.github.io/spec/core/binary/
+// instructions below (i32 arithmetic, structured control, memory.copy, v128 loads, stores,
+// lane shuffles, f32x4 arithmetic and comparisons). Spec: https://webassembly.github.io/spec/core/binary/
 
 export type Bytes = number[];
 
@@ -53,7 +53,7 @@ export const op = {
   /** memory.copy of n bytes, for dst, src, n on the stack. */
   copy: [0xfc, ...uleb(10), 0x00, 0x00],
   brIf: (depth: number): Bytes => [0x0d, ...uleb(depth)],
-  /** v128.load at address + offset (16-byte aligned). */
+  /** v128.load at address + offset (a 16-byte alignment hint; any address works). */
   load: (offset = 0): Bytes => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   /** v128.store at address + offset (16-byte aligned). */
   store: (offset = 0): Bytes => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
