@@ -2,14 +2,18 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { METRIC_KEYS, readCvResults, type CvResults, type MetricKey } from '../train/cv-results.ts';
+import { ensembleCv } from '../train/cv-ensemble.ts';
 import { pairedT, type PairedT } from '../train/paired-t.ts';
 
 export const COMPARE_HELP = `covid-ct compare A B [--json] [--uncorrected]
   Judges cross-validation B against A (each a cv --out-dir or its cv.json) on the folds both
-  have finished, which must hold out the same slices (same data, --folds and --seed):
-  per metric the mean over folds of B − A, its 95% confidence interval and a two-sided paired
-  t-test, corrected for the folds' overlapping training sets (Nadeau & Bengio 2003: the
-  variance of the mean × (1 + n · held-out / training slices), about 2.1 for 10 folds).
+  have finished, which must hold out the same slices (same data, --folds and --seed).
+  X+Y as A or B is the ensemble of CVs X and Y of the same folds: each held-out slice scored by
+  the mean P(COVID) of their fold models (as eval --models X,Y --held-out), each fold's metrics
+  recomputed from it. Per metric: the mean over folds of B − A, its 95% confidence interval
+  and a two-sided paired t-test, corrected for the folds' overlapping training sets (Nadeau &
+  Bengio 2003: the variance of the mean × (1 + n · held-out / training slices), about 2.1 for
+  10 folds).
   "better" or "worse" only where p < 0.05; otherwise the difference is within the noise of
   the folds. --uncorrected gives Student's plain paired test (every p before 2026-11-28).
   A difference the same in every fold has no t-test; its p is the exact sign-flip test's, 2/2^n.
@@ -24,6 +28,10 @@ interface MetricComparison extends PairedT {
 }
 
 async function load(path: string): Promise<{ path: string; results: CvResults }> {
+  if (path.includes('+') && !existsSync(path)) {
+    const members = await Promise.all(path.split('+').map(load));
+    return { path: members.map((m) => m.path).join(' + '), results: ensembleCv(members) };
+  }
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'cv.json') : path;
   if (!existsSync(file)) throw new Error(`compare: there is no ${file} (give a cv --out-dir or its cv.json)`);
   return { path: file, results: await readCvResults(file) };

@@ -71,3 +71,43 @@ describe('covid-ct compare', () => {
     expect(missing.stderr).toMatch(/there is no .*nothing/);
   });
 });
+
+describe('covid-ct compare with an ensemble (X+Y)', () => {
+  /** One fold of two slices, COVID/a and NonCOVID/b, with the given P(COVID) listed in `order`. */
+  function member(name: string, recipe: string, p: Record<string, number>, order = ['COVID/a.png', 'NonCOVID/b.png']): string {
+    const fold = (k: number) => ({
+      images: k === 0 ? order : [`COVID/${k}.png`, `NonCOVID/${k}.png`],
+      patients: 2,
+      result: { trainImages: 6, seconds: 2, pCovid: k === 0 ? order.map((image) => p[image]) : [0.9, 0.1], metrics: { accuracy: -1 } },
+    });
+    const results = { format: CV_FORMAT, command: `cv ${recipe}`, selection: 'final epoch', settings: { folds: 2, seed: 1, recipe, size: 112 }, folds: [fold(0), fold(1)] } as unknown as CvResults;
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'cv.json'), JSON.stringify(results));
+    return join(dir, name);
+  }
+
+  it('scores each held-out slice by the members\' mean P(COVID), matched by image, and recomputes the fold metrics from it', async () => {
+    // alone each calls one slice wrong (0.4 < 0.5 for COVID; 0.7 > 0.5 for NonCOVID); the means 0.6 and 0.45 are both right
+    const x = member('ens-x', 'paper', { 'COVID/a.png': 0.4, 'NonCOVID/b.png': 0.2 });
+    const y = member('ens-y', 'robust', { 'COVID/a.png': 0.8, 'NonCOVID/b.png': 0.7 }, ['NonCOVID/b.png', 'COVID/a.png']);
+    const out = JSON.parse((await covidCt('compare', x, `${x}+${y}`, '--json')).stdout);
+    expect(out.settingChanges).toEqual(['recipe "paper" → "paper+robust"']);
+    expect(out.metrics.accuracy).toMatchObject({ meanA: -1, meanB: 1 });
+  });
+
+  it('reproduces a CV\'s own fold metrics as the ensemble of that CV alone twice', async () => {
+    const cv = 'docs/cv/dihedral-112-seed3-pop.cv.json';
+    const out = JSON.parse((await covidCt('compare', cv, `${cv}+${cv}`, '--json')).stdout);
+    // A's are the metrics stored in the file, B's recomputed from the mean P(COVID)
+    for (const key of ['accuracy', 'sensitivity', 'specificity', 'precision', 'f1', 'auc']) expect(out.metrics[key].meanDifference, key).toBe(0);
+    expect([out.metrics.accuracy.meanB, out.metrics.auc.meanB]).toEqual([expect.closeTo(0.7412, 4), expect.closeTo(0.8086, 4)]);
+  });
+
+  it('refuses members whose folds hold out different slices, naming both', async () => {
+    const x = member('ens-p', 'paper', { 'COVID/a.png': 0.4, 'NonCOVID/b.png': 0.2 });
+    const z = member('ens-z', 'robust', { 'COVID/c.png': 0.4, 'NonCOVID/b.png': 0.2 }, ['COVID/c.png', 'NonCOVID/b.png']);
+    const r = await covidCt('compare', x, `${x}+${z}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ensemble: fold 1 holds out different slices in ${join(x, 'cv.json')} and ${join(z, 'cv.json')}`);
+  });
+});
