@@ -28,6 +28,8 @@ export function ensembleCv(members: readonly { path: string; results: CvResults 
       }
     }
     if (members.some((m) => !m.results.folds[k].result)) return { images: fold.images, patients: fold.patients, result: null };
+    const unscored = members.find((m) => m.results.folds[k].result!.pCovid?.length !== fold.images.length);
+    if (unscored) throw new Error(`ensemble: fold ${k + 1} of ${unscored.path} has no P(COVID) for each held-out slice, so it cannot be averaged`);
     const pCovid = fold.images.map((image) => {
       const sum = members.reduce((s, m) => s + m.results.folds[k].result!.pCovid[m.results.folds[k].images.indexOf(image)], 0);
       return sum / members.length;
@@ -36,11 +38,12 @@ export function ensembleCv(members: readonly { path: string; results: CvResults 
     const result = { trainImages: fold.result!.trainImages, seconds: members.reduce((s, m) => s + m.results.folds[k].result!.seconds, 0), metrics: binaryMetrics(labels, pCovid), pCovid };
     return { images: fold.images, patients: fold.patients, result };
   });
+  const settingsOf = (m: (typeof members)[number]) => m.results.settings as unknown as Record<string, unknown>;
   const settings = Object.fromEntries(
-    Object.keys(first.results.settings).map((key) => {
-      const values = members.map((m) => JSON.stringify((m.results.settings as unknown as Record<string, unknown>)[key]) ?? 'none');
-      const shared = values.every((v) => v === values[0]);
-      return [key, shared ? (first.results.settings as unknown as Record<string, unknown>)[key] : values.map((v) => (v.startsWith('"') ? JSON.parse(v) : v)).join('+')];
+    Object.keys(settingsOf(first)).map((key) => {
+      const values = members.map((m) => settingsOf(m)[key]);
+      const shared = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
+      return [key, shared ? values[0] : values.map((v) => String(v ?? 'none')).join('+')];
     }),
   ) as unknown as CvSettings;
   return { ...first.results, command: members.map((m) => m.results.command).join(' + '), settings, folds, summary: summarise(folds) };

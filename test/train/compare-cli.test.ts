@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CV_FORMAT, summarise, type CvResults } from '../../src/train/cv-results.ts';
@@ -109,5 +109,17 @@ describe('covid-ct compare with an ensemble (X+Y)', () => {
     const r = await covidCt('compare', x, `${x}+${z}`);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`ensemble: fold 1 holds out different slices in ${join(x, 'cv.json')} and ${join(z, 'cv.json')}`);
+  });
+
+  it('refuses a member whose fold has no P(COVID) for its slices, naming it', async () => {
+    const x = member('ens-q', 'paper', { 'COVID/a.png': 0.4, 'NonCOVID/b.png': 0.2 });
+    const old = member('ens-old', 'robust', { 'COVID/a.png': 0.4, 'NonCOVID/b.png': 0.2 });
+    const file = join(old, 'cv.json');
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    delete results.folds[1].result.pCovid;
+    writeFileSync(file, JSON.stringify(results));
+    const r = await covidCt('compare', x, `${x}+${old}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ensemble: fold 2 of ${file} has no P(COVID) for each held-out slice`);
   });
 });
