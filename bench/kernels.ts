@@ -126,8 +126,8 @@ async function benchCase(backend: Backend, c: BenchCase, ref: Reference, samples
       row.cpuMs = timing.medianCpuMs;
       // dw alone takes as many multiply-adds as the forward pass
       if (macs) row.gflops = (2 * (pass === 'bwd-dw' ? macs.fwd : macs[pass])) / (row.ms * 1e6);
-      const written = pass === 'fwd' ? 'fwd' : { written: neededFor(pass, c.inputs.length).map((needed, i) => needed && op.grads[i] === true) };
-      row.gbps = passBytes(c.inputs, outputShapes, written) / (row.ms * 1e6);
+      const gradsWritten = pass === 'fwd' ? undefined : neededFor(pass, c.inputs.length).map((needed, i) => needed && op.grads[i] === true);
+      row.gbps = passBytes(c.inputs, outputShapes, gradsWritten) / (row.ms * 1e6);
     }
     rows.push(row);
   };

@@ -22,11 +22,12 @@ export const opMacs: Record<string, MacCount> = {
 
 /**
  * Bytes of the float32 tensors a pass takes and gives: forward its inputs and outputs; backward its
- * inputs, dOut and the gradients asked for (`written`). What a memory-bound kernel must move at the
- * least (a pass that also reads the saved output moves more), to set against the machine's bandwidth.
+ * inputs, dOut and the gradients it writes (`gradsWritten`, by input; absent for forward). What a
+ * memory-bound kernel must move at the least (a pass that also reads the saved output moves more),
+ * to set against the machine's bandwidth.
  */
-export function passBytes(inputs: readonly Shape[], outputs: readonly Shape[], pass: 'fwd' | { written: boolean[] }): number {
+export function passBytes(inputs: readonly Shape[], outputs: readonly Shape[], gradsWritten?: readonly boolean[]): number {
   const floats = (shapes: readonly Shape[]) => shapes.reduce((sum, s) => sum + sizeOf(s), 0);
-  if (pass === 'fwd') return 4 * (floats(inputs) + floats(outputs));
-  return 4 * (floats(inputs) + sizeOf(outputs[0]) + floats(inputs.filter((_, i) => pass.written[i])));
+  if (!gradsWritten) return 4 * (floats(inputs) + floats(outputs));
+  return 4 * (floats(inputs) + sizeOf(outputs[0]) + floats(inputs.filter((_, i) => gradsWritten[i])));
 }

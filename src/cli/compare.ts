@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { METRIC_KEYS, readCvResults, type CvResults, type MetricKey } from '../train/cv-results.ts';
+import { METRIC_KEYS, readCvResults, sameHeldOut, type CvResults, type MetricKey } from '../train/cv-results.ts';
 import { ensembleCv } from '../train/cv-ensemble.ts';
 import { pairedT, type PairedT } from '../train/paired-t.ts';
 
@@ -45,8 +45,7 @@ function pairedFolds(a: { path: string; results: CvResults }, b: { path: string;
   const folds: number[] = [];
   a.results.folds.forEach((fa, k) => {
     const fb = b.results.folds[k];
-    const [ia, ib] = [[...fa.images].sort(), [...fb.images].sort()];
-    if (ia.length !== ib.length || ia.some((image, i) => image !== ib[i])) {
+    if (!sameHeldOut(fa, fb)) {
       throw new Error(`compare: fold ${k + 1} holds out different slices in ${a.path} and ${b.path} (different data, --folds or --seed): only the same folds can be paired`);
     }
     if (fa.result && fb.result) folds.push(k);

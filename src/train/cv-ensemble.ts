@@ -1,11 +1,12 @@
-import { summarise, type CvResults, type CvSettings, type FoldRecord } from './cv-results.ts';
+import { sameHeldOut, summarise, type CvResults, type CvSettings, type FoldRecord } from './cv-results.ts';
+import { CLASS_NAMES, isClassName } from './data/classes.ts';
 import { binaryMetrics } from './metrics.ts';
 
-/** A held-out image's label from its path under the data set's root (CLASS/file): 1 for COVID. */
+/** A held-out image's class index from its path under the data set's root (CLASS/file). */
 function labelOf(image: string, path: string): number {
-  if (image.startsWith('COVID/')) return 1;
-  if (image.startsWith('NonCOVID/')) return 0;
-  throw new Error(`${path}: held-out image ${image} is under neither COVID/ nor NonCOVID/, so its label is unknown`);
+  const name = image.split('/')[0];
+  if (!isClassName(name)) throw new Error(`${path}: held-out image ${image} is under none of ${CLASS_NAMES.join(', ')}, so its label is unknown`);
+  return CLASS_NAMES.indexOf(name);
 }
 
 /**
@@ -20,20 +21,17 @@ export function ensembleCv(members: readonly { path: string; results: CvResults 
   const other = members.find((m) => m.results.folds.length !== first.results.folds.length);
   if (other) throw new Error(`ensemble: ${first.path} has ${first.results.folds.length} folds and ${other.path} ${other.results.folds.length}: only CVs of the same folds can be averaged`);
   const folds: FoldRecord[] = first.results.folds.map((fold, k) => {
-    const images = [...fold.images].sort();
     for (const m of members) {
-      const theirs = [...m.results.folds[k].images].sort();
-      if (theirs.length !== images.length || theirs.some((image, i) => image !== images[i])) {
+      if (!sameHeldOut(fold, m.results.folds[k])) {
         throw new Error(`ensemble: fold ${k + 1} holds out different slices in ${first.path} and ${m.path} (different data, --folds or --seed): only CVs of the same folds can be averaged`);
       }
     }
     if (members.some((m) => !m.results.folds[k].result)) return { images: fold.images, patients: fold.patients, result: null };
     const unscored = members.find((m) => m.results.folds[k].result!.pCovid?.length !== fold.images.length);
     if (unscored) throw new Error(`ensemble: fold ${k + 1} of ${unscored.path} has no P(COVID) for each held-out slice, so it cannot be averaged`);
-    const pCovid = fold.images.map((image) => {
-      const sum = members.reduce((s, m) => s + m.results.folds[k].result!.pCovid[m.results.folds[k].images.indexOf(image)], 0);
-      return sum / members.length;
-    });
+    // each member's P(COVID) by image: a member may list the fold's images in another order
+    const byImage = members.map((m) => new Map(m.results.folds[k].images.map((image, i) => [image, m.results.folds[k].result!.pCovid[i]])));
+    const pCovid = fold.images.map((image) => byImage.reduce((s, p) => s + p.get(image)!, 0) / members.length);
     const labels = fold.images.map((image) => labelOf(image, first.path));
     const result = { trainImages: fold.result!.trainImages, seconds: members.reduce((s, m) => s + m.results.folds[k].result!.seconds, 0), metrics: binaryMetrics(labels, pCovid), pCovid };
     return { images: fold.images, patients: fold.patients, result };

@@ -49,6 +49,12 @@ export interface FoldRecord {
   result: FoldResult | null;
 }
 
+/** Whether two folds hold out the same images, in any order: only such folds can be paired or averaged. */
+export function sameHeldOut(a: FoldRecord, b: FoldRecord): boolean {
+  const [x, y] = [[...a.images].sort(), [...b.images].sort()];
+  return x.length === y.length && x.every((image, i) => image === y[i]);
+}
+
 export const METRIC_KEYS = ['accuracy', 'sensitivity', 'specificity', 'precision', 'f1', 'auc'] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type MetricRow = Record<MetricKey, number | null>;
