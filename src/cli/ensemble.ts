@@ -16,7 +16,8 @@ import { checkPreprocessing } from './inputs.ts';
 import { modelPath } from './model-path.ts';
 
 export const ENSEMBLE_HELP = `  --model   a model file, or several separated by commas: an ensemble, whose P(COVID) is the
-            mean of its members' (they must agree on input size, crop, normalisation and classes)
+            mean of its members' (they must agree on input size and classes; each prepares the
+            images as its training did: crop, normalisation)
   --models  DIR: the ensemble of every finished fold model of a \`cv --out-dir DIR\`, in fold order
             (DIR/fold-NN/checkpoint.safetensors, the folds DIR/cv.json has results for); several
             DIRs separated by commas: all their fold models`;
@@ -39,7 +40,7 @@ export interface Member {
 export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
   const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
-  for (const m of members.slice(1)) agree(members[0], m, PREPARED_ALIKE);
+  for (const m of members.slice(1)) agree(members[0], m, SCORED_ALIKE);
   if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;
 }
@@ -76,7 +77,6 @@ const SCORED_ALIKE: Field[] = [
   ['input size', (m) => m.spec.inputShape.join('×')],
   ['class names', (m) => m.classNames.join(',')],
 ];
-const PREPARED_ALIKE: Field[] = [...SCORED_ALIKE, ['crop', (m) => m.crop], ['normalisation', (m) => m.normalise]];
 
 /**
  * The fold models of the cross-validations in `dirs` (a comma list of cv --out-dirs), one group

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
-import { ImageDecodeError, type GrayImage } from '../train/data/image.ts';
-import { cropFor, type Crop } from '../train/data/crop.ts';
+import { ImageDecodeError, type Box, type GrayImage } from '../train/data/image.ts';
+import { croppedFor, type Crop } from '../train/data/crop.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';
@@ -9,11 +9,12 @@ import { parseNpy } from './npy.ts';
 // Lives in a browser-safe module (the viewer checks models too); re-exported for the CLI commands.
 export { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 
-/** One net input [C·H·W] with the name it is reported under, and the gray picture it shows (cropped as the model crops), for CAM overlays. */
+/** One net input [C·H·W] with the name it is reported under; of an image, the gray picture it shows (cropped as the model crops) and that crop's region of the image, for CAM overlays. */
 export interface PreparedInput {
   name: string;
   input: Float32Array;
   image?: GrayImage;
+  box?: Box;
 }
 
 /**
@@ -30,8 +31,8 @@ export async function prepareInputs(paths: string[], size: number, { crop, norma
       continue;
     }
     try {
-      const image = cropFor(await loadImageFile(path), crop);
-      out.push({ name: path, input: preprocess(image, { size, normalise }), image });
+      const { image, box } = croppedFor(await loadImageFile(path), crop);
+      out.push({ name: path, input: preprocess(image, { size, normalise }), image, box });
     } catch (error) {
       if (!onSkip || !(error instanceof ImageDecodeError)) throw error;
       onSkip(path, error.reason);

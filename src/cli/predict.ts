@@ -3,10 +3,12 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../nets/atomic-write.ts';
 import { classActivationMaps } from '../nets/cam.ts';
+import { ensembleCam, type PlacedCam } from '../nets/ensemble-cam.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import type { ForwardPass } from '../nets/net.ts';
 import type { Backend } from '../runtime/backend.ts';
 import { createBackend, withDeviceFallback } from '../runtime/create-backend.ts';
+import { quarterTurn } from '../train/rotation-batch.ts';
 import { turnsFromUpright, uprightImage } from '../train/upright.ts';
 import { backendFlag } from './backend-flag.ts';
 import { camOverlayPng } from './cam-overlay.ts';
@@ -29,7 +31,8 @@ ${ENSEMBLE_HELP}
             with --upright each also has "turned": the degrees it was turned back, clockwise
   --cam     write a class-activation-map overlay PNG per input into DIR (NAME.cam.png, NAME.2.cam.png
             for the second input of that name); of an ensemble, the mean of its members' maps for
-            the class the ensemble predicts`;
+            the class the ensemble predicts, each over the part of the slice its crop keeps, drawn
+            over the first member's picture; with --upright, the map turned back over the image`;
 
 export interface Prediction {
   file: string;
@@ -47,7 +50,7 @@ interface Upright {
   inputs: PreparedInput[];
 }
 
-async function run(backend: Backend, members: Member[], inputs: PreparedInput[], upright: Upright | undefined, camDir?: string): Promise<Prediction[]> {
+async function run(backend: Backend, members: Member[], inputs: PreparedInput[][], upright: Upright | undefined, camDir?: string): Promise<Prediction[]> {
   const nets = members.map((m) => inferenceNet(m.spec, backend, m.weights));
   const orienter = upright && inferenceNet(upright.model.spec, backend, upright.model.weights);
   const turnOf = async (k: number) => {
@@ -58,11 +61,12 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
   const { classNames, spec } = members[0];
   const [c, h, w] = spec.inputShape;
   const covid = classNames.indexOf('COVID');
-  const forward = async (input: Float32Array) => {
+  const forward = async (k: number, turn: number) => {
     const passes = [];
     const probs = [];
-    for (const net of nets) {
-      const x = backend.tensor([1, c, h, w], input);
+    for (const [i, net] of nets.entries()) {
+      const { input } = inputs[i][k];
+      const x = backend.tensor([1, c, h, w], turn ? uprightImage(input, h, turn) : input);
       const pass = net.forward(x, 'infer', { keepFeatures: camDir !== undefined });
       passes.push(pass);
       probs.push(softmaxRows(await pass.logits.read(), classNames.length));
@@ -71,29 +75,29 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
     return { passes, probs: meanOf(probs) };
   };
   const release = (passes: ForwardPass[]) => passes.forEach((pass, i) => nets[i].release(pass));
-  release((await forward(inputs[0].input)).passes); // warm-up: builds pipelines and fills the buffer pool
+  release((await forward(0, 0)).passes); // warm-up: builds pipelines and fills the buffer pool
   await turnOf(0);
   const out: Prediction[] = [];
-  const camFiles = camFileNames(inputs.map((item) => item.name));
-  const progress = inputs.length > 1 ? new Progress(inputs.length) : undefined;
-  for (const [k, item] of inputs.entries()) {
+  const camFiles = camFileNames(inputs[0].map((item) => item.name));
+  const progress = inputs[0].length > 1 ? new Progress(inputs[0].length) : undefined;
+  for (const [k, item] of inputs[0].entries()) {
     const start = performance.now();
     const turn = await turnOf(k);
-    const input = turn ? uprightImage(item.input, h, turn) : item.input;
-    const { passes, probs } = await forward(input);
+    const { passes, probs } = await forward(k, turn);
     const ms = performance.now() - start;
     const best = probs[0] >= probs[1] ? 0 : 1;
     out.push({ file: item.name, pCovid: probs[covid], label: classNames[best], ms, backend: backend.name, ...(orienter && { turned: 90 * turn }) });
     if (camDir) {
-      const planes = [];
-      let [camHeight, camWidth] = [0, 0];
+      const cams: PlacedCam[] = [];
       for (const [i, pass] of passes.entries()) {
-        const cams = await classActivationMaps(nets[i], pass.features!);
-        [camHeight, camWidth] = cams.rawSize;
-        planes.push(cams.raw.subarray(best * camHeight * camWidth, (best + 1) * camHeight * camWidth));
+        const maps = await classActivationMaps(nets[i], pass.features!);
+        const [height, width] = maps.rawSize;
+        const plane = maps.raw.subarray(best * height * width, (best + 1) * height * width);
+        // A map of an image turned upright is turned back, to lie over the image as it is.
+        cams.push({ data: turn ? quarterTurn(plane, height, turn) : plane, height, width, box: inputs[i][k].box ?? { left: 0, top: 0, width: w, height: h } });
       }
-      const slice = (turn === 0 && item.image) || { width: w, height: h, data: input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
-      await writeFileAtomic(join(camDir, camFiles[k]), camOverlayPng(slice, { data: meanOf(planes), height: camHeight, width: camWidth }));
+      const slice = item.image ?? { width: w, height: h, data: item.input.map((v) => Math.min(Math.max(v * 0.25 + 0.5, 0), 1)) };
+      await writeFileAtomic(join(camDir, camFiles[k]), camOverlayPng(slice, ensembleCam(cams)));
     }
     release(passes);
     progress?.tick(`scored ${basename(item.name)}`);
@@ -101,6 +105,19 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[],
   nets.forEach((net) => net.dispose());
   orienter?.dispose();
   return out;
+}
+
+/** Each member's inputs (prepared once per way of preparing them: size, crop, normalisation); an unreadable image is told to `onSkip` once. */
+async function membersInputs(paths: string[], members: Member[], onSkip?: (path: string, reason: string) => void): Promise<PreparedInput[][]> {
+  const key = (m: Member) => `${m.spec.inputShape[1]} ${m.crop} ${m.normalise}`;
+  const npy = paths.find((path) => path.toLowerCase().endsWith('.npy'));
+  const unlike = members.find((m) => key(m) !== key(members[0]));
+  if (npy && unlike) throw new Error(`${npy} is a preprocessed tensor, but the ensemble's members prepare images differently (${members[0].file}: crop ${members[0].crop}, normalisation ${members[0].normalise}; ${unlike.file}: crop ${unlike.crop}, normalisation ${unlike.normalise}): give images`);
+  const prepared = new Map<string, PreparedInput[]>();
+  for (const m of members) {
+    if (!prepared.has(key(m))) prepared.set(key(m), await prepareInputs(paths, m.spec.inputShape[1], m, prepared.size === 0 ? onSkip : onSkip && (() => {})));
+  }
+  return members.map((m) => prepared.get(key(m))!);
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
@@ -124,8 +141,8 @@ export async function predictCommand(argv: string[]): Promise<void> {
   const onSkip = values.strict ? undefined : (path: string, reason: string) => console.error(`skipped ${path}: ${reason}`);
   // The same images fail for the orientation net, so its inputs stay in step with the classifier's.
   const upright = values.upright === undefined ? undefined : await uprightInputs(values.upright, positionals, onSkip && (() => {}));
-  const inputs = await prepareInputs(positionals, members[0].spec.inputShape[1], members[0], onSkip);
-  if (inputs.length === 0) throw new Error('no input could be read: each is named above');
+  const inputs = await membersInputs(positionals, members, onSkip);
+  if (inputs[0].length === 0) throw new Error('no input could be read: each is named above');
   if (values.cam) {
     const camless = members.find((m) => !m.spec.cam);
     if (camless) throw new Error(`--cam: ${camless.file} is a ${camless.spec.name}, which has no class activation maps (only light-cnn does)`);

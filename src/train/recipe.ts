@@ -172,7 +172,7 @@ export const DIHEDRAL_RECIPE: Recipe = { ...PAPER_UNAUGMENTED_RECIPE, name: 'dih
 /** dihedral on slices cropped to the body: the crop, not a zoom, sets the scale the net sees. */
 export const DIHEDRAL_CROP_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-crop', crop: 'body' };
 
-/** dihedral on slices cut to the lungs' box (cropToLungBox): the lungs, not the frame, set the scale, so a crop that leaves them whole changes nothing. */
+/** dihedral on slices cut to the lungs' box (lungBox): the lungs, not the frame, set the scale, so a crop that leaves them whole changes nothing. */
 export const DIHEDRAL_LUNG_BOX_RECIPE: Recipe = { ...DIHEDRAL_RECIPE, name: 'dihedral-lung-box', crop: 'lung-box' };
 
 /** paper-unaugmented on the lungs' box: keeps the unaugmented nets' fit, takes away the framing a crop changes. */

@@ -39,7 +39,7 @@ export function viewImage(image: GrayImage, view: View): GrayImage {
   const width = Math.max(1, Math.round(image.width / view.zoom));
   const height = Math.max(1, Math.round(image.height / view.zoom));
   const [left, top] = [Math.floor((image.width - width) / 2), Math.floor((image.height - height) / 2)];
-  return applyOrientation(cropBox(image, left, top, width, height), TURN_ORIENTATION[((view.degrees / 90) % 4 + 4) % 4]);
+  return applyOrientation(cropBox(image, { left, top, width, height }), TURN_ORIENTATION[((view.degrees / 90) % 4 + 4) % 4]);
 }
 
 /** Every image of the set transformed by the view (bilinear, outside the image is black). */

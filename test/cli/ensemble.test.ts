@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { camOverlayPng } from '../../src/cli/cam-overlay.ts';
 import { loadEnsemble } from '../../src/cli/ensemble.ts';
 import { classActivationMaps } from '../../src/nets/cam.ts';
+import { ensembleCam, type PlacedCam } from '../../src/nets/ensemble-cam.ts';
 import { inferenceNet } from '../../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { initialWeights } from '../../src/nets/init.ts';
@@ -13,6 +14,7 @@ import { Random } from '../../src/runtime/random.ts';
 import { saveCheckpoint } from '../../src/train/checkpoint.ts';
 import { foldRunSettings } from '../../src/train/cross-validate.ts';
 import { CV_FORMAT, writeCvResults, type CvResults } from '../../src/train/cv-results.ts';
+import { croppedFor } from '../../src/train/data/crop.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess, PREPROCESSING } from '../../src/train/data/preprocess.ts';
 import { binaryMetrics } from '../../src/train/metrics.ts';
@@ -142,20 +144,49 @@ describe('ensembles in covid-ct predict and eval (two random light-cnn at 32 × 
     expect(readFileSync(join(camDir, `${basename(images[0])}.cam.png`)).equals(want)).toBe(true); // toEqual's diff of two PNGs takes minutes
   });
 
-  it('refuses members that differ in input size, crop, normalisation or class names, naming both files and the field', async () => {
+  it('refuses members that differ in input size or class names, naming both files and the field', async () => {
     saveModel('size64', 41, { size: 64 });
-    saveModel('crop', 41, { crop: 'body' });
-    saveModel('norm', 41, { normalise: 'image' });
     saveModel('classes', 41, { classNames: ['COVID', 'NonCOVID'] });
     const a = path('a');
     await expect(loadEnsemble(`${a},${path('size64')}`, undefined)).rejects.toThrow(`ensemble members differ in input size: ${a} has 1×32×32, ${path('size64')} has 1×64×64`);
-    await expect(loadEnsemble(`${a},${path('crop')}`, undefined)).rejects.toThrow(`ensemble members differ in crop: ${a} has none, ${path('crop')} has body`);
-    await expect(loadEnsemble(`${a},${path('norm')}`, undefined)).rejects.toThrow(`ensemble members differ in normalisation: ${a} has dataset, ${path('norm')} has image`);
     await expect(loadEnsemble(`${a},${path('classes')}`, undefined)).rejects.toThrow(`ensemble members differ in class names: ${a} has NonCOVID,COVID, ${path('classes')} has COVID,NonCOVID`);
     await expect(loadEnsemble(a, join(dir, 'cv'))).rejects.toThrow('give --model or --models, not both');
     mkdirSync(join(dir, 'empty'));
     await expect(loadEnsemble(undefined, join(dir, 'empty'))).rejects.toThrow(`there is no ${join(dir, 'empty', 'cv.json')}`);
-    const run = await covidCt('predict', '--backend', 'cpu', '--model', `${a},${path('crop')}`, images[0]);
-    expect([run.code, run.stderr]).toEqual([1, `covid-ct: ensemble members differ in crop: ${a} has none, ${path('crop')} has body\n`]);
+    const run = await covidCt('predict', '--backend', 'cpu', '--model', `${a},${path('classes')}`, images[0]);
+    expect([run.code, run.stderr]).toEqual([1, `covid-ct: ensemble members differ in class names: ${a} has NonCOVID,COVID, ${path('classes')} has COVID,NonCOVID\n`]);
+  });
+
+  it('members that prepare images differently each score the slice as their training did; the CAM lies each map over its crop', async () => {
+    saveModel('lung-box', 42, { crop: 'lung-box', normalise: 'image' });
+    const mixed = `${path('a')},${path('lung-box')}`;
+    const [both, a, box] = await Promise.all([predict('--model', mixed), predict('--model', path('a')), predict('--model', path('lung-box'))]);
+    both.forEach((row, i) => expect(row.pCovid).toBeCloseTo((a[i].pCovid + box[i].pCovid) / 2, 6));
+    expect(pCovids(box)).not.toEqual(pCovids(a));
+
+    const camDir = join(dir, 'mixed-cams');
+    const run = await covidCt('predict', '--backend', 'cpu', '--json', '--model', mixed, '--cam', camDir, images[0]);
+    expect(run.code, run.stderr).toBe(0);
+    const best = JSON.parse(run.stdout)[0].label === 'COVID' ? 1 : 0;
+    const image = await loadImageFile(images[0]);
+    const cams: PlacedCam[] = [];
+    for (const [seed, crop, normalise] of [[41, 'none', 'dataset'], [42, 'lung-box', 'image']] as const) {
+      const { box } = croppedFor(image, crop);
+      const net = inferenceNet(spec, new CpuBackend(), weights(seed));
+      const pass = net.forward(net.backend.tensor([1, 1, 32, 32], preprocess(image, { size: 32, crop, normalise })), 'infer', { keepFeatures: true });
+      const maps = await classActivationMaps(net, pass.features!);
+      cams.push({ data: maps.raw.subarray(best * 64, (best + 1) * 64), height: 8, width: 8, box });
+    }
+    expect(cams[1].box.width * cams[1].box.height).toBeLessThan(image.width * image.height); // the lungs' box is a part of the slice
+    const want = camOverlayPng(image, ensembleCam(cams));
+    expect(readFileSync(join(camDir, `${basename(images[0])}.cam.png`)).equals(want)).toBe(true);
+  });
+
+  it('refuses a preprocessed .npy tensor for members that prepare images differently', async () => {
+    const npy = join(dir, 'x.npy');
+    writeFileSync(npy, 'refused before it is read');
+    const run = await covidCt('predict', '--backend', 'cpu', '--model', `${path('a')},${path('lung-box')}`, npy);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${npy} is a preprocessed tensor, but the ensemble's members prepare images differently (${path('a')}: crop none, normalisation dataset; ${path('lung-box')}: crop lung-box, normalisation image): give images`);
   });
 });

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../../src/train/data/decode-png.ts';
@@ -15,6 +15,8 @@ import { Random } from '../../src/runtime/random.ts';
 import { saveModelFile } from '../../src/nets/model-file.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { softmaxRows } from '../../src/cli/softmax.ts';
+import { camOverlayPng } from '../../src/cli/cam-overlay.ts';
+import { classActivationMaps } from '../../src/nets/cam.ts';
 import { QUARTER_TURNS, quarterTurn } from '../../src/train/rotation-batch.ts';
 import { turnsFromUpright } from '../../src/train/upright.ts';
 
@@ -132,16 +134,31 @@ describe('covid-ct predict', () => {
     });
     const files = readdirSync(`${IMAGES}/COVID`).sort().slice(0, 5).map((name) => `${IMAGES}/COVID/${name}`);
     const rows = await predict('--backend', 'cpu', '--upright', orientationModel, ...files);
-    const folded = inferenceNet(orientation.spec, orientation.backend, await orientation.exportWeights());
+    const orienter = inferenceNet(orientation.spec, orientation.backend, await orientation.exportWeights());
     const turns = [];
     for (const [i, file] of files.entries()) {
       const image = await loadImageFile(file);
-      const [turn] = await turnsFromUpright(folded, { count: 1, size: 32, x: preprocess(image, { size: 32 }), labels: new Float32Array(1) }, 1);
+      const [turn] = await turnsFromUpright(orienter, { count: 1, size: 32, x: preprocess(image, { size: 32 }), labels: new Float32Array(1) }, 1);
       turns.push(turn);
       expect(rows[i].turned).toBe(90 * turn);
       expect(rows[i].pCovid).toBeCloseTo(await direct(quarterTurn(preprocess(image), 224, (4 - turn) % 4)), 5);
     }
     expect(turns.some((t) => t !== 0)).toBe(true);
+
+    // --cam: the map of the upright image, turned back, over the image as it is.
+    const k = turns.findIndex((t) => t !== 0);
+    const camDir = join(dir, 'upright-cams');
+    const [{ label }] = await predict('--backend', 'cpu', '--upright', orientationModel, '--cam', camDir, files[k]);
+    const image = await loadImageFile(files[k]);
+    const classifier = testNet();
+    const folded = inferenceNet(classifier.spec, classifier.backend, await classifier.exportWeights());
+    const pass = folded.forward(folded.backend.tensor([1, 1, 224, 224], quarterTurn(preprocess(image), 224, 4 - turns[k])), 'infer', { keepFeatures: true });
+    const maps = await classActivationMaps(folded, pass.features!);
+    const [h, w] = maps.rawSize;
+    const best = label === 'COVID' ? 1 : 0;
+    const want = camOverlayPng(image, { data: quarterTurn(maps.raw.subarray(best * h * w, (best + 1) * h * w), h, turns[k]), height: h, width: w });
+    expect(readFileSync(join(camDir, `${basename(files[k])}.cam.png`)).equals(want)).toBe(true);
+
     await expect(predict('--backend', 'cpu', '--upright', model, covidPng)).rejects.toThrow(/is not an orientation net: its classes are NonCOVID, COVID/);
     await expect(predict('--backend', 'cpu', '--upright', orientationModel, join(dir, 'any.npy'))).rejects.toThrow(/--upright: .*any\.npy is a preprocessed tensor at the classifier's size; the orientation net needs the image itself/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropToBody } from '../../src/train/data/body-crop.ts';
+import { bodyBox, cropToBody } from '../../src/train/data/body-crop.ts';
 import { checkPreprocessing } from '../../src/train/data/check-preprocessing.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
@@ -29,9 +29,11 @@ describe('cropToBody', () => {
 
   it('keeps the whole image when nothing, or too little, is bright', () => {
     const dark = framed(50, 50, [0, 0, 0, 0]);
-    expect(cropToBody(dark)).toBe(dark);
+    expect(bodyBox(dark)).toEqual({ left: 0, top: 0, width: 50, height: 50 });
+    expect(cropToBody(dark)).toEqual(dark);
     const speck = framed(50, 50, [20, 20, 30, 30]);
-    expect(cropToBody(speck)).toBe(speck);
+    expect(bodyBox(speck)).toEqual({ left: 0, top: 0, width: 50, height: 50 });
+    expect(cropToBody(speck)).toEqual(speck);
   });
 
   it('takes the dark surround of a real slice off', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cropToBody } from '../../src/train/data/body-crop.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
-import { convexHull, cropToLungBox, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
+import { convexHull, cropToLungs, otsuLevel } from '../../src/train/data/lung-crop.ts';
+import { cropFor, croppedFor } from '../../src/train/data/crop.ts';
+import { cropBox } from '../../src/train/data/image.ts';
 import { PREPROCESSING, preprocess } from '../../src/train/data/preprocess.ts';
 import { resizeGray } from '../../src/train/data/resize.ts';
 import { ROBUSTNESS_VIEWS, viewImage } from '../../src/train/views.ts';
@@ -52,22 +54,31 @@ describe('cropToLungs', () => {
   });
 });
 
-describe('cropToLungBox', () => {
+describe("cropFor 'lung-box'", () => {
   it('cuts the body to the lungs\' box and keeps everything in it, the mediastinum included', () => {
     const image = chest();
-    const box = cropToLungBox(image);
+    const box = cropFor(image, 'lung-box');
     expect([box.width, box.height]).toEqual([60, 40]);
     expect(box.data[20 * 60 + 30]).toBeCloseTo(0.8, 6); // the mediastinum, blacked out by cropToLungs
     expect(box.data[20 * 60 + 1]).toBeCloseTo(0.7, 6); // the lesion
     expect(box.data.filter((v) => v === 0).length).toBe(0);
     image.data.forEach((v, i) => (image.data[i] = v > 0 ? 0.8 : 0));
-    expect(cropToLungBox(image)).toEqual(cropToBody(image));
+    expect(cropFor(image, 'lung-box')).toEqual(cropToBody(image));
+  });
+
+  it('names the region of the uncropped image each crop keeps', () => {
+    const image = chest();
+    expect(croppedFor(image, 'lung-box').box).toEqual({ left: 20, top: 20, width: 60, height: 40 });
+    expect(croppedFor(image, 'lungs').box).toEqual({ left: 20, top: 20, width: 60, height: 40 });
+    expect(croppedFor(image, 'body').box).toEqual({ left: 10, top: 10, width: 80, height: 60 });
+    expect(croppedFor(image, 'none').box).toEqual({ left: 0, top: 0, width: 100, height: 80 });
+    for (const crop of ['none', 'body', 'lung-box'] as const) expect(croppedFor(image, crop).image).toEqual(cropBox(image, croppedFor(image, crop).box));
   });
 
   it('gives the same slice after the robustness crop when that crop leaves the lungs whole, where the body crop does not', () => {
     const image = chest(2); // the body fills the frame: the central 80% cuts into it, not into the lungs
     const cropped = viewImage(image, ROBUSTNESS_VIEWS[2]);
-    expect(cropToLungBox(cropped)).toEqual(cropToLungBox(image));
+    expect(cropFor(cropped, 'lung-box')).toEqual(cropFor(image, 'lung-box'));
     expect(cropToBody(cropped).width).toBeLessThan(cropToBody(image).width);
   });
 });
@@ -78,7 +89,7 @@ describe('preprocess with crop lungs', () => {
     const want = resizeGray(cropToLungs(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
     expect(Array.from(preprocess(image, { size: 8, crop: 'lungs' }))).toEqual(Array.from(want));
     expect(preprocess(image, { size: 8, crop: 'body' })).not.toEqual(want);
-    const box = resizeGray(cropToLungBox(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
+    const box = resizeGray(cropFor(image, 'lung-box'), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
     expect(Array.from(preprocess(image, { size: 8, crop: 'lung-box' }))).toEqual(Array.from(box));
   });
 });

@@ -1,4 +1,4 @@
-import { cropBox, type GrayImage } from './image.ts';
+import { cropBox, type Box, type GrayImage } from './image.ts';
 
 /** Surround pixels differ from the frame's median value by at most this (on [0, 1]). */
 const SURROUND_TOLERANCE = 0.1;
@@ -17,6 +17,11 @@ const MIN_EXTENT = 0.3;
  * and is kept whole.
  */
 export function cropToBody(image: GrayImage): GrayImage {
+  return cropBox(image, bodyBox(image));
+}
+
+/** The region of the image cropToBody keeps: the body's box, or the whole image when there is no surround to cut. */
+export function bodyBox(image: GrayImage): Box {
   const { width, height } = image;
   const surround = surroundMask(image);
   const rowCounts = new Uint32Array(height);
@@ -31,10 +36,10 @@ export function cropToBody(image: GrayImage): GrayImage {
   }
   const rows = span(rowCounts, BODY_SHARE * width);
   const cols = span(colCounts, BODY_SHARE * height);
-  if (!rows || !cols || rows[1] - rows[0] < MIN_EXTENT * height || cols[1] - cols[0] < MIN_EXTENT * width) return image;
+  if (!rows || !cols || rows[1] - rows[0] < MIN_EXTENT * height || cols[1] - cols[0] < MIN_EXTENT * width) return { left: 0, top: 0, width, height };
   const [top, bottom] = rows;
   const [left, right] = cols;
-  return cropBox(image, left, top, right - left, bottom - top);
+  return { left, top, width: right - left, height: bottom - top };
 }
 
 /** 1 for the pixels of the flat region joined to the edge (4-neighbour flood fill from the edge pixels). */

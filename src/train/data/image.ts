@@ -8,8 +8,16 @@ export interface GrayImage {
   data: Float32Array;
 }
 
+/** A region of an image: its top-left pixel and its size, in pixels. */
+export interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 /** The width × height box of the image whose top-left pixel is (left, top); the box must lie inside the image. */
-export function cropBox(image: GrayImage, left: number, top: number, width: number, height: number): GrayImage {
+export function cropBox(image: GrayImage, { left, top, width, height }: Box): GrayImage {
   const data = new Float32Array(width * height);
   for (let y = 0; y < height; y++) data.set(image.data.subarray((top + y) * image.width + left, (top + y) * image.width + left + width), y * width);
   return { width, height, data };

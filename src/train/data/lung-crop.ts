@@ -1,5 +1,5 @@
-import { cropToBody, surroundMask } from './body-crop.ts';
-import { cropBox, type GrayImage } from './image.ts';
+import { bodyBox, cropToBody, surroundMask } from './body-crop.ts';
+import { cropBox, type Box, type GrayImage } from './image.ts';
 
 /** A dark region of the body counts as a lung when it covers at least this share of the body crop. */
 const MIN_LUNG_SHARE = 0.02;
@@ -20,19 +20,21 @@ export function cropToLungs(image: GrayImage): GrayImage {
   const lungs = findLungs(body);
   if (!lungs) return body;
   const { mask, left, top, width: w, height: h } = lungs;
-  const out = cropBox(body, left, top, w, h);
+  const out = cropBox(body, lungs);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!mask[(y + top) * body.width + x + left]) out.data[y * w + x] = 0;
   return out;
 }
 
 /**
- * The body crop cut to the lungs' bounding box (as cropToLungs finds it), nothing blacked out:
- * the lungs set the scale and framing the net sees, whatever margin or body a source's frame held.
+ * The region of the image the lung crops keep: the body crop's lungs' bounding box (as cropToLungs
+ * finds it), or the body's box when no lungs are found. Cut out with nothing blacked out (crop
+ * 'lung-box'), the lungs set the scale and framing the net sees, whatever margin or body a
+ * source's frame held.
  */
-export function cropToLungBox(image: GrayImage): GrayImage {
-  const body = cropToBody(image);
-  const lungs = findLungs(body);
-  return lungs ? cropBox(body, lungs.left, lungs.top, lungs.width, lungs.height) : body;
+export function lungBox(image: GrayImage): Box {
+  const body = bodyBox(image);
+  const lungs = findLungs(cropBox(image, body));
+  return lungs ? { left: body.left + lungs.left, top: body.top + lungs.top, width: lungs.width, height: lungs.height } : body;
 }
 
 /** The hulls of the body crop's two largest dark regions as a mask, and their bounding box; undefined when they cover too little to be lungs. */
