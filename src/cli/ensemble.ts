@@ -99,10 +99,3 @@ function agree(a: Member, b: Member, fields: Field[]): void {
     if (value(a) !== value(b)) throw new Error(`ensemble members differ in ${field}: ${a.file} has ${value(a)}, ${b.file} has ${value(b)}`);
   }
 }
-
-/** The element-wise mean of equally long arrays (one array: itself, exactly). */
-export function meanOf(arrays: Float32Array[]): Float32Array {
-  const mean = new Float32Array(arrays[0].length);
-  for (const a of arrays) for (let i = 0; i < mean.length; i++) mean[i] += a[i];
-  return mean.map((v) => v / arrays.length);
-}

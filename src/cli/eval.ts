@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { meanOf } from '../nets/ensemble-combine.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { createBackend, withDeviceFallback } from '../runtime/create-backend.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
@@ -10,7 +11,7 @@ import { binaryMetrics, type BinaryMetrics } from '../train/metrics.ts';
 import { turnedUpright, turnsFromUpright } from '../train/upright.ts';
 import { predictViews, ROBUSTNESS_VIEWS, TTA_VIEWS, viewImage, type View } from '../train/views.ts';
 import { backendFlag } from './backend-flag.ts';
-import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, meanOf, type Member } from './ensemble.ts';
+import { ENSEMBLE_HELP, heldOutGroups, loadEnsemble, type Member } from './ensemble.ts';
 import { loadImagesReporting } from './load-images.ts';
 import { numberFlag } from './number-flag.ts';
 import { Progress } from './progress.ts';

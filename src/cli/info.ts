@@ -3,14 +3,24 @@ import { countParams } from '../nets/graph.ts';
 import { loadModelFile } from '../nets/model-file.ts';
 import { modelPath } from './model-path.ts';
 
-export const INFO_HELP = `covid-ct info [--model FILE] [--json]
-  The net, its parameter count and the model file's metadata.`;
+export const INFO_HELP = `covid-ct info [--model FILE[,FILE...]] [--json]
+  The net, its parameter count and the model file's metadata; of an ensemble (the shipped model
+  is a pair), each member's. --json: one object, or {"ensemble": [one per member]}.`;
 
 export async function infoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const file = modelPath(values.model);
+  const summaries = await Promise.all(modelPath(values.model).split(',').map(summaryOf));
+  if (values.json) {
+    console.log(JSON.stringify(summaries.length === 1 ? summaries[0] : { ensemble: summaries }, null, 2));
+    return;
+  }
+  if (summaries.length > 1) console.log(`an ensemble of ${summaries.length} models: P(COVID) is the mean of theirs\n`);
+  console.log(summaries.map(describe).join('\n\n'));
+}
+
+async function summaryOf(file: string) {
   const { meta, spec } = await loadModelFile(file);
-  const summary = {
+  return {
     file,
     net: meta.net,
     parameters: countParams(spec),
@@ -20,13 +30,14 @@ export async function infoCommand(argv: string[]): Promise<void> {
     preprocessing: meta.preprocessing,
     training: meta.training,
   };
-  if (values.json) {
-    console.log(JSON.stringify(summary, null, 2));
-    return;
-  }
-  console.log(`${file}: ${meta.net}, ${summary.parameters.toLocaleString('en-US')} trainable parameters (+${summary.batchNormStatistics} BN statistics)`);
-  console.log(`input     [N,${spec.inputShape.join(',')}] float32`);
-  console.log(`classes   ${meta.classNames.join(', ')}`);
-  console.log(`preproc   ${JSON.stringify(meta.preprocessing)}`);
-  console.log(`training  ${typeof meta.training === 'string' ? meta.training : JSON.stringify(meta.training)}`);
+}
+
+function describe(s: Awaited<ReturnType<typeof summaryOf>>): string {
+  return [
+    `${s.file}: ${s.net}, ${s.parameters.toLocaleString('en-US')} trainable parameters (+${s.batchNormStatistics} BN statistics)`,
+    `input     [N,${s.input.slice(1).join(',')}] float32`,
+    `classes   ${s.classNames.join(', ')}`,
+    `preproc   ${JSON.stringify(s.preprocessing)}`,
+    `training  ${typeof s.training === 'string' ? s.training : JSON.stringify(s.training)}`,
+  ].join('\n');
 }

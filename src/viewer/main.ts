@@ -1,4 +1,5 @@
 // The page: wires the controls to the model worker and draws what it answers.
+import { SHIPPED_MODELS } from '../nets/shipped-models.ts';
 import type { BackendName } from '../runtime/backend.ts';
 import { drawOverlay, drawSlice, heatLayer } from './cam-view.ts';
 import { renderLayerTimings } from './layer-chart.ts';
@@ -6,9 +7,8 @@ import { renderGallery } from './samples.ts';
 import { parseTrainingLog } from './training-log.ts';
 import { renderTrainingLog } from './training-panel.ts';
 import { ModelWorker } from './worker-client.ts';
-import type { BackendInfo, BackendWish, Prediction } from './worker-protocol.ts';
+import type { BackendInfo, BackendWish, ModelFile, ModelSummary, Prediction } from './worker-protocol.ts';
 
-const DEFAULT_MODEL = 'models/light-cnn.safetensors';
 
 function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.querySelector<T>(`[data-testid="${id}"]`);
@@ -171,12 +171,16 @@ async function switchBackend(wish: BackendWish): Promise<void> {
   }
 }
 
-async function loadModel(source: string, from: { url: string } | { bytes: Uint8Array }, isDefault: boolean): Promise<void> {
-  ui.modelStatus.textContent = `Loading the model ${source}…`;
+const describeModel = (m: ModelSummary) => `${m.net}, ${m.parameters.toLocaleString('en')} parameters, from ${m.source} (training: ${m.training})`;
+
+/** Loads one model file, or several as an ensemble. */
+async function loadModel(files: ModelFile[], isDefault: boolean): Promise<void> {
+  const sources = files.map((f) => f.source).join(', ');
+  ui.modelStatus.textContent = `Loading the model ${sources}…`;
   const requestBefore = latestRequest;
   try {
-    const m = await worker.loadModel(source, from);
-    modelLine = `Model: ${m.net}, ${m.parameters.toLocaleString('en')} parameters, from ${m.source} (training: ${m.training})`;
+    const models = await worker.loadModel(files);
+    modelLine = models.length === 1 ? `Model: ${describeModel(models[0])}` : `Model: an ensemble of ${models.length}, P(COVID) the mean of theirs: ${models.map(describeModel).join('; ')}`;
     ui.modelStatus.textContent = modelLine;
     showError(null);
     latencies.clear();
@@ -184,7 +188,7 @@ async function loadModel(source: string, from: { url: string } | { bytes: Uint8A
     reclassify(requestBefore);
   } catch (err) {
     // The worker keeps the model it had when a new one is refused.
-    ui.modelStatus.textContent = modelLine ? `${modelLine}; ${source} was refused.` : 'No model loaded.';
+    ui.modelStatus.textContent = modelLine ? `${modelLine}; ${sources} was refused.` : 'No model loaded.';
     const hint = isDefault ? ' No trained model ships with this page yet: open a model file (.safetensors) or add ?model=URL to the address.' : '';
     showError(`${(err as Error).message.replace(/\.$/, '')}.${hint}`);
   }
@@ -222,11 +226,11 @@ ui.opacity.oninput = () => {
 };
 ui.backendSelect.onchange = () => void switchBackend(ui.backendSelect.value as BackendName);
 ui.modelInput.onchange = async () => {
-  const file = ui.modelInput.files?.[0];
+  const files = Array.from(ui.modelInput.files ?? []);
   ui.modelInput.value = '';
-  if (!file) return;
+  if (files.length === 0) return;
   try {
-    await loadModel(file.name, { bytes: await readFile(file) }, false);
+    await loadModel(await Promise.all(files.map(async (file) => ({ source: file.name, bytes: await readFile(file) }))), false);
   } catch (err) {
     showError((err as Error).message);
   }
@@ -239,4 +243,5 @@ renderGallery(ui.gallery, (fileName, load) => void open(fileName, load));
 
 const modelParam = new URLSearchParams(location.search).get('model');
 void switchBackend('auto');
-void loadModel(modelParam ?? DEFAULT_MODEL, { url: new URL(modelParam ?? DEFAULT_MODEL, location.href).href }, modelParam === null);
+const modelSources = modelParam === null ? SHIPPED_MODELS : modelParam.split(',');
+void loadModel(modelSources.map((source) => ({ source, url: new URL(source, location.href).href })), modelParam === null);

@@ -1,6 +1,7 @@
 // The model runs here, off the page's thread: decoding, preprocessing, the forward passes,
 // the class activation map and the per-layer timings. One request at a time, in order.
 import { classActivationMaps } from '../nets/cam.ts';
+import { ensembleCam, meanOf } from '../nets/ensemble-combine.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { decodeModel, requireCovidClassifier } from '../nets/model-format.ts';
 import type { Net } from '../nets/net.ts';
@@ -9,7 +10,7 @@ import type { Backend, BackendName } from '../runtime/backend.ts';
 import { DeviceLostError } from '../runtime/errors.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { cropFor, type Crop } from '../train/data/crop.ts';
+import { croppedFor, type Crop } from '../train/data/crop.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 import { decodeImage } from '../train/data/decode-image.ts';
 import type { GrayImage } from '../train/data/image.ts';
@@ -17,37 +18,48 @@ import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { resizeGray } from '../train/data/resize.ts';
 import { fetchModel } from './fetch-model.ts';
-import { profileLayersOf } from './layer-profile.ts';
-import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
+import { profileLayersOf, type LayerProfile } from './layer-profile.ts';
+import type { BackendInfo, BackendWish, ModelFile, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
-type Model = ReturnType<typeof decodeModel> & { source: string };
+/** A model of the loaded ensemble (one model is an ensemble of one): its net, weights and preprocessing. */
+type Member = ReturnType<typeof decodeModel> & { source: string; crop: Crop; normalise: Normalise };
 
-let model: Model | null = null;
-/** The current model's preprocessing crop (the picture under the CAM is cropped the same way) and normalisation. */
-let preprocessing: { crop: Crop; normalise: Normalise } = { crop: 'none', normalise: 'dataset' };
+let members: Member[] = [];
 const backends = new Map<BackendName, Backend>();
-/** Nets of the current model, per backend, built (and warmed up) on first use. */
-const nets = new Map<BackendName, Net>();
+/** Nets of the current members, per backend, built (and warmed up) on first use. */
+const nets = new Map<BackendName, Net[]>();
 let current: BackendName = 'cpu';
 let webgpuUnavailable: string | null = null;
 let webgpuLost = false;
 
-async function loadModel(source: string, url?: string, bytes?: Uint8Array): Promise<ModelSummary> {
+async function loadMember({ source, url, bytes }: ModelFile): Promise<Member> {
   const data = bytes ?? (await fetchModel(url!, source));
-  const decoded = { ...decodeModel(data, source), source };
+  const decoded = decodeModel(data, source);
   requireCovidClassifier(decoded.meta, source);
   const checked = checkPreprocessing(decoded.meta.preprocessing, source);
   if (!decoded.spec.cam) throw new Error(`${source}: ${decoded.meta.net} has no class activation maps; the viewer needs light-cnn`);
   const channels = decoded.spec.inputShape[0];
   if (channels !== 1) throw new Error(`${source}: the model takes ${channels}-channel input; the viewer feeds it one gray channel, as the model's training did`);
-  for (const net of nets.values()) net.dispose();
+  return { ...decoded, source, ...checked };
+}
+
+/** Loads the files as the new ensemble; the members must agree on input size and classes, as the CLI's do. */
+async function loadModels(files: ModelFile[]): Promise<ModelSummary[]> {
+  const loaded: Member[] = [];
+  for (const file of files) loaded.push(await loadMember(file)); // in order: the first file at fault is the one named
+  for (const m of loaded.slice(1)) {
+    for (const [field, value] of [['input size', (x: Member) => x.spec.inputShape.join('×')], ['class names', (x: Member) => x.meta.classNames.join(',')]] as const) {
+      if (value(m) !== value(loaded[0])) throw new Error(`ensemble members differ in ${field}: ${loaded[0].source} has ${value(loaded[0])}, ${m.source} has ${value(m)}`);
+    }
+  }
+  for (const list of nets.values()) list.forEach((net) => net.dispose());
   nets.clear();
-  model = decoded;
-  preprocessing = checked;
-  const { meta, spec } = decoded;
-  const training = typeof meta.training === 'string' ? meta.training : JSON.stringify(meta.training);
-  const parameters = spec.params.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
-  return { source, net: meta.net, classNames: meta.classNames, training, parameters };
+  members = loaded;
+  return loaded.map(({ source, meta, spec }) => {
+    const training = typeof meta.training === 'string' ? meta.training : JSON.stringify(meta.training);
+    const parameters = spec.params.filter((p) => p.trainable).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+    return { source, net: meta.net, classNames: meta.classNames, training, parameters };
+  });
 }
 
 async function useBackend(wish: BackendWish): Promise<BackendInfo> {
@@ -92,28 +104,33 @@ async function withCpuFallback<T>(job: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The current model's net on the current backend; a new one first runs once on zeros, as the CLI does. */
-async function currentNet(): Promise<{ net: Net; warmUpMs: number | null }> {
-  if (!model) throw new Error('no model is loaded: open a model file (.safetensors) or give its address as ?model=URL');
+/** The current members' nets on the current backend; new ones first run once on zeros, as the CLI does. */
+async function currentNets(): Promise<{ nets: Net[]; warmUpMs: number | null }> {
+  if (members.length === 0) throw new Error('no model is loaded: open a model file (.safetensors) or give its address as ?model=URL');
   const existing = nets.get(current);
-  if (existing) return { net: existing, warmUpMs: null };
+  if (existing) return { nets: existing, warmUpMs: null };
   const started = performance.now();
   if (!backends.has(current)) await select(current);
   const backend = backends.get(current)!;
-  const net = inferenceNet(model.spec, backend, model.weights);
-  const x = backend.tensor([1, ...model.spec.inputShape]);
+  const built: Net[] = [];
   try {
-    const pass = net.forward(x, 'infer');
-    await pass.logits.read();
-    net.release(pass);
+    for (const { spec, weights } of members) {
+      built.push(inferenceNet(spec, backend, weights));
+      const x = backend.tensor([1, ...spec.inputShape]);
+      try {
+        const pass = built[built.length - 1].forward(x, 'infer');
+        await pass.logits.read();
+        built[built.length - 1].release(pass);
+      } finally {
+        x.dispose();
+      }
+    }
   } catch (err) {
-    net.dispose();
+    built.forEach((net) => net.dispose());
     throw err;
-  } finally {
-    x.dispose();
   }
-  nets.set(current, net);
-  return { net, warmUpMs: performance.now() - started };
+  nets.set(current, built);
+  return { nets: built, warmUpMs: performance.now() - started };
 }
 
 /** The slice sent back to be drawn under the CAM is at most this wide and high: the page draws it, and a heat layer, at that size. */
@@ -126,54 +143,61 @@ function shownImage(image: GrayImage): GrayImage {
   return { width, height, data: resizeGray(image, width, height) };
 }
 
-/** The class probabilities, the forward pass's wall time and the predicted class's CAM; frees what the pass kept. */
-async function classifyInput(net: Net, x: Tensor, classNames: string[]) {
+/** The class probabilities, the forward pass's wall time and every class's CAM; frees what the pass kept. */
+async function classifyInput(net: Net, x: Tensor, classes: number) {
   const started = performance.now();
   const pass = net.forward(x, 'infer', { keepFeatures: true });
   try {
-    const probs = softmaxRows(await pass.logits.read(), classNames.length);
+    const probs = softmaxRows(await pass.logits.read(), classes);
     const latencyMs = performance.now() - started;
-    const best = probs[0] >= probs[1] ? 0 : 1;
     const cams = await classActivationMaps(net, pass.features!);
-    const [h, w] = cams.rawSize;
-    return { probs, latencyMs, best, cam: { data: cams.raw.slice(best * h * w, (best + 1) * h * w), width: w, height: h, className: classNames[best] } };
+    return { probs, latencyMs, maps: cams.raw, height: cams.rawSize[0], width: cams.rawSize[1] };
   } finally {
     net.release(pass);
   }
 }
 
+/** Each member scores the slice as its training prepared slices; the ensemble's answer is their mean, its map theirs placed over the first member's crop. */
 async function predict(fileName: string, bytes: Uint8Array): Promise<Prediction> {
   const decoded = decodeImage(bytes, fileName);
-  const image = cropFor(decoded, preprocessing.crop);
-  const { net, warmUpMs } = await currentNet();
-  const { spec, meta } = model!;
-  const x = net.backend.tensor([1, ...spec.inputShape], preprocess(image, { size: spec.inputShape[1], normalise: preprocessing.normalise }));
-  try {
-    const { probs, latencyMs, best, cam } = await classifyInput(net, x, meta.classNames);
-    const profile = await profileLayersOf(net, x);
-    return {
-      fileName,
-      image: shownImage(image),
-      fileSize: { width: decoded.width, height: decoded.height },
-      croppedSize: { width: image.width, height: image.height },
-      label: meta.classNames[best],
-      pCovid: probs[meta.classNames.indexOf('COVID')],
-      backend: backendInfo(),
-      latencyMs,
-      warmUpMs,
-      cam,
-      profile,
-    };
-  } finally {
-    x.dispose();
+  const { nets: memberNets, warmUpMs } = await currentNets();
+  const { classNames } = members[0].meta;
+  const crops = members.map((m) => croppedFor(decoded, m.crop));
+  const scored = [];
+  let profile: LayerProfile | undefined;
+  for (const [i, { spec, normalise }] of members.entries()) {
+    const x = memberNets[i].backend.tensor([1, ...spec.inputShape], preprocess(crops[i].image, { size: spec.inputShape[1], normalise }));
+    try {
+      scored.push(await classifyInput(memberNets[i], x, classNames.length));
+      profile ??= await profileLayersOf(memberNets[i], x);
+    } finally {
+      x.dispose();
+    }
   }
+  const probs = meanOf(scored.map((m) => m.probs));
+  const best = probs[0] >= probs[1] ? 0 : 1;
+  const cam = ensembleCam(scored.map(({ maps, height, width }, i) => ({ data: maps.slice(best * height * width, (best + 1) * height * width), height, width, box: crops[i].box })));
+  const image = crops[0].image;
+  return {
+    fileName,
+    image: shownImage(image),
+    fileSize: { width: decoded.width, height: decoded.height },
+    croppedSize: { width: image.width, height: image.height },
+    label: classNames[best],
+    pCovid: probs[classNames.indexOf('COVID')],
+    backend: backendInfo(),
+    latencyMs: scored.reduce((sum, m) => sum + m.latencyMs, 0),
+    warmUpMs,
+    cam: { ...cam, className: classNames[best] },
+    profile: profile!,
+  };
 }
 
 async function handle(request: Tagged<WorkerRequest>): Promise<WorkerReply> {
   const { id } = request;
   switch (request.kind) {
     case 'load-model':
-      return { id, kind: 'model', model: await loadModel(request.source, request.url, request.bytes) };
+      return { id, kind: 'model', models: await loadModels(request.files) };
     case 'use-backend':
       return { id, kind: 'backend', backend: await useBackend(request.backend) };
     case 'predict': {

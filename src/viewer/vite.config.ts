@@ -4,30 +4,32 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { SHIPPED_MODELS } from '../nets/shipped-models.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Where the page looks for the model when no ?model= is given, relative to the page. */
-const MODEL = 'models/light-cnn.safetensors';
 
-/** Serves the project's trained model next to the page, and copies it into the build once it exists. */
+/** Serves the project's trained model (the page's default when no ?model= is given) next to the page, and copies it into the build once it exists. */
 function shippedModel(): Plugin {
-  const file = PROJECT_ROOT + MODEL;
   return {
     name: 'covid-ct-shipped-model',
     configureServer(server) {
-      server.middlewares.use(`/${MODEL}`, async (_req, res) => {
-        if (!existsSync(file)) {
-          res.statusCode = 404;
-          res.end(`${MODEL} does not exist yet`);
-          return;
-        }
-        res.setHeader('Content-Type', 'application/octet-stream');
-        res.end(await readFile(file));
-      });
+      for (const model of SHIPPED_MODELS) {
+        server.middlewares.use(`/${model}`, async (_req, res) => {
+          if (!existsSync(PROJECT_ROOT + model)) {
+            res.statusCode = 404;
+            res.end(`${model} does not exist yet`);
+            return;
+          }
+          res.setHeader('Content-Type', 'application/octet-stream');
+          res.end(await readFile(PROJECT_ROOT + model));
+        });
+      }
     },
     async generateBundle() {
-      if (existsSync(file)) this.emitFile({ type: 'asset', fileName: MODEL, source: await readFile(file) });
-      else this.warn(`${MODEL} does not exist yet: the built page will say so, and takes ?model=URL or a model file instead`);
+      for (const model of SHIPPED_MODELS) {
+        if (existsSync(PROJECT_ROOT + model)) this.emitFile({ type: 'asset', fileName: model, source: await readFile(PROJECT_ROOT + model) });
+        else this.warn(`${model} does not exist yet: the built page will say so, and takes ?model=URL or a model file instead`);
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { BackendInfo, BackendWish, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
+import type { BackendInfo, BackendWish, ModelFile, ModelSummary, Prediction, Tagged, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 type Pending = { resolve: (reply: WorkerReply) => void; reject: (err: Error) => void };
 
@@ -28,9 +28,10 @@ export class ModelWorker {
     };
   }
 
-  async loadModel(source: string, from: { url: string } | { bytes: Uint8Array }): Promise<ModelSummary> {
-    const reply = await this.send({ kind: 'load-model', source, ...from }, 'bytes' in from ? [from.bytes.buffer] : []);
-    return (reply as Extract<WorkerReply, { kind: 'model' }>).model;
+  /** Loads one model file, or several as an ensemble; bytes given are handed to the worker. */
+  async loadModel(files: ModelFile[]): Promise<ModelSummary[]> {
+    const reply = await this.send({ kind: 'load-model', files }, files.flatMap((f) => (f.bytes ? [f.bytes.buffer] : [])));
+    return (reply as Extract<WorkerReply, { kind: 'model' }>).models;
   }
 
   async useBackend(backend: BackendWish): Promise<BackendInfo> {

@@ -5,9 +5,16 @@ import type { GrayImage } from '../train/data/image.ts';
 
 export type BackendWish = BackendName | 'auto';
 
+/** A model file, by URL (fetched by the worker) or as bytes the user opened. */
+export interface ModelFile {
+  source: string;
+  url?: string;
+  bytes?: Uint8Array;
+}
+
 export type WorkerRequest =
-  /** A model file, by URL (fetched by the worker) or as bytes the user opened. */
-  | { kind: 'load-model'; source: string; url?: string; bytes?: Uint8Array }
+  /** One model file, or several: an ensemble, whose P(COVID) is the mean of its members'. */
+  | { kind: 'load-model'; files: ModelFile[] }
   | { kind: 'use-backend'; backend: BackendWish }
   | { kind: 'predict'; fileName: string; bytes: Uint8Array };
 
@@ -32,7 +39,7 @@ export interface BackendInfo {
 
 export interface Prediction {
   fileName: string;
-  /** The decoded slice, gray in [0, 1], cropped as the model crops its input, and scaled down to at most 1024 pixels a side: the picture under the CAM. */
+  /** The decoded slice, gray in [0, 1], cropped as the model (an ensemble's first member) crops its input, and scaled down to at most 1024 pixels a side: the picture under the CAM. */
   image: GrayImage;
   /** The size of the slice as decoded, before any crop. */
   fileSize: { width: number; height: number };
@@ -41,17 +48,18 @@ export interface Prediction {
   label: string;
   pCovid: number;
   backend: BackendInfo;
-  /** Wall time of one forward pass (input upload to logits read back), warm. */
+  /** Wall time of one forward pass (input upload to logits read back), warm; of an ensemble, its members' together. */
   latencyMs: number;
   /** Time spent before the first image on a fresh backend (uploading weights, compiling shaders), or null. */
   warmUpMs: number | null;
-  /** The class activation map of the predicted class at feature resolution, and that class. */
+  /** The class activation map of the predicted class at feature resolution, and that class; of an ensemble, its members' maps placed over the first member's crop (ensembleCam). */
   cam: { data: Float32Array; width: number; height: number; className: string };
+  /** Per-layer times of the (first member's) net. */
   profile: LayerProfile;
 }
 
 export type WorkerReply =
-  | { id: number; kind: 'model'; model: ModelSummary }
+  | { id: number; kind: 'model'; models: ModelSummary[] }
   | { id: number; kind: 'backend'; backend: BackendInfo }
   | { id: number; kind: 'prediction'; prediction: Prediction }
   | { id: number; kind: 'error'; message: string };

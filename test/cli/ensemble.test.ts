@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { camOverlayPng } from '../../src/cli/cam-overlay.ts';
 import { loadEnsemble } from '../../src/cli/ensemble.ts';
 import { classActivationMaps } from '../../src/nets/cam.ts';
-import { ensembleCam, type PlacedCam } from '../../src/nets/ensemble-cam.ts';
+import { ensembleCam, type PlacedCam } from '../../src/nets/ensemble-combine.ts';
 import { inferenceNet } from '../../src/nets/fold-batchnorm.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { initialWeights } from '../../src/nets/init.ts';
@@ -180,6 +180,17 @@ describe('ensembles in covid-ct predict and eval (two random light-cnn at 32 × 
     expect(cams[1].box.width * cams[1].box.height).toBeLessThan(image.width * image.height); // the lungs' box is a part of the slice
     const want = camOverlayPng(image, ensembleCam(cams));
     expect(readFileSync(join(camDir, `${basename(images[0])}.cam.png`)).equals(want)).toBe(true);
+  });
+
+  it('info describes each member of an ensemble; export-onnx, which writes one net, refuses one by name', async () => {
+    const info = await covidCt('info', '--json', '--model', `${path('a')},${path('lung-box')}`);
+    expect(info.code, info.stderr).toBe(0);
+    const { ensemble } = JSON.parse(info.stdout);
+    expect(ensemble.map((m: { file: string; preprocessing: { crop: string } }) => [m.file, m.preprocessing.crop])).toEqual([[path('a'), 'none'], [path('lung-box'), 'lung-box']]);
+    const text = await covidCt('info', '--model', `${path('a')},${path('lung-box')}`);
+    expect(text.stdout).toMatch(new RegExp(`^an ensemble of 2 models: P\\(COVID\\) is the mean of theirs\n\n${path('a')}: light-cnn, 1,271,682 trainable`));
+    const onnx = await covidCt('export-onnx', '--model', ab(), '--out', join(dir, 'ab.onnx'));
+    expect([onnx.code, onnx.stderr]).toEqual([1, `covid-ct: export-onnx writes one net, and --model is an ensemble of 2 (${path('a')}, ${path('b')}); give --model with one of them (each records in its metadata how it prepares the images)\n`]);
   });
 
   it('refuses a preprocessed .npy tensor for members that prepare images differently', async () => {

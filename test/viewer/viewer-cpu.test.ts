@@ -10,6 +10,7 @@ import { softmaxRows } from '../../src/cli/softmax.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
 import { loadModelFile, saveModelFile } from '../../src/nets/model-file.ts';
+import { SHIPPED_MODELS } from '../../src/nets/shipped-models.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
 import { loadImageFile } from '../../src/train/data/load-image-file.ts';
 import { preprocess } from '../../src/train/data/preprocess.ts';
@@ -27,6 +28,7 @@ describe('the viewer without WebGPU, and its static build', () => {
   let cpu: Map<string, CliPrediction>;
   let imageModel: string;
   let imageCpu: Map<string, CliPrediction>;
+  let ensembleCli: Promise<Map<string, CliPrediction>>;
   const urlOf = (file: string) => encodeURIComponent(`/${file.slice(PROJECT_ROOT.length).replace(/^\//, '')}`);
   const buildDir = mkdtempSync(join(tmpdir(), 'covid-ct-viewer-build-'));
   let staticServer: Server | undefined;
@@ -37,6 +39,7 @@ describe('the viewer without WebGPU, and its static build', () => {
     const cli = cliPredict(model, 'cpu', [SAMPLES.covidPng, SAMPLES.nonCovidJpg]);
     imageModel = await writeTestModel('viewer-cpu-image-normalised.safetensors', 'image');
     const imageCli = cliPredict(imageModel, 'cpu', [SAMPLES.covidPng, SAMPLES.nonCovidJpg]);
+    ensembleCli = cliPredict(`${model},${imageModel}`, 'cpu', [SAMPLES.nonCovidJpg]);
     const build = promisify(execFile)('npm', ['run', 'build:viewer', '--', '--outDir', buildDir], { cwd: PROJECT_ROOT });
     session = await startChromium({ webgpu: false });
     [cpu, imageCpu] = await Promise.all([cli, imageCli, build]);
@@ -96,7 +99,7 @@ describe('the viewer without WebGPU, and its static build', () => {
     const page = await open(VIEWER_PAGE);
     await page.waitForFunction(() => !(document.querySelector('[data-testid="error"]') as HTMLElement).hidden);
     await screenshot(page, 'missing-model');
-    expect(await errorText(page)).toMatch(/^the model models\/light-cnn\.safetensors was not found \(HTTP 404\)\. No trained model ships with this page yet/);
+    expect(await errorText(page)).toMatch(/^the model models\/light-cnn-dihedral\.safetensors was not found \(HTTP 404\)\. No trained model ships with this page yet/);
     expect(await statusOf(page, 'model-status')).toBe('No model loaded.');
 
     await openThroughPicker(page, SAMPLES.nonCovidJpg);
@@ -147,22 +150,25 @@ describe('the viewer without WebGPU, and its static build', () => {
     await page.close();
   });
 
-  it('builds to static files that work from a plain static server (gallery sample, default model path)', async () => {
+  it('builds to static files that work from a plain static server (gallery sample, the default pair of models, an ensemble)', async () => {
     const files = readdirSync(buildDir, { recursive: true }).map(String);
     expect(files).toContain('index.html');
     expect(files.some((f) => /^assets\/model-worker-.+\.js$/.test(f)), files.join(', ')).toBe(true);
-    const served = await serveStatic(buildDir, { '/models/light-cnn.safetensors': model });
+    // The two members crop alike and normalise differently, as their own CLI ensemble does.
+    const [first, second] = SHIPPED_MODELS.map((file) => `/${file}`);
+    const served = await serveStatic(buildDir, { [first]: model, [second]: imageModel });
     staticServer = served.server;
     const page = await session!.browser.newPage();
     await page.setViewport({ width: 1200, height: 900 });
     await page.goto(`${served.origin}/`, { waitUntil: 'load' });
-    await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.startsWith('Model: light-cnn'), { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.startsWith('Model: an ensemble of 2, P(COVID) the mean of theirs: light-cnn'), { timeout: 60_000 });
     const before = await finishedCount(page);
     await page.click('[data-sample="noncovid-jpg"]');
     await waitForFinished(page, before);
     const result = await readResult(page);
     await screenshot(page, 'static-build');
-    const want = cpu.get(SAMPLES.nonCovidJpg)!;
+    const want = (await ensembleCli).get(SAMPLES.nonCovidJpg)!;
+    expect(Math.abs(want.pCovid - cpu.get(SAMPLES.nonCovidJpg)!.pCovid)).toBeGreaterThan(1e-3); // the second member counts
     expect(result.error).toBeNull();
     expect(result.label).toBe(want.label);
     expect(Math.abs(result.pCovid - want.pCovid)).toBeLessThan(1e-4);

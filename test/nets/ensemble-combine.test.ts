@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { upsampleBilinear } from '../../src/nets/cam.ts';
-import { ensembleCam } from '../../src/nets/ensemble-cam.ts';
+import { ensembleCam } from '../../src/nets/ensemble-combine.ts';
 
 const whole = { left: 0, top: 0, width: 100, height: 80 };
 const grid = (values: number[], side: number) => ({ data: Float32Array.from(values), height: side, width: side });

@@ -1,4 +1,12 @@
+// How an ensemble's members' answers make one: class probabilities by their mean, maps by placing each over its crop.
 import type { Box } from '../train/data/image.ts';
+
+/** The element-wise mean of equally long arrays (one array: itself, exactly). */
+export function meanOf(arrays: Float32Array[]): Float32Array {
+  const mean = new Float32Array(arrays[0].length);
+  for (const a of arrays) for (let i = 0; i < mean.length; i++) mean[i] += a[i];
+  return mean.map((v) => v / arrays.length);
+}
 
 /** A class activation map on its feature grid, and the region of the uncropped slice the net's input showed. */
 export interface PlacedCam {
