@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +8,7 @@ import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
 import { createBackend } from '../runtime/create-backend.ts';
-import { checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
+import { checkpointPath, checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
 import { recipeClassWeights } from '../train/class-weights.ts';
 import { CLASS_NAMES } from '../train/data/classes.ts';
 import { PREPROCESSING } from '../train/data/preprocess.ts';
@@ -37,7 +38,11 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   good checkpoint.
   --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
-  --recipe     augmentation and SGD defaults; flags override them. paper: the paper's (above);
+  --recipe     augmentation and SGD defaults; flags override them. A+B (dihedral+dihedral-lung-box
+               is the shipped model's): an ensemble, one model per recipe trained in turn with the
+               same flags, to OUT-A.safetensors and OUT-B.safetensors (checkpoints in
+               CHECKPOINT_DIR/A, logs LOG-A.jsonl); predict, eval and the viewer take it as
+               --model OUT-A.safetensors,OUT-B.safetensors. paper: the paper's (above);
                robust: the paper's plus quarter turns, mirroring, zoom 1.0–1.4, shifts of up to
                8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
                to the body (the model records the crop; predict, eval and the viewer apply it);
@@ -129,17 +134,38 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
   };
 }
 
+/** Where one training run writes: its model, checkpoints and log; `member`: a model of an ensemble recipe. */
+interface RunFiles {
+  out: string;
+  checkpointDir?: string;
+  log?: string;
+  member?: boolean;
+}
+
 export async function trainCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
+  const recipes = flags.recipe.split('+').map(recipeByName);
+  const out = outputFile('out', flags.out ?? join('runs', `${flags.net}.safetensors`));
+  if (recipes.length === 1) return trainRun(flags, argv, recipes[0], { out, checkpointDir: flags['checkpoint-dir'], log: flags.log });
+  const named = (path: string, extension: string, name: string) => `${path.endsWith(extension) ? path.slice(0, -extension.length) : path}-${name}${extension}`;
+  for (const [i, recipe] of recipes.entries()) {
+    console.error(`ensemble member ${i + 1} of ${recipes.length}: recipe ${recipe.name}`);
+    const checkpointDir = flags['checkpoint-dir'] && join(flags['checkpoint-dir'], recipe.name);
+    await trainRun(flags, argv, recipe, { out: named(out, '.safetensors', recipe.name), checkpointDir, log: flags.log && named(flags.log, '.jsonl', recipe.name), member: true });
+  }
+}
+
+async function trainRun(flags: Flags, argv: string[], recipe: Recipe, files: RunFiles): Promise<void> {
   const backendChoice = backendFlag(flags.backend);
-  const recipe = recipeByName(flags.recipe);
   const settings = runSettings(flags, recipe);
   const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
-  const out = outputFile('out', flags.out ?? join('runs', `${settings.net}.safetensors`));
-  const checkpointDir = flags['checkpoint-dir'] ?? join('checkpoints', basename(out, '.safetensors'));
-  const checkpoint = flags.resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
-  checkResumable(checkpointDir, flags.resume === true, epochs, checkpoint);
+  const { out } = files;
+  const checkpointDir = files.checkpointDir ?? join('checkpoints', basename(out, '.safetensors'));
+  // An ensemble resumed after a kill: the members not begun then start now.
+  const resume = flags.resume === true && (!files.member || existsSync(checkpointPath(checkpointDir)));
+  const checkpoint = resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;
+  checkResumable(checkpointDir, resume, epochs, checkpoint);
   const init = !checkpoint && settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
 
@@ -148,7 +174,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const train = await loadImagesReporting('training images', listed.train, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const val = await loadImagesReporting('validation images', listed.val, { size: settings.size, crop: recipe.crop, normalise: recipe.normalise });
   const classWeights = recipeClassWeights(recipe, train.labels);
-  for (const dir of [checkpointDir, dirname(out), ...(flags.log ? [dirname(flags.log)] : [])]) await mkdir(dir, { recursive: true });
+  for (const dir of [checkpointDir, dirname(out), ...(files.log ? [dirname(files.log)] : [])]) await mkdir(dir, { recursive: true });
 
   const backend = await createBackend(backendChoice, { notice: (line) => console.error(line) });
   const net = netFromWeights(spec, backend, checkpoint?.weights ?? init?.weights ?? initialWeights(spec, settings.seed));
@@ -158,7 +184,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const run: TrainingRun = {
     net, sgd, recipe, train, val, classWeights, state, checkpointDir,
     bestWeights: checkpoint?.bestWeights ?? new Map(),
-    logFile: flags.log,
+    logFile: files.log,
   };
   console.error(`training ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, class weights ${[...classWeights].map((w) => w.toFixed(3)).join('/')}${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
   const progress = new Progress(Math.max(epochs - state.epoch, 0) * stepsPerEpoch(run));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../src/nets/model-file.ts';
@@ -136,5 +136,32 @@ describe('covid-ct train --recipe robust-balanced, 1 epoch at 32 × 32 (cpu)', (
     expect((await covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'robust', '--out', robust, '--checkpoint-dir', join(dir, 'robust'))).code).toBe(0);
     const [a, b] = await Promise.all([balanced, robust].map(loadModelFile));
     expect(a.weights.get('conv1.weight')).not.toEqual(b.weights.get('conv1.weight'));
+  });
+});
+
+describe('covid-ct train --recipe A+B: an ensemble, one model per recipe (1 epoch at 32 × 32, cpu)', () => {
+  it('trains each member as its own recipe\'s run would, to OUT-A, OUT-B with their own checkpoints and logs, and resumes a kill between them', async () => {
+    const ensembleDir = join(dir, 'ensemble');
+    const args = [...TINY_RUN, '--epochs', '1', '--recipe', 'paper+dihedral-lung-box', '--out', join(ensembleDir, 'pair.safetensors'), '--checkpoint-dir', join(ensembleDir, 'ck'), '--log', join(ensembleDir, 'pair.jsonl')];
+    const [pair, single] = await Promise.all([
+      covidCt('train', ...args),
+      covidCt('train', ...TINY_RUN, '--epochs', '1', '--recipe', 'dihedral-lung-box', '--out', join(dir, 'single-lung-box.safetensors'), '--checkpoint-dir', join(dir, 'ck-single-lung-box')),
+    ]);
+    expect([pair.code, single.code], pair.stderr + single.stderr).toEqual([0, 0]);
+    expect(pair.stderr).toMatch(/ensemble member 1 of 2: recipe paper\n[^]*ensemble member 2 of 2: recipe dihedral-lung-box\n/);
+    expect(readdirSync(ensembleDir).sort()).toEqual(['ck', 'pair-dihedral-lung-box.jsonl', 'pair-dihedral-lung-box.safetensors', 'pair-paper.jsonl', 'pair-paper.safetensors']);
+    expect(readdirSync(join(ensembleDir, 'ck')).sort()).toEqual(['dihedral-lung-box', 'paper']);
+    const member = await loadModelFile(join(ensembleDir, 'pair-dihedral-lung-box.safetensors'));
+    const alone = await loadModelFile(join(dir, 'single-lung-box.safetensors'));
+    expect(member.meta.preprocessing).toMatchObject({ crop: 'lung-box' });
+    expect((member.meta.training as { recipe: string }).recipe).toBe('dihedral-lung-box');
+    for (const [name, values] of alone.weights) expect(member.weights.get(name), name).toEqual(values);
+
+    // Killed before the second member began: --resume finishes the first (nothing left) and trains the second.
+    rmSync(join(ensembleDir, 'ck', 'dihedral-lung-box'), { recursive: true });
+    rmSync(join(ensembleDir, 'pair-dihedral-lung-box.safetensors'));
+    const resumed = await covidCt('train', ...args, '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await loadModelFile(join(ensembleDir, 'pair-dihedral-lung-box.safetensors'))).weights).toEqual(member.weights);
   });
 });
