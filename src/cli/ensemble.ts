@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphSpec } from '../nets/graph.ts';
+import { checkMembersAgree, type MemberShape } from '../nets/ensemble-combine.ts';
 import { buildNet } from '../nets/index.ts';
 import { loadModelFile } from '../nets/model-file.ts';
 import { requireCovidClassifier } from '../nets/model-format.ts';
@@ -40,7 +41,7 @@ export interface Member {
 export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
   const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
-  for (const m of members.slice(1)) agree(members[0], m, SCORED_ALIKE);
+  checkMembersAgree(members.map(shapeOf));
   if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;
 }
@@ -72,11 +73,7 @@ export async function foldModels(dir: string): Promise<Member[]> {
   return members;
 }
 
-type Field = [string, (m: Member) => string];
-const SCORED_ALIKE: Field[] = [
-  ['input size', (m) => m.spec.inputShape.join('×')],
-  ['class names', (m) => m.classNames.join(',')],
-];
+const shapeOf = (m: Member): MemberShape => ({ name: m.file, inputShape: m.spec.inputShape, classNames: m.classNames });
 
 /**
  * The fold models of the cross-validations in `dirs` (a comma list of cv --out-dirs), one group
@@ -89,13 +86,7 @@ export async function heldOutGroups(dirs: string): Promise<Member[][]> {
   for (const { dir, folds } of others) {
     const same = folds.length === first.folds.length && folds.every((m, k) => m.heldOut!.join() === first.folds[k].heldOut!.join());
     if (!same) throw new Error(`--models: ${dir} and ${first.dir} do not hold out the same slices in the same finished folds (their cv.json folds differ)`);
-    folds.forEach((m, k) => agree(first.folds[k], m, SCORED_ALIKE));
+    folds.forEach((m, k) => checkMembersAgree([first.folds[k], m].map(shapeOf)));
   }
   return first.folds.map((m, k) => [m, ...others.map(({ folds }) => folds[k])]);
-}
-
-function agree(a: Member, b: Member, fields: Field[]): void {
-  for (const [field, value] of fields) {
-    if (value(a) !== value(b)) throw new Error(`ensemble members differ in ${field}: ${a.file} has ${value(a)}, ${b.file} has ${value(b)}`);
-  }
 }

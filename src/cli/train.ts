@@ -137,7 +137,7 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
 /** Where one training run writes: its model, checkpoints and log; `member`: a model of an ensemble recipe. */
 interface RunFiles {
   out: string;
-  checkpointDir?: string;
+  checkpointDir: string;
   log?: string;
   member?: boolean;
 }
@@ -146,12 +146,19 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
   const recipes = flags.recipe.split('+').map(recipeByName);
   const out = outputFile('out', flags.out ?? join('runs', `${flags.net}.safetensors`));
-  if (recipes.length === 1) return trainRun(flags, argv, recipes[0], { out, checkpointDir: flags['checkpoint-dir'], log: flags.log });
+  const checkpointDirOf = (model: string) => join('checkpoints', basename(model, '.safetensors'));
+  if (recipes.length === 1) return trainRun(flags, argv, recipes[0], { out, checkpointDir: flags['checkpoint-dir'] ?? checkpointDirOf(out), log: flags.log });
   const named = (path: string, extension: string, name: string) => `${path.endsWith(extension) ? path.slice(0, -extension.length) : path}-${name}${extension}`;
-  for (const [i, recipe] of recipes.entries()) {
+  const members = recipes.map((recipe) => {
+    const model = named(out, '.safetensors', recipe.name);
+    const checkpointDir = flags['checkpoint-dir'] ? join(flags['checkpoint-dir'], recipe.name) : checkpointDirOf(model);
+    return { recipe, files: { out: model, checkpointDir, log: flags.log && named(flags.log, '.jsonl', recipe.name), member: true } };
+  });
+  // A later member's old run is refused before the first member trains, not after.
+  if (!flags.resume) for (const { files } of members) checkResumable(files.checkpointDir, false, 0, undefined);
+  for (const [i, { recipe, files }] of members.entries()) {
     console.error(`ensemble member ${i + 1} of ${recipes.length}: recipe ${recipe.name}`);
-    const checkpointDir = flags['checkpoint-dir'] && join(flags['checkpoint-dir'], recipe.name);
-    await trainRun(flags, argv, recipe, { out: named(out, '.safetensors', recipe.name), checkpointDir, log: flags.log && named(flags.log, '.jsonl', recipe.name), member: true });
+    await trainRun(flags, argv, recipe, files);
   }
 }
 
@@ -160,8 +167,7 @@ async function trainRun(flags: Flags, argv: string[], recipe: Recipe, files: Run
   const settings = runSettings(flags, recipe);
   const epochs = numberFlag('epochs', flags.epochs, recipe.epochs, { integer: true, min: 1 });
   const spec = buildNet(settings.net, { size: settings.size, dropout: settings.dropout });
-  const { out } = files;
-  const checkpointDir = files.checkpointDir ?? join('checkpoints', basename(out, '.safetensors'));
+  const { out, checkpointDir } = files;
   // An ensemble resumed after a kill: the members not begun then start now.
   const resume = flags.resume === true && (!files.member || existsSync(checkpointPath(checkpointDir)));
   const checkpoint = resume ? await resumeCheckpoint(checkpointDir, settings) : undefined;

@@ -8,6 +8,23 @@ export function meanOf(arrays: Float32Array[]): Float32Array {
   return mean.map((v) => v / arrays.length);
 }
 
+/** What an ensemble's members must share: each may prepare images its own way, but all score the same input size and classes. */
+export interface MemberShape {
+  name: string;
+  inputShape: readonly number[];
+  classNames: readonly string[];
+}
+
+/** Throws, naming both files and the field, unless every member takes the first's input size and class names. */
+export function checkMembersAgree(members: MemberShape[]): void {
+  const fields = [['input size', (m: MemberShape) => m.inputShape.join('×')], ['class names', (m: MemberShape) => m.classNames.join(',')]] as const;
+  for (const m of members.slice(1)) {
+    for (const [field, value] of fields) {
+      if (value(m) !== value(members[0])) throw new Error(`ensemble members differ in ${field}: ${members[0].name} has ${value(members[0])}, ${m.name} has ${value(m)}`);
+    }
+  }
+}
+
 /** A class activation map on its feature grid, and the region of the uncropped slice the net's input showed. */
 export interface PlacedCam {
   data: Float32Array;

@@ -1,7 +1,7 @@
 // The model runs here, off the page's thread: decoding, preprocessing, the forward passes,
 // the class activation map and the per-layer timings. One request at a time, in order.
 import { classActivationMaps } from '../nets/cam.ts';
-import { ensembleCam, meanOf } from '../nets/ensemble-combine.ts';
+import { checkMembersAgree, ensembleCam, meanOf } from '../nets/ensemble-combine.ts';
 import { inferenceNet } from '../nets/fold-batchnorm.ts';
 import { decodeModel, requireCovidClassifier } from '../nets/model-format.ts';
 import type { Net } from '../nets/net.ts';
@@ -47,11 +47,7 @@ async function loadMember({ source, url, bytes }: ModelFile): Promise<Member> {
 async function loadModels(files: ModelFile[]): Promise<ModelSummary[]> {
   const loaded: Member[] = [];
   for (const file of files) loaded.push(await loadMember(file)); // in order: the first file at fault is the one named
-  for (const m of loaded.slice(1)) {
-    for (const [field, value] of [['input size', (x: Member) => x.spec.inputShape.join('×')], ['class names', (x: Member) => x.meta.classNames.join(',')]] as const) {
-      if (value(m) !== value(loaded[0])) throw new Error(`ensemble members differ in ${field}: ${loaded[0].source} has ${value(loaded[0])}, ${m.source} has ${value(m)}`);
-    }
-  }
+  checkMembersAgree(loaded.map((m) => ({ name: m.source, inputShape: m.spec.inputShape, classNames: m.meta.classNames })));
   for (const list of nets.values()) list.forEach((net) => net.dispose());
   nets.clear();
   members = loaded;

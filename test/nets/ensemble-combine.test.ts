@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { upsampleBilinear } from '../../src/nets/cam.ts';
-import { ensembleCam } from '../../src/nets/ensemble-combine.ts';
+import { checkMembersAgree, ensembleCam, meanOf } from '../../src/nets/ensemble-combine.ts';
 
 const whole = { left: 0, top: 0, width: 100, height: 80 };
 const grid = (values: number[], side: number) => ({ data: Float32Array.from(values), height: side, width: side });
@@ -30,5 +30,19 @@ describe('ensembleCam', () => {
     const { data } = ensembleCam([zeros, { data: coarse, height: 3, width: 3, box: whole }]);
     const want = upsampleBilinear(coarse, 1, 3, 3, 7, 7);
     data.forEach((v, i) => expect(v).toBeCloseTo(want[i] / 2, 5));
+  });
+});
+
+describe('meanOf and checkMembersAgree', () => {
+  it('averages element-wise, one array giving itself', () => {
+    expect(Array.from(meanOf([Float32Array.from([1, 2]), Float32Array.from([3, 6])]))).toEqual([2, 4]);
+    expect(Array.from(meanOf([Float32Array.from([0.1, 0.7])]))).toEqual(Array.from(Float32Array.from([0.1, 0.7])));
+  });
+
+  it('lets members prepare images their own way, not score other sizes or classes', () => {
+    const a = { name: 'a.safetensors', inputShape: [1, 224, 224], classNames: ['NonCOVID', 'COVID'] };
+    expect(() => checkMembersAgree([a, { ...a, name: 'b.safetensors' }])).not.toThrow();
+    expect(() => checkMembersAgree([a, { ...a, name: 'b.safetensors', inputShape: [1, 112, 112] }])).toThrow('ensemble members differ in input size: a.safetensors has 1×224×224, b.safetensors has 1×112×112');
+    expect(() => checkMembersAgree([a, { ...a, name: 'c.safetensors', classNames: ['COVID', 'NonCOVID'] }])).toThrow('ensemble members differ in class names: a.safetensors has NonCOVID,COVID, c.safetensors has COVID,NonCOVID');
   });
 });

@@ -140,7 +140,7 @@ describe('covid-ct train --recipe robust-balanced, 1 epoch at 32 × 32 (cpu)', (
 });
 
 describe('covid-ct train --recipe A+B: an ensemble, one model per recipe (1 epoch at 32 × 32, cpu)', () => {
-  it('trains each member as its own recipe\'s run would, to OUT-A, OUT-B with their own checkpoints and logs, and resumes a kill between them', async () => {
+  it('trains each member as its own recipe\'s run would, to OUT-A, OUT-B with their own checkpoints and logs, resumes a kill between them, and refuses a member\'s old run up front', async () => {
     const ensembleDir = join(dir, 'ensemble');
     const args = [...TINY_RUN, '--epochs', '1', '--recipe', 'paper+dihedral-lung-box', '--out', join(ensembleDir, 'pair.safetensors'), '--checkpoint-dir', join(ensembleDir, 'ck'), '--log', join(ensembleDir, 'pair.jsonl')];
     const [pair, single] = await Promise.all([
@@ -163,5 +163,12 @@ describe('covid-ct train --recipe A+B: an ensemble, one model per recipe (1 epoc
     const resumed = await covidCt('train', ...args, '--resume');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect((await loadModelFile(join(ensembleDir, 'pair-dihedral-lung-box.safetensors'))).weights).toEqual(member.weights);
+
+    // Without --resume a later member's run is refused before the first member trains.
+    rmSync(join(ensembleDir, 'ck', 'paper'), { recursive: true });
+    const refused = await covidCt('train', ...args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${join(ensembleDir, 'ck', 'dihedral-lung-box', 'checkpoint.safetensors')} holds a run: add --resume`);
+    expect(existsSync(join(ensembleDir, 'ck', 'paper'))).toBe(false);
   });
 });
