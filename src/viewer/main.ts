@@ -9,7 +9,6 @@ import { renderTrainingLog } from './training-panel.ts';
 import { ModelWorker } from './worker-client.ts';
 import type { BackendInfo, BackendWish, ModelFile, ModelSummary, Prediction } from './worker-protocol.ts';
 
-
 function byTestId<T extends HTMLElement = HTMLElement>(id: string): T {
   const found = document.querySelector<T>(`[data-testid="${id}"]`);
   if (!found) throw new Error(`index.html has no element with data-testid="${id}"`);
