@@ -7,6 +7,7 @@ import { buildNet } from '../nets/index.ts';
 import { initialWeights, netFromWeights } from '../nets/init.ts';
 import { initFrom } from '../nets/init-from.ts';
 import { encodeModel } from '../nets/model-format.ts';
+import { SHIPPED_RECIPE } from '../nets/shipped-models.ts';
 import { createBackend } from '../runtime/create-backend.ts';
 import { checkpointPath, checkResumable, resumeCheckpoint } from '../train/checkpoint.ts';
 import { recipeClassWeights } from '../train/class-weights.ts';
@@ -24,25 +25,28 @@ import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { outputFile } from './output-file.ts';
 import { Progress } from './progress.ts';
 
-export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe paper]
+export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe ${SHIPPED_RECIPE}]
                 [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
                 [--bn-stats population] [--backend auto] [--out runs/NET.safetensors] [--checkpoint-dir checkpoints/NAME] [--resume]
                 [--log FILE.jsonl] [--limit N] [--init FILE]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
-  step (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are
-  decoded once and kept in memory. After every epoch the validation images are scored and a
-  checkpoint is written; the output model holds the weights of the best validation accuracy.
+  step as the recipe says. By default the shipped model's recipe, ${SHIPPED_RECIPE}: two
+  nets, one on whole slices and one on the lungs' box, each augmented by quarter turns and
+  mirroring alone; --recipe paper reproduces the paper (rotation 0–90°, zoom 1.1–1.3, Gaussian
+  noise σ 0.05 normalised units). Images are decoded once and kept in memory. After every
+  epoch the validation images are scored and a checkpoint is written; the output model holds
+  the weights of the best validation accuracy.
   A NaN or infinite loss, or an epoch after which the net gives its first training images one and
   the same output (a dead ReLU before squeezenet's classifier), stops the run and keeps the last
   good checkpoint.
   --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
-  --recipe     augmentation and SGD defaults; flags override them. A+B (dihedral+dihedral-lung-box
-               is the shipped model's): an ensemble, one model per recipe trained in turn with the
-               same flags, to OUT-A.safetensors and OUT-B.safetensors (checkpoints in
-               CHECKPOINT_DIR/A, logs LOG-A.jsonl); predict, eval and the viewer take it as
-               --model OUT-A.safetensors,OUT-B.safetensors. paper: the paper's (above);
+  --recipe     augmentation and SGD defaults; flags override them. A+B (the default is one):
+               an ensemble, one model per recipe trained in turn with the same flags, to
+               OUT-A.safetensors and OUT-B.safetensors (checkpoints in CHECKPOINT_DIR/A, logs
+               LOG-A.jsonl); predict, eval and the viewer take it as --model OUT-A.safetensors,
+               OUT-B.safetensors. paper: the paper's (above);
                robust: the paper's plus quarter turns, mirroring, zoom 1.0–1.4, shifts of up to
                8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
                to the body (the model records the crop; predict, eval and the viewer apply it);
@@ -83,7 +87,7 @@ const OPTIONS = {
   'train-list': { type: 'string' },
   'val-list': { type: 'string' },
   net: { type: 'string', default: 'light-cnn' },
-  recipe: { type: 'string', default: 'paper' },
+  recipe: { type: 'string', default: SHIPPED_RECIPE },
   epochs: { type: 'string' },
   batch: { type: 'string' },
   size: { type: 'string' },
@@ -160,6 +164,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     console.error(`ensemble member ${i + 1} of ${recipes.length}: recipe ${recipe.name}`);
     await trainRun(flags, argv, recipe, files);
   }
+  console.log(`an ensemble of ${members.length}: --model ${members.map(({ files }) => files.out).join(',')}`);
 }
 
 async function trainRun(flags: Flags, argv: string[], recipe: Recipe, files: RunFiles): Promise<void> {

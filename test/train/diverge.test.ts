@@ -10,7 +10,7 @@ describe('a NaN or infinite loss stops training (cpu)', () => {
   it('names the epoch and step, writes no model, and leaves no checkpoint when no epoch completed', async () => {
     // 2 steps an epoch: the first step's update at lr 1e30 makes the second step's loss NaN
     const out = join(dir, 'blown.safetensors');
-    const run = await covidCt('train', ...TINY_RUN, '--epochs', '2', '--lr', '1e30', '--out', out, '--checkpoint-dir', join(dir, 'blown'));
+    const run = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '2', '--lr', '1e30', '--out', out, '--checkpoint-dir', join(dir, 'blown'));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/training stopped: the loss is (NaN|-?Infinity) at epoch 1, step 2 of 2 \(learning rate 1e\+30\); no epoch had completed/);
     expect(existsSync(out)).toBe(false);
@@ -22,7 +22,7 @@ describe('a NaN or infinite loss stops training (cpu)', () => {
     const out = join(dir, 'drifting.safetensors');
     const checkpoints = join(dir, 'drifting');
     const limitTwo = TINY_RUN.map((arg, i) => (TINY_RUN[i - 1] === '--limit' ? '2' : arg));
-    const run = await covidCt('train', ...limitTwo, '--epochs', '8', '--lr', '3', '--out', out, '--checkpoint-dir', checkpoints);
+    const run = await covidCt('train', ...limitTwo, '--recipe', 'paper', '--epochs', '8', '--lr', '3', '--out', out, '--checkpoint-dir', checkpoints);
     expect(run.code).toBe(1);
     const stopped = /training stopped: the (?:validation )?loss is (?:NaN|-?Infinity) (?:at|after) epoch (\d+)/.exec(run.stderr);
     expect(stopped, run.stderr).not.toBeNull();

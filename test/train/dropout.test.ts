@@ -60,7 +60,7 @@ describe('the dropout rate, a training setting', () => {
 
 describe('covid-ct train --dropout (cpu, 32 × 32)', () => {
   const model = join(dir, 'd.safetensors');
-  const run = (...args: string[]) => covidCt('train', ...TINY_RUN, '--out', model, '--checkpoint-dir', join(dir, 'd'), ...args);
+  const run = (...args: string[]) => covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--out', model, '--checkpoint-dir', join(dir, 'd'), ...args);
 
   it('records the rate in the checkpoint and the model, which predict uses as any other', async () => {
     const trained = await run('--epochs', '1', '--dropout', '0.3');

@@ -37,7 +37,7 @@ describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each c
   it('train --init starts every trunk layer from it and the classifier fresh, and records the file', async () => {
     const model = join(dir, 'init.safetensors');
     // a learning rate of 1e-30 moves no weight by more than 1e-30 × its gradient: the trained model shows where each weight started
-    const trained = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--lr', '1e-30', '--momentum', '0', '--l2', '0', '--init', pretrained, '--out', model, '--checkpoint-dir', join(dir, 'ck'));
+    const trained = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '1', '--lr', '1e-30', '--momentum', '0', '--l2', '0', '--init', pretrained, '--out', model, '--checkpoint-dir', join(dir, 'ck'));
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stderr).toMatch(new RegExp(`--init ${pretrained}: took conv1, fire2.squeeze, fire2.bn, fire2.expand1x1, fire2.expand3x3, fire3.squeeze, .*, fire9.expand3x3, upsample, weighted_sum; fresh: fc\\n`));
     const start = read(pretrained).tensors;
@@ -53,7 +53,7 @@ describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each c
   });
 
   it('train --resume needs the same --init, and then goes on without reading it again', async () => {
-    const args = ['train', ...TINY_RUN, '--out', join(dir, 'resumed.safetensors'), '--checkpoint-dir', join(dir, 'ck-resume')];
+    const args = ['train', ...TINY_RUN, '--recipe', 'paper', '--out', join(dir, 'resumed.safetensors'), '--checkpoint-dir', join(dir, 'ck-resume')];
     expect((await covidCt(...args, '--epochs', '1', '--init', pretrained)).code).toBe(0);
     const without = await covidCt(...args, '--epochs', '2', '--resume');
     expect(without.code).toBe(1);
@@ -65,7 +65,7 @@ describe('covid-ct pretrain, 1 epoch at 32 × 32 on the first 4 slices of each c
   });
 
   it('train --init with a file of another net fails naming the file and both nets', async () => {
-    const bad = await covidCt('train', ...TINY_RUN, '--net', 'squeezenet', '--epochs', '1', '--init', pretrained, '--out', join(dir, 'bad.safetensors'), '--checkpoint-dir', join(dir, 'ck-bad'));
+    const bad = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--net', 'squeezenet', '--epochs', '1', '--init', pretrained, '--out', join(dir, 'bad.safetensors'), '--checkpoint-dir', join(dir, 'ck-bad'));
     expect(bad.code).toBe(1);
     expect(bad.stderr.startsWith(`covid-ct: ${pretrained}: holds a light-cnn, not a squeezenet`), bad.stderr).toBe(true);
   });
@@ -110,7 +110,7 @@ describe('covid-ct pretrain --pretext contrastive, 1 epoch at 32 × 32 on the fi
   });
 
   it('train --init takes its trunk and starts a fresh classifier', async () => {
-    const trained = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--init', contrastive, '--out', join(dir, 'from-contrastive.safetensors'), '--checkpoint-dir', join(dir, 'ck-from-contrastive'));
+    const trained = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '1', '--init', contrastive, '--out', join(dir, 'from-contrastive.safetensors'), '--checkpoint-dir', join(dir, 'ck-from-contrastive'));
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stderr).toMatch(/took conv1, .*, weighted_sum; fresh: fc\n/);
   });

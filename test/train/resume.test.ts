@@ -8,7 +8,7 @@ import { covidCt, tempDir, TINY_RUN } from './cli.ts';
 const dir = tempDir('resume-');
 
 async function train(name: string, ...args: string[]) {
-  const result = await covidCt('train', ...TINY_RUN, '--out', join(dir, `${name}.safetensors`), '--checkpoint-dir', join(dir, name), '--log', join(dir, `${name}.jsonl`), ...args);
+  const result = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--out', join(dir, `${name}.safetensors`), '--checkpoint-dir', join(dir, name), '--log', join(dir, `${name}.jsonl`), ...args);
   expect(result.code, result.stderr).toBe(0);
   return result;
 }
@@ -41,10 +41,10 @@ describe('--resume after epoch 1 of 2 (cpu)', () => {
   });
 
   it('refuses other settings than the checkpoint\'s, naming them', async () => {
-    const other = await covidCt('train', ...TINY_RUN, '--epochs', '3', '--lr', '0.02', '--seed', '5', '--resume', '--checkpoint-dir', join(dir, 'straight'));
+    const other = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '3', '--lr', '0.02', '--seed', '5', '--resume', '--checkpoint-dir', join(dir, 'straight'));
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('seed 1 (checkpoint) vs 5 (now); lr 0.01 (checkpoint) vs 0.02 (now)');
-    const missing = await covidCt('train', ...TINY_RUN, '--resume', '--checkpoint-dir', join(dir, 'nothing-here'));
+    const missing = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--resume', '--checkpoint-dir', join(dir, 'nothing-here'));
     expect(missing.stderr).toContain(`--resume: there is no checkpoint ${join(dir, 'nothing-here', 'checkpoint.safetensors')}`);
   });
 });

@@ -14,7 +14,7 @@ let run: CliResult;
 
 describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
   beforeAll(async () => {
-    run = await covidCt('train', ...TINY_RUN, '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints, '--log', log);
+    run = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints, '--log', log);
   });
 
   it('succeeds, with progress and an ETA on stderr and the model named on stdout', () => {
@@ -24,10 +24,10 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
   });
 
   it('will not start over its checkpoint without --resume, nor resume it to fewer epochs than it has', async () => {
-    const again = await covidCt('train', ...TINY_RUN, '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints);
+    const again = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '2', '--out', model, '--checkpoint-dir', checkpoints);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`${join(checkpoints, 'checkpoint.safetensors')} holds a run: add --resume to go on with it, or give another --checkpoint-dir to start again`);
-    const fewer = await covidCt('train', ...TINY_RUN, '--epochs', '1', '--resume', '--out', model, '--checkpoint-dir', checkpoints);
+    const fewer = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '1', '--resume', '--out', model, '--checkpoint-dir', checkpoints);
     expect(fewer.code).toBe(1);
     expect(fewer.stderr).toContain(`--epochs 1: the checkpoint in ${checkpoints} is at epoch 2 already`);
   });
@@ -81,27 +81,27 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
   });
 
   it('names the flag at fault', async () => {
-    const bad = await covidCt('train', ...TINY_RUN, '--epochs', '2.5', '--out', join(dir, 'x.safetensors'));
+    const bad = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '2.5', '--out', join(dir, 'x.safetensors'));
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--epochs must be a whole number, got "2.5"');
-    const size = await covidCt('train', ...TINY_RUN.slice(0, 4), '--size', '40', '--out', join(dir, 'x.safetensors'));
+    const size = await covidCt('train', ...TINY_RUN.slice(0, 4), '--recipe', 'paper', '--size', '40', '--out', join(dir, 'x.safetensors'));
     expect(size.stderr).toContain('--size must be a multiple of 16');
   });
 
   it('refuses a bad --backend, --out or --init, or splits that share an image, before it reads an image or makes a folder', async () => {
     const never = join(dir, 'never');
-    const gpu = await covidCt('train', ...TINY_RUN, '--backend', 'gpu', '--out', join(never, 'x.safetensors'));
+    const gpu = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--backend', 'gpu', '--out', join(never, 'x.safetensors'));
     expect(gpu.stderr).toContain('--backend must be webgpu, cpu or auto, got "gpu"');
-    const folder = await covidCt('train', ...TINY_RUN, '--out', dir, '--checkpoint-dir', join(never, 'checkpoints'));
+    const folder = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--out', dir, '--checkpoint-dir', join(never, 'checkpoints'));
     expect(folder.stderr).toContain(`--out ${dir} is a folder: give the file to write`);
-    const init = await covidCt('train', ...TINY_RUN, '--init', never, '--out', join(never, 'x.safetensors'));
+    const init = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--init', never, '--out', join(never, 'x.safetensors'));
     expect(init.stderr).toContain(`--init file ${never} does not exist`);
     const lists = join(dir, 'overlapping');
     mkdirSync(lists, { recursive: true });
     const [trainList, valList] = [join(lists, 'train.txt'), join(lists, 'val.txt')];
     writeFileSync(trainList, splitHead('train', 2).join('\n'));
     writeFileSync(valList, [...splitHead('val', 2), splitHead('train', 1)[1]].join('\n'));
-    const overlap = await covidCt('train', ...TINY_RUN, '--train-list', trainList, '--val-list', valList, '--out', join(never, 'x.safetensors'));
+    const overlap = await covidCt('train', ...TINY_RUN, '--recipe', 'paper', '--train-list', trainList, '--val-list', valList, '--out', join(never, 'x.safetensors'));
     expect(overlap.stderr).toContain(`${join(COVID_CT_IMAGES, splitHead('train', 1)[1])} is in both ${trainList} and ${valList}: it would be trained on and scored on`);
     for (const r of [gpu, folder, init, overlap]) {
       expect(r.code).toBe(1);
@@ -111,14 +111,17 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
   });
 });
 
-describe('covid-ct train without --out', () => {
-  it('writes runs/NET.safetensors and its checkpoint under checkpoints/, never the shipped models/ file', async () => {
+describe('covid-ct train without --out or --recipe', () => {
+  it('trains the shipped model\'s pair to runs/NET-A.safetensors and runs/NET-B.safetensors, checkpoints under checkpoints/, never the shipped models/ files', async () => {
     const cwd = tempDir('train-default-out-');
     const trained = await covidCtIn(cwd, 'train', ...TINY_RUN, '--epochs', '1');
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stdout).toMatch(/^runs\/light-cnn\.safetensors: epoch 1 of 1/);
+    expect(trained.stdout).toMatch(/^runs\/light-cnn-dihedral\.safetensors: epoch 1 of 1, .*\nruns\/light-cnn-dihedral-lung-box\.safetensors: epoch 1 of 1, .*\nan ensemble of 2: --model runs\/light-cnn-dihedral\.safetensors,runs\/light-cnn-dihedral-lung-box\.safetensors\n$/);
     expect(readdirSync(cwd).sort()).toEqual(['checkpoints', 'runs']);
-    expect(readdirSync(join(cwd, 'checkpoints'))).toEqual(['light-cnn']);
+    expect(readdirSync(join(cwd, 'runs')).sort()).toEqual(['light-cnn-dihedral-lung-box.safetensors', 'light-cnn-dihedral.safetensors']);
+    expect(readdirSync(join(cwd, 'checkpoints')).sort()).toEqual(['light-cnn-dihedral', 'light-cnn-dihedral-lung-box']);
+    const single = await covidCtIn(cwd, 'train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '1');
+    expect(single.stdout).toMatch(/^runs\/light-cnn\.safetensors: epoch 1 of 1/);
   });
 });
 
