@@ -14,7 +14,7 @@ import type { Normalise } from '../train/data/normalise.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { settingsDifferences } from '../train/training-state.ts';
 import { checkPreprocessing } from './inputs.ts';
-import { modelPath } from './model-path.ts';
+import { modelFiles } from './model-path.ts';
 
 export const ENSEMBLE_HELP = `  --model   a model file, or several separated by commas: an ensemble, whose P(COVID) is the
             mean of its members' (they must agree on input size and classes; each prepares the
@@ -40,7 +40,7 @@ export interface Member {
 /** The models of --model (a comma list; the shipped model when absent) or --models DIR[,DIR...], checked to agree; an ensemble is named on stderr. */
 export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
-  const members = models === undefined ? await Promise.all(modelPath(model).split(',').map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
+  const members = models === undefined ? await Promise.all(modelFiles(model).map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
   checkMembersAgree(members.map(shapeOf));
   if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { countParams } from '../nets/graph.ts';
 import { loadModelFile } from '../nets/model-file.ts';
-import { modelPath } from './model-path.ts';
+import { modelFiles } from './model-path.ts';
 
 export const INFO_HELP = `covid-ct info [--model FILE[,FILE...]] [--json]
   The net, its parameter count and the model file's metadata; of an ensemble (the shipped model
@@ -9,7 +9,7 @@ export const INFO_HELP = `covid-ct info [--model FILE[,FILE...]] [--json]
 
 export async function infoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const summaries = await Promise.all(modelPath(values.model).split(',').map(summaryOf));
+  const summaries = await Promise.all(modelFiles(values.model).map(summaryOf));
   if (values.json) {
     console.log(JSON.stringify(summaries.length === 1 ? summaries[0] : { ensemble: summaries }, null, 2));
     return;

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { loadImageFile } from '../train/data/load-image-file.ts';
 import { ImageDecodeError, type Box, type GrayImage } from '../train/data/image.ts';
-import { croppedFor, type Crop } from '../train/data/crop.ts';
-import type { Normalise } from '../train/data/normalise.ts';
-import { preprocess } from '../train/data/preprocess.ts';
+import { croppedFor } from '../train/data/crop.ts';
+import { preprocess, type PreprocessOptions } from '../train/data/preprocess.ts';
 import { parseNpy } from './npy.ts';
 
 // Lives in a browser-safe module (the viewer checks models too); re-exported for the CLI commands.
@@ -18,21 +17,24 @@ export interface PreparedInput {
 }
 
 /**
- * Images are decoded and preprocessed; .npy files hold already-preprocessed
- * float tensors [S,S], [1,S,S] or [N,1,S,S] and are fed to the net as they are.
- * An image that cannot be read or decoded is left out and told to `onSkip`; without it, it throws.
+ * The inputs for each preparation, the images decoded once: images are cropped and preprocessed
+ * as each says; .npy files hold already-preprocessed float tensors [S,S], [1,S,S] or [N,1,S,S]
+ * and are fed to the net as they are. An image that cannot be read or decoded is left out and
+ * told to `onSkip` once; without it, it throws.
  */
-export async function prepareInputs(paths: string[], size: number, { crop, normalise }: { crop: Crop; normalise: Normalise },
-  onSkip?: (path: string, reason: string) => void): Promise<PreparedInput[]> {
-  const out: PreparedInput[] = [];
+export async function prepareInputs(paths: string[], preparations: Required<PreprocessOptions>[], onSkip?: (path: string, reason: string) => void): Promise<PreparedInput[][]> {
+  const out: PreparedInput[][] = preparations.map(() => []);
   for (const path of paths) {
     if (path.toLowerCase().endsWith('.npy')) {
-      out.push(...(await npyInputs(path, size)));
+      for (const [i, { size }] of preparations.entries()) out[i].push(...(await npyInputs(path, size)));
       continue;
     }
     try {
-      const { image, box } = croppedFor(await loadImageFile(path), crop);
-      out.push({ name: path, input: preprocess(image, { size, normalise }), image, box });
+      const decoded = await loadImageFile(path);
+      for (const [i, { size, crop, normalise }] of preparations.entries()) {
+        const { image, box } = croppedFor(decoded, crop);
+        out[i].push({ name: path, input: preprocess(image, { size, normalise }), image, box });
+      }
     } catch (error) {
       if (!onSkip || !(error instanceof ImageDecodeError)) throw error;
       onSkip(path, error.reason);

@@ -107,17 +107,16 @@ async function run(backend: Backend, members: Member[], inputs: PreparedInput[][
   return out;
 }
 
-/** Each member's inputs (prepared once per way of preparing them: size, crop, normalisation); an unreadable image is told to `onSkip` once. */
+/** Each member's inputs, prepared once per way of preparing them that the members use (size, crop, normalisation). */
 async function membersInputs(paths: string[], members: Member[], onSkip?: (path: string, reason: string) => void): Promise<PreparedInput[][]> {
   const key = (m: Member) => `${m.spec.inputShape[1]} ${m.crop} ${m.normalise}`;
   const npy = paths.find((path) => path.toLowerCase().endsWith('.npy'));
   const unlike = members.find((m) => key(m) !== key(members[0]));
   if (npy && unlike) throw new Error(`${npy} is a preprocessed tensor, but the ensemble's members prepare images differently (${members[0].file}: crop ${members[0].crop}, normalisation ${members[0].normalise}; ${unlike.file}: crop ${unlike.crop}, normalisation ${unlike.normalise}): give images`);
-  const prepared = new Map<string, PreparedInput[]>();
-  for (const m of members) {
-    if (!prepared.has(key(m))) prepared.set(key(m), await prepareInputs(paths, m.spec.inputShape[1], m, prepared.size === 0 ? onSkip : onSkip && (() => {})));
-  }
-  return members.map((m) => prepared.get(key(m))!);
+  const preparations = new Map(members.map((m) => [key(m), { size: m.spec.inputShape[1], crop: m.crop, normalise: m.normalise }]));
+  const prepared = await prepareInputs(paths, [...preparations.values()], onSkip);
+  const keys = [...preparations.keys()];
+  return members.map((m) => prepared[keys.indexOf(key(m))]);
 }
 
 export async function predictCommand(argv: string[]): Promise<void> {
@@ -167,7 +166,8 @@ async function uprightInputs(file: string, paths: string[], onSkip?: (path: stri
   const npy = paths.find((path) => path.toLowerCase().endsWith('.npy'));
   if (npy) throw new Error(`--upright: ${npy} is a preprocessed tensor at the classifier's size; the orientation net needs the image itself`);
   const model = await loadUprightModel(file);
-  return { model, inputs: await prepareInputs(paths, model.spec.inputShape[1], model, onSkip) };
+  const [inputs] = await prepareInputs(paths, [{ size: model.spec.inputShape[1], crop: model.crop, normalise: model.normalise }], onSkip);
+  return { model, inputs };
 }
 
 /** Each input's CAM file: its file name, numbered from the second input of that name on (two folders may hold an x.png). */

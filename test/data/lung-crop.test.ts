@@ -25,7 +25,7 @@ function chest(margin = 10) {
 
 describe('cropToLungs', () => {
   it('keeps the two lungs and the lesion on the wall of one, and blacks out the body between and around them', () => {
-    const out = cropToLungs(chest());
+    const out = cropToLungs(chest()).image;
     expect([out.width, out.height]).toEqual([60, 40]);
     const at = (x: number, y: number) => out.data[y * out.width + x];
     expect(at(5, 5)).toBeCloseTo(0.2, 6); // left lung
@@ -38,13 +38,13 @@ describe('cropToLungs', () => {
   it('keeps the body crop when the body holds nothing dark enough to be a lung', () => {
     const image = chest();
     image.data.forEach((v, i) => (image.data[i] = v > 0 ? 0.8 : 0));
-    expect(cropToLungs(image)).toEqual(cropToBody(image));
+    expect(cropToLungs(image).image).toEqual(cropToBody(image));
   });
 
   it('finds the lungs of a real slice: the part of the body crop that holds them, the bright body gone', async () => {
     const slice = await loadImageFile(`${COVID_CT_IMAGES}/NonCOVID/1058.png`);
     const body = cropToBody(slice);
-    const lungs = cropToLungs(slice);
+    const lungs = cropToLungs(slice).image;
     // 508 × 374 → 341 × 227: the lungs of this low slice lie above the liver and beside the heart
     expect(lungs.width).toBeGreaterThan(0.5 * body.width);
     expect(lungs.height).toBeGreaterThan(0.5 * body.height);
@@ -86,7 +86,7 @@ describe("cropFor 'lung-box'", () => {
 describe('preprocess with crop lungs', () => {
   it('resizes the lungs crop, so predict, eval and the viewer give the net what training did', () => {
     const image = chest();
-    const want = resizeGray(cropToLungs(image), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
+    const want = resizeGray(cropToLungs(image).image, 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);
     expect(Array.from(preprocess(image, { size: 8, crop: 'lungs' }))).toEqual(Array.from(want));
     expect(preprocess(image, { size: 8, crop: 'body' })).not.toEqual(want);
     const box = resizeGray(cropFor(image, 'lung-box'), 8, 8).map((v) => (v - PREPROCESSING.mean) / PREPROCESSING.std);

@@ -1,12 +1,6 @@
 import { bodyBox } from './body-crop.ts';
-import { cropBox, type Box, type GrayImage } from './image.ts';
+import { cropBox, type Box, type Cropped, type GrayImage } from './image.ts';
 import { cropToLungs, lungBox } from './lung-crop.ts';
-
-/** An image cut to where its content is, and the region of the uncropped image it shows. */
-export interface Cropped {
-  image: GrayImage;
-  box: Box;
-}
 
 const boxed = (image: GrayImage, box: Box): Cropped => ({ image: cropBox(image, box), box });
 
@@ -14,7 +8,7 @@ const boxed = (image: GrayImage, box: Box): Cropped => ({ image: cropBox(image, 
 const CROP_FUNCTIONS = {
   none: (image: GrayImage): Cropped => ({ image, box: { left: 0, top: 0, width: image.width, height: image.height } }),
   body: (image: GrayImage) => boxed(image, bodyBox(image)),
-  lungs: (image: GrayImage) => ({ image: cropToLungs(image), box: lungBox(image) }),
+  lungs: cropToLungs,
   'lung-box': (image: GrayImage) => boxed(image, lungBox(image)),
 };
 export type Crop = keyof typeof CROP_FUNCTIONS;

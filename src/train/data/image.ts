@@ -16,6 +16,9 @@ export interface Box {
   height: number;
 }
 
+/** An image cut to where its content is, and the region of the uncropped image it shows. */
+export type Cropped = { image: GrayImage; box: Box };
+
 /** The width × height box of the image whose top-left pixel is (left, top); the box must lie inside the image. */
 export function cropBox(image: GrayImage, { left, top, width, height }: Box): GrayImage {
   const data = new Float32Array(width * height);

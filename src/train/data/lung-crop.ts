@@ -1,5 +1,5 @@
-import { bodyBox, cropToBody, surroundMask } from './body-crop.ts';
-import { cropBox, type Box, type GrayImage } from './image.ts';
+import { bodyBox, surroundMask } from './body-crop.ts';
+import { cropBox, type Box, type Cropped, type GrayImage } from './image.ts';
 
 /** A dark region of the body counts as a lung when it covers at least this share of the body crop. */
 const MIN_LUNG_SHARE = 0.02;
@@ -7,22 +7,22 @@ const MIN_LUNG_SHARE = 0.02;
 const MIN_MASK_SHARE = 0.1;
 
 /**
- * The lungs alone: the body crop (cropToBody) cut to the bounding box of its two largest dark
- * regions, each widened to its convex hull, everything outside the hulls set to 0 (black).
+ * The lungs alone, and their box in the image: the body crop (cropToBody) cut to the bounding
+ * box of its two largest dark regions, each widened to its convex hull, everything outside the
+ * hulls set to 0 (black).
  * Dark is below the Otsu threshold of the crop's pixels: air-filled lung, whatever the window.
  * The hull takes back what the threshold leaves out at a lung's rim, such as consolidation
  * against the pleura, where COVID-19 lesions often lie. So the body around the lungs (soft
  * tissue, bone, the mediastinum, and how saturated a source's window made them) no longer
  * reaches the net. Without such regions the body crop is returned.
  */
-export function cropToLungs(image: GrayImage): GrayImage {
-  const body = cropToBody(image);
-  const lungs = findLungs(body);
-  if (!lungs) return body;
+export function cropToLungs(image: GrayImage): Cropped {
+  const { body, bodyImage, lungs } = bodyAndLungs(image);
+  if (!lungs) return { image: bodyImage, box: body };
   const { mask, left, top, width: w, height: h } = lungs;
-  const out = cropBox(body, lungs);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!mask[(y + top) * body.width + x + left]) out.data[y * w + x] = 0;
-  return out;
+  const out = cropBox(bodyImage, lungs);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (!mask[(y + top) * bodyImage.width + x + left]) out.data[y * w + x] = 0;
+  return { image: out, box: within(body, lungs) };
 }
 
 /**
@@ -32,10 +32,19 @@ export function cropToLungs(image: GrayImage): GrayImage {
  * source's frame held.
  */
 export function lungBox(image: GrayImage): Box {
-  const body = bodyBox(image);
-  const lungs = findLungs(cropBox(image, body));
-  return lungs ? { left: body.left + lungs.left, top: body.top + lungs.top, width: lungs.width, height: lungs.height } : body;
+  const { body, lungs } = bodyAndLungs(image);
+  return lungs ? within(body, lungs) : body;
 }
+
+/** The body's box (cropToBody), the body cut out, and the lungs found in it. */
+function bodyAndLungs(image: GrayImage) {
+  const body = bodyBox(image);
+  const bodyImage = cropBox(image, body);
+  return { body, bodyImage, lungs: findLungs(bodyImage) };
+}
+
+/** A box given inside `outer`, in the coordinates `outer` is given in. */
+const within = (outer: Box, inner: Box): Box => ({ left: outer.left + inner.left, top: outer.top + inner.top, width: inner.width, height: inner.height });
 
 /** The hulls of the body crop's two largest dark regions as a mask, and their bounding box; undefined when they cover too little to be lungs. */
 export function findLungs(body: GrayImage): { mask: Uint8Array; left: number; top: number; width: number; height: number } | undefined {
