@@ -195,6 +195,7 @@ async function trainRun(flags: Flags, argv: string[], recipe: Recipe, files: Run
   const run: TrainingRun = {
     net, sgd, recipe, train, val, classWeights, state, checkpointDir,
     bestWeights: checkpoint?.bestWeights ?? new Map(),
+    average: checkpoint?.average ?? new Map(),
     logFile: files.log,
   };
   console.error(`training ${settings.net} at ${settings.size}×${settings.size} on ${backend.description}: ${train.count} training and ${val.count} validation images, class weights ${[...classWeights].map((w) => w.toFixed(3)).join('/')}${checkpoint ? `, resuming after epoch ${state.epoch}` : ''}`);
@@ -229,5 +230,6 @@ async function trainRun(flags: Flags, argv: string[], recipe: Recipe, files: Run
       date: new Date().toISOString(),
     },
   }));
-  console.log(`${out}: epoch ${best.epoch} of ${state.epoch}, validation accuracy ${best.metrics.accuracy?.toFixed(4)}`);
+  const which = state.average ? `the average of epochs ${state.average.from}–${state.epoch}` : `epoch ${best.epoch} of ${state.epoch}`;
+  console.log(`${out}: ${which}, validation accuracy ${best.metrics.accuracy?.toFixed(4)}`);
 }

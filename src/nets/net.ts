@@ -133,6 +133,17 @@ export class Net {
     return out;
   }
 
+  /** Replaces the named parameters or BN statistics by host values of the same sizes (as a trained average of the weights). */
+  loadWeights(weights: ReadonlyMap<string, Float32Array>): void {
+    const params = this.params as Map<string, Tensor>;
+    for (const [name, data] of weights) {
+      const old = params.get(name);
+      if (!old || old.size !== data.length) throw new Error(`${this.spec.name}: it has no parameter ${name} of ${data.length} values`);
+      params.set(name, this.backend.tensor(old.shape, data));
+      old.dispose();
+    }
+  }
+
   get parameterCount(): number {
     return this.spec.params.filter((p) => p.trainable).reduce((n, p) => n + sizeOf(p.shape), 0);
   }

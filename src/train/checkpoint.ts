@@ -9,12 +9,13 @@ import { settingsDifferences, type RunSettings, type TrainingState } from './tra
 
 const FORMAT = 'covid-ct-checkpoint/1';
 const FILE = 'checkpoint.safetensors';
-const GROUPS = ['weights', 'velocity', 'best'] as const;
+const GROUPS = ['weights', 'velocity', 'best', 'average'] as const;
 type Group = (typeof GROUPS)[number];
 
 /**
  * Everything a run needs to go on after a kill: the state (settings, epochs done, best so far,
- * log), the weights with BN statistics, the SGD velocities and the best weights so far. The
+ * log), the weights with BN statistics, the SGD velocities, the best weights so far and the
+ * running average of the weights (of a recipe that averages them). The
  * random streams need no state of their own: they derive from (seed, epoch, step).
  */
 export interface Checkpoint {
@@ -22,6 +23,8 @@ export interface Checkpoint {
   weights: Map<string, Float32Array>;
   velocities: Map<string, Float32Array>;
   bestWeights: Map<string, Float32Array>;
+  /** The running mean of the trainable weights, of a recipe that averages them (weight-average.ts). */
+  average?: Map<string, Float32Array>;
 }
 
 export const checkpointPath = (dir: string): string => join(dir, FILE);
@@ -30,7 +33,7 @@ export const checkpointPath = (dir: string): string => join(dir, FILE);
 export async function saveCheckpoint(dir: string, spec: GraphSpec, checkpoint: Checkpoint): Promise<void> {
   const shapes = new Map(spec.params.map((p) => [p.name, p.shape]));
   const tensors = new Map<string, NamedTensor>();
-  const groups: Record<Group, Map<string, Float32Array>> = { weights: checkpoint.weights, velocity: checkpoint.velocities, best: checkpoint.bestWeights };
+  const groups: Record<Group, Map<string, Float32Array>> = { weights: checkpoint.weights, velocity: checkpoint.velocities, best: checkpoint.bestWeights, average: checkpoint.average ?? new Map() };
   for (const group of GROUPS) {
     for (const [name, data] of groups[group]) tensors.set(`${group}/${name}`, { shape: shapes.get(name)!, data });
   }
@@ -58,14 +61,14 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (state?.settings && !('dropout' in state.settings)) (state.settings as { dropout: number }).dropout = DEFAULT_DROPOUT;
   // Before population statistics, every run kept the moving ones.
   if (state?.settings && !('bnStatistics' in state.settings)) (state.settings as { bnStatistics: string }).bnStatistics = 'moving';
-  const groups: Record<Group, Map<string, Float32Array>> = { weights: new Map(), velocity: new Map(), best: new Map() };
+  const groups: Record<Group, Map<string, Float32Array>> = { weights: new Map(), velocity: new Map(), best: new Map(), average: new Map() };
   for (const [key, tensor] of tensors) {
     const slash = key.indexOf('/');
     const group = key.slice(0, slash);
     if (!(GROUPS as readonly string[]).includes(group)) throw new WeightsFileError(path, `unexpected tensor ${key} in a checkpoint`);
     groups[group as Group].set(key.slice(slash + 1), tensor.data);
   }
-  return { state, weights: groups.weights, velocities: groups.velocity, bestWeights: groups.best };
+  return { state, weights: groups.weights, velocities: groups.velocity, bestWeights: groups.best, average: groups.average };
 }
 
 /** The checkpoint in dir for --resume, refused (the differences named) when it was made with other settings. */

@@ -43,7 +43,7 @@ export function pretrainEpochs(run: Pretraining, epochs: number): Promise<void> 
   const size = run.net.spec.inputShape[1];
   const { pretext } = run;
   return trainEpochs({
-    ...run, train: run.images, bestWeights: new Map(),
+    ...run, train: run.images, bestWeights: new Map(), average: new Map(),
     ...(pretext.kind === 'rotation'
       ? { recipe: PRETEXT_RECIPE, classWeights: new Float32Array(QUARTER_TURNS.length).fill(1), pretext: (augment, count, rng) => rotationBatch(augment(), count, size, rng) }
       : { recipe: CONTRASTIVE_RECIPE, classWeights: new Float32Array(0), pretext: (augment, count) => contrastiveBatch(augment, count, pretext.temperature) }),

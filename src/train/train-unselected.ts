@@ -56,6 +56,7 @@ export async function trainUnselected(options: UnselectedRun): Promise<{ net: Ne
       classWeights: recipeClassWeights(recipe, train.labels),
       state: checkpoint?.state ?? { settings, epoch: 0, best: null, log: [], seconds: 0 },
       bestWeights: new Map(),
+      average: checkpoint?.average ?? new Map(),
       onStep: options.onStep,
     };
     await trainEpochs(run, options.epochs);

@@ -14,6 +14,7 @@ import { learningRate, type Recipe } from './recipe.ts';
 import type { Random } from '../runtime/random.ts';
 import { trainStep, type LossOptions, type Sgd } from './train-step.ts';
 import type { EpochLog, TrainingState } from './training-state.ts';
+import { addToAverage, averageFrom, checkAverageWindow } from './weight-average.ts';
 
 /** A run in progress: the net and optimiser on their backend, the cached images, and where things are written. */
 export interface TrainingRun {
@@ -31,6 +32,8 @@ export interface TrainingRun {
   state: TrainingState;
   /** The weights of state.best's epoch. */
   bestWeights: Map<string, Float32Array>;
+  /** The running mean of the trainable weights so far, of a recipe that averages them (empty before its first epoch). */
+  average: Map<string, Float32Array>;
   checkpointDir: string;
   /** A JSON-lines file rewritten after every epoch with one line per epoch so far. */
   logFile?: string;
@@ -64,18 +67,29 @@ export const stepsPerEpoch = (run: Pick<TrainingRun, 'train' | 'state'>): number
  * model selection by validation accuracy (the earliest best epoch wins ties), a checkpoint,
  * and the log. A NaN or infinite loss, in a training step or in validation, or an epoch after
  * which the net gives its first batch of training images one output (collapsedLogits), stops the run
- * with a TrainingDiverged error before anything of that epoch is written.
+ * with a TrainingDiverged error before anything of that epoch is written. A recipe that averages
+ * its weights adds each epoch of its window to the average and, after the last, puts the average
+ * in the net: that, not a selected epoch, is then the result (and the net's weights from then on).
  */
 export async function trainEpochs(run: TrainingRun, epochs: number): Promise<void> {
   const { net, sgd, state } = run;
+  const from = averageFrom(run.recipe, epochs);
+  checkAverageWindow(state, from, epochs);
+  const trainable = net.spec.params.filter((p) => p.trainable).map((p) => p.name);
   for (let epoch = state.epoch + 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     const lr = learningRate(run.recipe, state.settings.lr, epoch);
     const { loss, accuracy } = await trainOneEpoch(run, epoch, lr);
     const same = await collapsedLogits(net, run.train, state.settings.batch);
     if (same) throw new TrainingDiverged(diverged(run, `after epoch ${epoch} the first ${Math.min(state.settings.batch, run.train.count)} training images all get the same logits (${[...same].map((v) => Number(v.toPrecision(4))).join(', ')}): the output no longer depends on the input, as when the ReLU before squeezenet's classifier outputs zero everywhere ("dead"), which passes no gradient and does not recover (learning rate ${lr})`));
-    // Only the weights that get scored need them: each epoch's when validating, else the last.
-    if (state.settings.bnStatistics === 'population' && (run.val || epoch === epochs)) estimatePopulationStatistics(net, run.train, state.settings.batch);
+    const averaged = from !== null && epoch === epochs;
+    if (from !== null && epoch >= from) {
+      state.average = { from, count: (state.average?.count ?? 0) + 1 };
+      addToAverage(run.average, await net.exportWeights(), trainable, state.average.count);
+      if (averaged) net.loadWeights(run.average);
+    }
+    // Only the weights that get scored need them: each epoch's when validating, else the last. An average has no moving ones.
+    if ((state.settings.bnStatistics === 'population' || averaged) && (run.val || epoch === epochs)) estimatePopulationStatistics(net, run.train, state.settings.batch);
     const val = run.val && (await predictSet(net, run.val, state.settings.batch));
     if (val && !Number.isFinite(val.loss)) throw new TrainingDiverged(diverged(run, `the validation loss is ${val.loss} after epoch ${epoch} (learning rate ${lr})`));
     const metrics = run.val && val && binaryMetrics(run.val.labels, val.pCovid);
@@ -83,7 +97,8 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     // The last step's update and the BN statistics reach no loss: a value gone NaN there shows only here.
     const broken = [...weights].find(([, data]) => !data.every(Number.isFinite));
     if (broken) throw new TrainingDiverged(diverged(run, `after epoch ${epoch} ${broken[0]} holds ${broken[1].find((v) => !Number.isFinite(v))} (learning rate ${lr})`));
-    if (metrics && (!state.best || (metrics.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0))) {
+    const selected = from !== null ? averaged : !state.best || (metrics?.accuracy ?? 0) > (state.best.metrics.accuracy ?? 0);
+    if (metrics && selected) {
       state.best = { epoch, metrics };
       run.bestWeights = weights;
     }
@@ -92,7 +107,7 @@ export async function trainEpochs(run: TrainingRun, epochs: number): Promise<voi
     state.epoch = epoch;
     state.seconds += seconds;
     state.log.push(line);
-    await saveCheckpoint(run.checkpointDir, net.spec, { state, weights, velocities: await sgd.exportVelocities(), bestWeights: run.bestWeights });
+    await saveCheckpoint(run.checkpointDir, net.spec, { state, weights, velocities: await sgd.exportVelocities(), bestWeights: run.bestWeights, average: run.average });
     if (run.logFile) await writeFileAtomic(run.logFile, state.log.map((l) => `${JSON.stringify(l)}\n`).join(''));
     run.onEpoch?.(line);
   }

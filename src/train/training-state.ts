@@ -48,6 +48,8 @@ export interface TrainingState {
   log: EpochLog[];
   /** Training time so far, summed over resumed runs. */
   seconds: number;
+  /** Of a recipe that averages its weights: the epoch the average began at and how many epochs it holds. */
+  average?: { from: number; count: number };
 }
 
 /** "lr 0.01 (checkpoint) vs 0.02 (now)" for each setting that differs. */

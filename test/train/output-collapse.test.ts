@@ -49,7 +49,7 @@ describe('training stops when the output no longer depends on the input (cpu)', 
     const net = squeezenet(backend, true);
     const settings = { net: 'squeezenet', size: 32, seed: 1, batch: 2, recipe: 'paper', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, bnStatistics: 'moving' as const, root: '', trainList: null, valList: null, limit: null };
     const checkpointDir = tempDir('collapse-');
-    const run = trainEpochs({ net, sgd: new Sgd(net), recipe: PAPER_RECIPE, train: await slices(), classWeights: Float32Array.of(1, 1), state: { settings, epoch: 0, best: null, log: [], seconds: 0 }, bestWeights: new Map(), checkpointDir }, 2);
+    const run = trainEpochs({ net, sgd: new Sgd(net), recipe: PAPER_RECIPE, train: await slices(), classWeights: Float32Array.of(1, 1), state: { settings, epoch: 0, best: null, log: [], seconds: 0 }, bestWeights: new Map(), average: new Map(), checkpointDir }, 2);
     await expect(run).rejects.toThrow(TrainingDiverged);
     await expect(run).rejects.toThrow(/training stopped: after epoch 1 the first 2 training images all get the same logits \(0, 0\): the output no longer depends on the input.*no epoch had completed/);
     expect(existsSync(checkpointPath(checkpointDir))).toBe(false);
@@ -66,7 +66,7 @@ describe('training stops when a weight or BN statistic is no longer finite, whic
     const net = netFromWeights(spec, backend, weights);
     const settings = { net: 'light-cnn', size: 32, seed: 1, batch: 2, recipe: 'paper', lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, bnStatistics: 'moving' as const, root: '', trainList: null, valList: null, limit: null };
     const checkpointDir = tempDir('nan-weights-');
-    const run = trainEpochs({ net, sgd: new Sgd(net), recipe: PAPER_RECIPE, train: await slices(), classWeights: Float32Array.of(1, 1), state: { settings, epoch: 0, best: null, log: [], seconds: 0 }, bestWeights: new Map(), checkpointDir }, 2);
+    const run = trainEpochs({ net, sgd: new Sgd(net), recipe: PAPER_RECIPE, train: await slices(), classWeights: Float32Array.of(1, 1), state: { settings, epoch: 0, best: null, log: [], seconds: 0 }, bestWeights: new Map(), average: new Map(), checkpointDir }, 2);
     await expect(run).rejects.toThrow(/training stopped: after epoch 1 fire2\.bn\.running_mean holds NaN \(learning rate 0\.01\)/);
     expect(existsSync(checkpointPath(checkpointDir))).toBe(false);
     backend.dispose();
