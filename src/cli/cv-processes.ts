@@ -17,7 +17,7 @@ const OWN_FLAGS = ['processes', 'resume', 'json', 'only-folds'];
  * The children's progress goes to stderr, each line prefixed; rejects naming every child that failed.
  */
 export async function trainFoldsInProcesses(argv: readonly string[], options: ParseArgsConfig['options'], results: CvResults, processes: number, outDir: string, resume: boolean): Promise<void> {
-  const common = withoutOwnFlags(argv, options);
+  const common = withoutFlags(argv, options, OWN_FLAGS);
   const pending = results.folds.flatMap((fold, f) => (fold.result ? [] : [f]));
   console.error(`training ${pending.length} fold${pending.length === 1 ? '' : 's'} in ${Math.min(processes, pending.length)} processes`);
   const threads = process.env.COVID_CT_CPU_THREADS ?? String(Math.max(1, Math.floor(defaultThreads() / processes)));
@@ -43,12 +43,12 @@ export async function trainFoldsInProcesses(argv: readonly string[], options: Pa
   if (failed.length) throw new Error(`${failed.join('; ')}: its messages are above; the folds it finished are kept, and --resume goes on from there`);
 }
 
-/** The command line without the flags each child sets itself, as parseArgs reads it (--flag value, --flag=value). */
-function withoutOwnFlags(argv: readonly string[], options: ParseArgsConfig['options']): string[] {
+/** The command line without the flags `names`, as parseArgs reads it (--flag value, --flag=value). */
+export function withoutFlags(argv: readonly string[], options: ParseArgsConfig['options'], names: readonly string[]): string[] {
   const dropped = new Set<number>();
   const { tokens } = parseArgs({ args: [...argv], options, tokens: true });
   for (const token of tokens as { kind: string; index: number; name?: string; value?: string; inlineValue?: boolean }[]) {
-    if (token.kind !== 'option' || !OWN_FLAGS.includes(token.name!)) continue;
+    if (token.kind !== 'option' || !names.includes(token.name!)) continue;
     dropped.add(token.index);
     if (token.value !== undefined && !token.inlineValue) dropped.add(token.index + 1);
   }

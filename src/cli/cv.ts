@@ -7,12 +7,13 @@ import { initFrom } from '../nets/init-from.ts';
 import { createBackend } from '../runtime/create-backend.ts';
 import { crossValidate } from '../train/cross-validate.ts';
 import { listCvImages } from '../train/cv-data.ts';
+import { ensembleCv } from '../train/cv-ensemble.ts';
 import { CV_FORMAT, cvSettingsDifferences, readCvResults, summarise, writeCvResults, type CvResults, type CvSettings } from '../train/cv-results.ts';
 import { foldsLackingAClass, patientStratifiedFolds } from '../train/folds.ts';
 import { loadImageSet } from '../train/image-set.ts';
 import { recipeByName } from '../train/recipe.ts';
 import { backendFlag } from './backend-flag.ts';
-import { trainFoldsInProcesses } from './cv-processes.ts';
+import { trainFoldsInProcesses, withoutFlags } from './cv-processes.ts';
 import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
 import { formatCvTable } from './cv-table.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
@@ -50,6 +51,10 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
   --net       light-cnn, squeezenet or squeezenet-bypass (the paper's baselines: at lr 0.01 their
               classifier's ReLU dies and training stops; squeezenet trains at --lr 0.0003, the
               bypass died there too)
+  --recipe A+B  an ensemble (as train --recipe A+B makes): a cross-validation of each recipe on
+              the same folds, in OUT-DIR/A and OUT-DIR/B (each its cv.json and fold models), then
+              the ensemble's table, each held-out slice scored by the mean P(COVID) of the members'
+              fold models (as compare X+Y), its results in OUT-DIR/cv.json
   --limit N   only the first N patients of each class, all their slices (smoke tests)
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(14)}
@@ -88,6 +93,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
   const backendChoice = backendFlag(flags.backend);
   if (!flags.data) throw new Error(`--data DIR is required\n${CV_HELP}`);
+  if (flags.recipe.includes('+')) return cvEnsemble(argv, flags.recipe.split('+'), flags['out-dir'], flags);
   const recipe = recipeByName(flags.recipe);
   const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
   const data = await listCvImages(flags.data, limit);
@@ -161,6 +167,27 @@ export async function cvCommand(argv: string[]): Promise<void> {
     backend.dispose();
   }
   console.log(formatCvTable(results));
+}
+
+/** cv --recipe A+B: each member's cross-validation in OUT-DIR/RECIPE in turn, then the ensemble's table and OUT-DIR/cv.json. */
+async function cvEnsemble(argv: string[], names: string[], outDir: string, flags: { resume: boolean; json?: string }): Promise<void> {
+  names.forEach(recipeByName);
+  if (flags.json) throw new Error(`--json: an ensemble's results go to ${join(outDir, 'cv.json')} and each member's to ${join(outDir, 'RECIPE', 'cv.json')}`);
+  const members = names.map((name) => ({ name, dir: join(outDir, name) }));
+  // A later member's old results are refused before the first member trains, not after.
+  const started = members.filter(({ dir }) => existsSync(join(dir, 'cv.json')));
+  if (!flags.resume && started.length) throw new Error(`${join(started[0].dir, 'cv.json')} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir`);
+  const common = withoutFlags(argv, OPTIONS, ['recipe', 'out-dir', 'resume']);
+  const results = [];
+  for (const [i, { name, dir }] of members.entries()) {
+    console.error(`ensemble member ${i + 1} of ${names.length}: recipe ${name}`);
+    await cvCommand([...common, '--recipe', name, '--out-dir', dir, ...(started.some((m) => m.dir === dir) ? ['--resume'] : [])]);
+    results.push({ path: join(dir, 'cv.json'), results: await readCvResults(join(dir, 'cv.json')) });
+  }
+  const ensemble = ensembleCv(results);
+  await writeCvResults(join(outDir, 'cv.json'), ensemble);
+  console.log(`the ensemble of ${names.join(' + ')}: each held-out slice scored by the mean P(COVID) of the members' fold models`);
+  console.log(formatCvTable(ensemble));
 }
 
 /** "3,4" or "6-10" (1-based, as printed) as 0-based fold indices; anything else names the flag and the part at fault. */

@@ -106,6 +106,37 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(resumed.stdout).toBe(straight.stdout);
   });
 
+  it('--recipe A+B cross-validates each recipe on the same folds, then scores each held-out slice by the mean of their fold models', async () => {
+    const pair = await cv('pair', '--epochs', '2', '--recipe', 'paper+dihedral');
+    expect(pair.code, pair.stderr).toBe(0);
+    expect(pair.stderr).toContain('ensemble member 2 of 2: recipe dihedral');
+    const [paper, dihedral, ensemble] = ['pair/paper', 'pair/dihedral', 'pair'].map(results);
+    expect(paper.folds.map((f) => f.result?.pCovid)).toEqual(results('straight').folds.map((f) => f.result?.pCovid));
+    expect(dihedral.settings.recipe).toBe('dihedral');
+    expect(ensemble.settings.recipe).toBe('paper+dihedral');
+    ensemble.folds.forEach((fold, k) => {
+      expect(fold.images).toEqual(paper.folds[k].images);
+      fold.result!.pCovid.forEach((p, i) => expect(p).toBeCloseTo((paper.folds[k].result!.pCovid[i] + dihedral.folds[k].result!.pCovid[i]) / 2, 12));
+      expect(fold.result!.metrics).toEqual(binaryMetrics(fold.images.map((image) => (image.startsWith('COVID/') ? 1 : 0)), fold.result!.pCovid));
+    });
+    const lastTable = (out: string) => out.slice(out.lastIndexOf('Patient-grouped'));
+    expect(pair.stdout).toContain('the ensemble of paper + dihedral: each held-out slice scored by the mean P(COVID)');
+    expect(pair.stdout).toContain('Patient-grouped 2-fold cross-validation: light-cnn, paper+dihedral recipe');
+
+    const again = await cv('pair', '--epochs', '2', '--recipe', 'paper+dihedral');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${join(dir, 'pair', 'paper', 'cv.json')} already holds cross-validation results: add --resume`);
+    const resumed = await cv('pair', '--epochs', '2', '--recipe', 'paper+dihedral', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toMatch(/epoch 1 step/);
+    expect(lastTable(resumed.stdout)).toBe(lastTable(pair.stdout));
+    const json = await cv('pair-json', '--recipe', 'paper+dihedral', '--json', join(dir, 'x.json'));
+    expect(json.stderr).toContain(`--json: an ensemble's results go to ${join(dir, 'pair-json', 'cv.json')}`);
+    const unknown = await cv('pair-unknown', '--recipe', 'paper+dihedrall');
+    expect(unknown.stderr).toContain('unknown recipe "dihedrall"');
+    expect(existsSync(join(dir, 'pair-unknown'))).toBe(false);
+  });
+
   it('refuses to overwrite results, to resume with other settings, and more folds than patients', async () => {
     const again = await cv('straight', '--epochs', '2');
     expect(again.code).toBe(1);
