@@ -21,7 +21,8 @@ export const ENSEMBLE_HELP = `  --model   a model file, or several separated by 
             images as its training did: crop, normalisation)
   --models  DIR: the ensemble of every finished fold model of a \`cv --out-dir DIR\`, in fold order
             (DIR/fold-NN/checkpoint.safetensors, the folds DIR/cv.json has results for); several
-            DIRs separated by commas: all their fold models`;
+            DIRs separated by commas: all their fold models; the DIR of a \`cv --recipe A+B\` stands
+            for its members' DIR/A,DIR/B`;
 
 /** One model of an ensemble: where it comes from, its net and weights, how its images are prepared. */
 export interface Member {
@@ -40,10 +41,22 @@ export interface Member {
 /** The models of --model (a comma list; the shipped model when absent) or --models DIR[,DIR...], checked to agree; an ensemble is named on stderr. */
 export async function loadEnsemble(model: string | undefined, models: string | undefined): Promise<Member[]> {
   if (model !== undefined && models !== undefined) throw new Error('give --model or --models, not both');
-  const members = models === undefined ? await Promise.all(modelFiles(model).map(loadMember)) : (await Promise.all(models.split(',').map(foldModels))).flat();
+  const members = models === undefined ? await Promise.all(modelFiles(model).map(loadMember)) : (await Promise.all((await cvDirs(models)).map(foldModels))).flat();
   checkMembersAgree(members.map(shapeOf));
   if (members.length > 1) console.error(`ensemble of ${members.length} models: ${members.map((m) => m.file).join(', ')}`);
   return members;
+}
+
+/** The cv --out-dirs of a --models list, the out-dir of a `cv --recipe A+B` standing for its members' (DIR/A, DIR/B). */
+async function cvDirs(models: string): Promise<string[]> {
+  const expanded = await Promise.all(
+    models.split(',').map(async (dir) => {
+      const file = join(dir, 'cv.json');
+      const recipe = existsSync(file) ? (await readCvResults(file)).settings.recipe : '';
+      return recipe.includes('+') ? recipe.split('+').map((name) => join(dir, name)) : [dir];
+    }),
+  );
+  return expanded.flat();
 }
 
 async function loadMember(file: string): Promise<Member> {
@@ -82,7 +95,7 @@ const shapeOf = (m: Member): MemberShape => ({ name: m.file, inputShape: m.spec.
  * Members may prepare their images differently (crop, normalisation).
  */
 export async function heldOutGroups(dirs: string): Promise<Member[][]> {
-  const [first, ...others] = await Promise.all(dirs.split(',').map(async (dir) => ({ dir, folds: await foldModels(dir) })));
+  const [first, ...others] = await Promise.all((await cvDirs(dirs)).map(async (dir) => ({ dir, folds: await foldModels(dir) })));
   for (const { dir, folds } of others) {
     const same = folds.length === first.folds.length && folds.every((m, k) => m.heldOut!.join() === first.folds[k].heldOut!.join());
     if (!same) throw new Error(`--models: ${dir} and ${first.dir} do not hold out the same slices in the same finished folds (their cv.json folds differ)`);

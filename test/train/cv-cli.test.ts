@@ -130,6 +130,11 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).not.toMatch(/epoch 1 step/);
     expect(lastTable(resumed.stdout)).toBe(lastTable(pair.stdout));
+    const evalHeldOut = (models: string) => covidCt('eval', '--data', COVID_CT_ROOT, '--models', models, '--held-out', '--backend', 'cpu', '--json');
+    const [byDir, byMembers] = [await evalHeldOut(join(dir, 'pair')), await evalHeldOut(`${join(dir, 'pair', 'paper')},${join(dir, 'pair', 'dihedral')}`)];
+    expect(byDir.code, byDir.stderr).toBe(0);
+    expect(JSON.parse(byDir.stdout)).toEqual(JSON.parse(byMembers.stdout));
+    expect(JSON.parse(byDir.stdout).n).toBe(31);
     const json = await cv('pair-json', '--recipe', 'paper+dihedral', '--json', join(dir, 'x.json'));
     expect(json.stderr).toContain(`--json: an ensemble's results go to ${join(dir, 'pair-json', 'cv.json')}`);
     const unknown = await cv('pair-unknown', '--recipe', 'paper+dihedrall');
