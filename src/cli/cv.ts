@@ -122,9 +122,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   if (saved) {
     const differences = cvSettingsDifferences(saved.settings, settings);
     if (differences.length) throw new Error(`--resume: ${resultsFile} was made with other settings: ${differences.join('; ')}`);
-  } else if (existsSync(resultsFile)) {
-    throw new Error(`${resultsFile} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir or --json`);
-  }
+  } else refuseOldResults(resultsFile);
   const initFile = (saved?.settings ?? settings).init;
   const init = initFile ? await initFrom(initFile, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
@@ -169,14 +167,18 @@ export async function cvCommand(argv: string[]): Promise<void> {
   console.log(formatCvTable(results));
 }
 
+/** Without --resume, a results file already there is refused, never overwritten. */
+const refuseOldResults = (file: string): void => {
+  if (existsSync(file)) throw new Error(`${file} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir or --json`);
+};
+
 /** cv --recipe A+B: each member's cross-validation in OUT-DIR/RECIPE in turn, then the ensemble's table and OUT-DIR/cv.json. */
 async function cvEnsemble(argv: string[], names: string[], outDir: string, flags: { resume: boolean; json?: string }): Promise<void> {
-  names.forEach(recipeByName);
   if (flags.json) throw new Error(`--json: an ensemble's results go to ${join(outDir, 'cv.json')} and each member's to ${join(outDir, 'RECIPE', 'cv.json')}`);
-  const members = names.map((name) => ({ name, dir: join(outDir, name) }));
+  const members = names.map((name) => ({ name: recipeByName(name).name, dir: join(outDir, name) }));
   // A later member's old results are refused before the first member trains, not after.
   const started = members.filter(({ dir }) => existsSync(join(dir, 'cv.json')));
-  if (!flags.resume && started.length) throw new Error(`${join(started[0].dir, 'cv.json')} already holds cross-validation results: add --resume to go on with them, or choose another --out-dir`);
+  if (!flags.resume) for (const { dir } of started) refuseOldResults(join(dir, 'cv.json'));
   const common = withoutFlags(argv, OPTIONS, ['recipe', 'out-dir', 'resume']);
   const results = [];
   for (const [i, { name, dir }] of members.entries()) {
