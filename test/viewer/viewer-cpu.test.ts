@@ -126,7 +126,7 @@ describe('the viewer without WebGPU, and its static build', () => {
       return { status: await statusOf(page, 'model-status'), error: await errorText(page) };
     };
     const threeChannels = await refused(rgb);
-    expect(threeChannels.error).toBe("viewer-rgb.safetensors: the model takes 3-channel input; the viewer feeds it one gray channel, as the model's training did.");
+    expect(threeChannels.error).toBe("viewer-rgb.safetensors: the model takes 3-channel input; the classifier feeds it one gray channel, as the model's training did.");
     expect(threeChannels.status).toMatch(/^Model: light-cnn, [\d,]+ parameters, from .*viewer-cpu\.safetensors .*; viewer-rgb\.safetensors was refused\.$/);
     const junk = join(OUTPUT_DIR, 'not-a-model.safetensors');
     writeFileSync(junk, 'not a model');
