@@ -5,8 +5,8 @@ import { exportOnnx } from '../nets/onnx-export.ts';
 import { writeOnnxFile } from '../nets/onnx-file.ts';
 import { modelFiles } from './model-path.ts';
 
-export const EXPORT_ONNX_HELP = `covid-ct export-onnx --model FILE --out model.onnx
-  Of one model file (the shipped model is a pair: export each member's file).
+export const EXPORT_ONNX_HELP = `covid-ct export-onnx [--model FILE] --out model.onnx
+  Of one model file, the shipped model by default (of an ensemble, export each member's file).
   Writes a standard ONNX model (opset 17): input "input" [N,C,H,W] float32, already
   preprocessed; output "probabilities" [N,2] in the order of the "classNames" metadata.`;
 

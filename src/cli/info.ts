@@ -4,8 +4,8 @@ import { loadModelFile } from '../nets/model-file.ts';
 import { modelFiles } from './model-path.ts';
 
 export const INFO_HELP = `covid-ct info [--model FILE[,FILE...]] [--json]
-  The net, its parameter count and the model file's metadata; of an ensemble (the shipped model
-  is a pair), each member's. --json: one object, or {"ensemble": [one per member]}.`;
+  The net, its parameter count and the model file's metadata (by default the shipped model's);
+  of an ensemble, each member's. --json: one object, or {"ensemble": [one per member]}.`;
 
 export async function infoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, json: { type: 'boolean', default: false } } });

@@ -31,10 +31,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                 [--log FILE.jsonl] [--limit N] [--init FILE]
   Trains with SGD (momentum, L2 as weight decay), the learning rate × 0.8 every 5 epochs and
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
-  step as the recipe says. By default the shipped model's recipe, ${SHIPPED_RECIPE}: two
-  nets, one on whole slices and one on the lungs' box, each augmented by quarter turns and
-  mirroring alone; --recipe paper reproduces the paper (rotation 0–90°, zoom 1.1–1.3, Gaussian
-  noise σ 0.05 normalised units). Images are decoded once and kept in memory. After every
+  step as the recipe says. By default the shipped model's recipe, ${SHIPPED_RECIPE}: whole
+  slices augmented by quarter turns and mirroring alone; --recipe paper reproduces the paper
+  (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are decoded once and kept in memory. After every
   epoch the validation images are scored and a checkpoint is written; the output model holds
   the weights of the best validation accuracy.
   A NaN or infinite loss, or an epoch after which the net gives its first training images one and
@@ -42,11 +41,11 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   good checkpoint.
   --data       the data set folder (images/ and splits/train.txt, splits/val.txt) or a folder
                of COVID/ and NonCOVID/ folders, with --train-list and --val-list (CLASS/file lines)
-  --recipe     augmentation and SGD defaults; flags override them. A+B (the default is one):
-               an ensemble, one model per recipe trained in turn with the same flags, to
-               OUT-A.safetensors and OUT-B.safetensors (checkpoints in CHECKPOINT_DIR/A, logs
-               LOG-A.jsonl); predict, eval and the viewer take it as --model OUT-A.safetensors,
-               OUT-B.safetensors. paper: the paper's (above);
+  --recipe     augmentation and SGD defaults; flags override them. A+B: an ensemble, one
+               model per recipe trained in turn with the same flags, to OUT-A.safetensors and
+               OUT-B.safetensors (checkpoints in CHECKPOINT_DIR/A, logs LOG-A.jsonl); predict,
+               eval and the viewer take it as --model OUT-A.safetensors,OUT-B.safetensors.
+               paper: the paper's (above);
                robust: the paper's plus quarter turns, mirroring, zoom 1.0–1.4, shifts of up to
                8%, contrast 0.75–1.33 and gamma 0.7–1.4; robust-crop: robust on slices cropped
                to the body (the model records the crop; predict, eval and the viewer apply it);

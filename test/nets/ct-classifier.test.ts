@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,22 +19,40 @@ import { webgpuForTests } from '../harness/webgpu.ts';
 const SAMPLES_DIR = 'src/viewer/samples';
 const samples = readdirSync(SAMPLES_DIR).filter((f) => /\.(png|jpe?g|dcm)$/i.test(f)).sort().map((f) => join(SAMPLES_DIR, f));
 const slices = new Map<string, GrayImage>(samples.map((file) => [file, decodeImage(readFileSync(file), file)]));
-const shipped: ModelBytes[] = SHIPPED_MODELS.map((file) => ({ source: file, bytes: readFileSync(file) }));
+const [shippedFile] = SHIPPED_MODELS;
+const { meta } = decodeModel(readFileSync(shippedFile), shippedFile);
 
-describe('CtClassifier: the shipped pair on the bundled samples', () => {
+/** A light-cnn model file with fresh weights and the shipped model's metadata but for `options`. */
+function modelOf(source: string, options: { inChannels?: number; size?: number; classNames?: string[]; crop?: string; seed?: number }): ModelBytes {
+  const { inChannels = 1, size = 224, classNames = meta.classNames } = options;
+  const spec = withClasses(buildNet('light-cnn', { inChannels, size }), classNames.length);
+  const preprocessing = { ...meta.preprocessing, size, crop: options.crop ?? meta.preprocessing.crop };
+  return { source, bytes: encodeModel(spec, initialWeights(spec, options.seed ?? 1), { ...meta, inChannels, inputSize: size, preprocessing, classNames }) };
+}
+
+// The shipped model and a second member that crops to the lungs' box, as `predict --model A,B` takes them.
+const pairDir = mkdtempSync(join(tmpdir(), 'ct-classifier-'));
+const lungBoxMember = modelOf(join(pairDir, 'lung-box.safetensors'), { crop: 'lung-box', seed: 2 });
+const pairFiles: ModelBytes[] = [{ source: shippedFile, bytes: readFileSync(shippedFile) }, lungBoxMember];
+
+describe('CtClassifier: the shipped model and a lung-box member, an ensemble, on the bundled samples', () => {
   const cpu = new CpuBackend();
   let pair: CtClassifier;
   let alone: CtClassifier[];
   let cli: { file: string; pCovid: number; label: string }[];
 
   beforeAll(async () => {
-    const members = decodeClassifier(shipped);
+    writeFileSync(lungBoxMember.source, lungBoxMember.bytes);
+    const members = decodeClassifier(pairFiles);
     pair = await CtClassifier.create(members, cpu);
     alone = await Promise.all(members.map((m) => CtClassifier.create([m], cpu)));
-    const { stdout } = await promisify(execFile)('node', ['bin/covid-ct.mjs', 'predict', ...samples, '--backend', 'cpu', '--json'], { maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)('node', ['bin/covid-ct.mjs', 'predict', ...samples, '--model', pairFiles.map((f) => f.source).join(','), '--backend', 'cpu', '--json'], { maxBuffer: 1 << 20 });
     cli = JSON.parse(stdout);
   }, 120_000);
-  afterAll(() => [pair, ...alone].forEach((c) => c.dispose()));
+  afterAll(() => {
+    [pair, ...alone].forEach((c) => c.dispose());
+    rmSync(pairDir, { recursive: true, force: true });
+  });
 
   it('gives what covid-ct predict gives, the mean of what each member gives alone', async () => {
     expect(cli.map((row) => row.file)).toEqual(samples);
@@ -52,10 +71,10 @@ describe('CtClassifier: the shipped pair on the bundled samples', () => {
   it("maps the predicted class over the first member's crop; a member alone gives its own net's map over its own crop", async () => {
     const slice = slices.get(samples[0])!;
     const got = await pair.classify(slice);
-    expect(got.slice).toEqual(slice); // the first member (dihedral) takes the slice whole
+    expect(got.slice).toEqual(slice); // the first member (the shipped model) takes the slice whole
     expect(got.cam.className).toBe(got.label);
     const boxed = await alone[1].classify(slice);
-    expect(boxed.slice.width).toBeLessThan(slice.width); // dihedral-lung-box's crop
+    expect(boxed.slice.width).toBeLessThan(slice.width); // the lungs' box
     const x = alone[1].input(slice, 0);
     const pass = alone[1].nets[0].forward(x, 'infer', { keepFeatures: true });
     const maps = await classActivationMaps(alone[1].nets[0], pass.features!);
@@ -68,7 +87,7 @@ describe('CtClassifier: the shipped pair on the bundled samples', () => {
   });
 
   it('scores on WebGPU what it scores on the CPU', async () => {
-    const gpu = await CtClassifier.create(decodeClassifier(shipped), await webgpuForTests());
+    const gpu = await CtClassifier.create(decodeClassifier(pairFiles), await webgpuForTests());
     try {
       for (const file of samples) {
         const [a, b] = [await pair.classify(slices.get(file)!), await gpu.classify(slices.get(file)!)];
@@ -83,20 +102,11 @@ describe('CtClassifier: the shipped pair on the bundled samples', () => {
 });
 
 describe('decodeClassifier: files it refuses, by name', () => {
-  const [dihedral] = SHIPPED_MODELS;
-  const { meta } = decodeModel(readFileSync(dihedral), dihedral);
-  const fileOf = (source: string, options: { inChannels?: number; size?: number; classNames?: string[] }) => {
-    const classNames = options.classNames ?? meta.classNames;
-    const spec = withClasses(buildNet('light-cnn', { inChannels: options.inChannels ?? 1, size: options.size ?? 224 }), classNames.length);
-    const bytes = encodeModel(spec, initialWeights(spec, 1), { ...meta, inChannels: options.inChannels ?? 1, inputSize: options.size ?? 224, preprocessing: { ...meta.preprocessing, size: options.size ?? 224 }, classNames });
-    return { source, bytes };
-  };
-
   it('refuses no file, a 3-channel model, a model that is no COVID classifier, and members that disagree', () => {
     expect(() => decodeClassifier([])).toThrow('a classifier needs at least one model file');
-    expect(() => decodeClassifier([fileOf('rgb.safetensors', { inChannels: 3 })])).toThrow("rgb.safetensors: the model takes 3-channel input; the classifier feeds it one gray channel, as the model's training did");
-    expect(() => decodeClassifier([fileOf('turns.safetensors', { classNames: ['0°', '90°', '180°', '270°'] })])).toThrow(/turns\.safetensors.*is not a COVID classifier/);
-    expect(() => decodeClassifier([fileOf('a.safetensors', {}), fileOf('b.safetensors', { size: 112 })])).toThrow('ensemble members differ in input size: a.safetensors has 1×224×224, b.safetensors has 1×112×112');
+    expect(() => decodeClassifier([modelOf('rgb.safetensors', { inChannels: 3 })])).toThrow("rgb.safetensors: the model takes 3-channel input; the classifier feeds it one gray channel, as the model's training did");
+    expect(() => decodeClassifier([modelOf('turns.safetensors', { classNames: ['0°', '90°', '180°', '270°'] })])).toThrow(/turns\.safetensors.*is not a COVID classifier/);
+    expect(() => decodeClassifier([modelOf('a.safetensors', {}), modelOf('b.safetensors', { size: 112 })])).toThrow('ensemble members differ in input size: a.safetensors has 1×224×224, b.safetensors has 1×112×112');
     expect(() => decodeClassifier([{ source: 'junk.safetensors', bytes: new TextEncoder().encode('not a model') }])).toThrow(/^junk\.safetensors: not a safetensors file/);
   });
 });

@@ -112,16 +112,18 @@ describe('covid-ct train, 2 epochs at 32 × 32 on 8 + 8 images (cpu)', () => {
 });
 
 describe('covid-ct train without --out or --recipe', () => {
-  it('trains the shipped model\'s pair to runs/NET-A.safetensors and runs/NET-B.safetensors, checkpoints under checkpoints/, never the shipped models/ files', async () => {
+  it("trains the shipped model's recipe to runs/NET.safetensors, an ensemble to runs/NET-A and NET-B, checkpoints under checkpoints/, never the shipped models/ file", async () => {
     const cwd = tempDir('train-default-out-');
     const trained = await covidCtIn(cwd, 'train', ...TINY_RUN, '--epochs', '1');
     expect(trained.code, trained.stderr).toBe(0);
-    expect(trained.stdout).toMatch(/^runs\/light-cnn-dihedral\.safetensors: epoch 1 of 1, .*\nruns\/light-cnn-dihedral-lung-box\.safetensors: epoch 1 of 1, .*\nan ensemble of 2: --model runs\/light-cnn-dihedral\.safetensors,runs\/light-cnn-dihedral-lung-box\.safetensors\n$/);
+    expect(trained.stdout).toMatch(/^runs\/light-cnn\.safetensors: epoch 1 of 1/);
+    expect((await loadModelFile(join(cwd, 'runs', 'light-cnn.safetensors'))).meta.training).toMatchObject({ recipe: 'dihedral' });
+    const pair = await covidCtIn(cwd, 'train', ...TINY_RUN, '--recipe', 'dihedral+dihedral-lung-box', '--epochs', '1');
+    expect(pair.code, pair.stderr).toBe(0);
+    expect(pair.stdout).toMatch(/^runs\/light-cnn-dihedral\.safetensors: epoch 1 of 1, .*\nruns\/light-cnn-dihedral-lung-box\.safetensors: epoch 1 of 1, .*\nan ensemble of 2: --model runs\/light-cnn-dihedral\.safetensors,runs\/light-cnn-dihedral-lung-box\.safetensors\n$/);
     expect(readdirSync(cwd).sort()).toEqual(['checkpoints', 'runs']);
-    expect(readdirSync(join(cwd, 'runs')).sort()).toEqual(['light-cnn-dihedral-lung-box.safetensors', 'light-cnn-dihedral.safetensors']);
-    expect(readdirSync(join(cwd, 'checkpoints')).sort()).toEqual(['light-cnn-dihedral', 'light-cnn-dihedral-lung-box']);
-    const single = await covidCtIn(cwd, 'train', ...TINY_RUN, '--recipe', 'paper', '--epochs', '1');
-    expect(single.stdout).toMatch(/^runs\/light-cnn\.safetensors: epoch 1 of 1/);
+    expect(readdirSync(join(cwd, 'runs')).sort()).toEqual(['light-cnn-dihedral-lung-box.safetensors', 'light-cnn-dihedral.safetensors', 'light-cnn.safetensors']);
+    expect(readdirSync(join(cwd, 'checkpoints')).sort()).toEqual(['light-cnn', 'light-cnn-dihedral', 'light-cnn-dihedral-lung-box']);
   });
 });
 

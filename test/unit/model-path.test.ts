@@ -8,10 +8,10 @@ import { SHIPPED_MODELS } from '../../src/nets/shipped-models.ts';
 const projectFolder = process.cwd();
 afterEach(() => process.chdir(projectFolder));
 
-it('takes --model when given, else the shipped pair of models, and says what to do when neither is there', () => {
+it('takes --model when given, else the shipped model, and says what to do when neither is there', () => {
   expect(modelFiles('other.safetensors')).toEqual(['other.safetensors']);
   expect(modelFiles('a.safetensors,b.safetensors')).toEqual(['a.safetensors', 'b.safetensors']);
-  expect(modelFiles(undefined)).toEqual(['models/light-cnn-dihedral.safetensors', 'models/light-cnn-dihedral-lung-box.safetensors']);
+  expect(modelFiles(undefined)).toEqual(['models/light-cnn.safetensors']);
   const elsewhere = mkdtempSync(join(tmpdir(), 'no-model-'));
   process.chdir(elsewhere);
   expect(() => modelFiles(undefined)).toThrow(`--model FILE is required here: the shipped model ${SHIPPED_MODELS[0]} is not found from ${elsewhere}`);
