@@ -33,9 +33,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
   class weights w = N / (2 · n_class) in the loss; every training image is augmented at every
   step as the recipe says. By default the shipped model's recipe, ${SHIPPED_RECIPE}: whole
   slices augmented by quarter turns and mirroring alone; --recipe paper reproduces the paper
-  (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are decoded once and kept in memory. After every
-  epoch the validation images are scored and a checkpoint is written; the output model holds
-  the weights of the best validation accuracy.
+  (rotation 0–90°, zoom 1.1–1.3, Gaussian noise σ 0.05 normalised units). Images are decoded
+  once and kept in memory. After every epoch the validation images are scored and a checkpoint
+  is written; the output model holds the weights of the best validation accuracy.
   A NaN or infinite loss, or an epoch after which the net gives its first training images one and
   the same output (a dead ReLU before squeezenet's classifier), stops the run and keeps the last
   good checkpoint.
