@@ -3,7 +3,7 @@ import type { Backend } from '../runtime/backend.ts';
 import type { Tensor } from '../runtime/tensor.ts';
 import { checkPreprocessing } from '../train/data/check-preprocessing.ts';
 import { croppedFor, type Crop } from '../train/data/crop.ts';
-import type { Cropped, GrayImage } from '../train/data/image.ts';
+import type { GrayImage } from '../train/data/image.ts';
 import type { Normalise } from '../train/data/normalise.ts';
 import { preprocess } from '../train/data/preprocess.ts';
 import { classActivationMaps } from './cam.ts';
@@ -110,8 +110,9 @@ export class CtClassifier {
 
   async classify(slice: GrayImage): Promise<Classification> {
     const { classNames } = this.members[0].meta;
-    const byCrop = new Map<Crop, Cropped>(); // once per crop: a CV's fold models all crop alike
-    const crops = this.members.map((m) => byCrop.get(m.crop) ?? byCrop.set(m.crop, croppedFor(slice, m.crop)).get(m.crop)!);
+    // Once per way of cropping: a CV's fold models all crop alike.
+    const byCrop = new Map([...new Set(this.members.map((m) => m.crop))].map((crop) => [crop, croppedFor(slice, crop)]));
+    const crops = this.members.map((m) => byCrop.get(m.crop)!);
     const scored = [];
     for (const [i, net] of this.nets.entries()) {
       const x = this.inputOfCrop(crops[i].image, i);
