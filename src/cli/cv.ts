@@ -23,7 +23,8 @@ import { sizeFlag } from './size-flag.ts';
 
 export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [--recipe paper] [--epochs 20] [--size 224]
              [--batch 16] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--bn-stats population] [--seed 1]
-             [--backend auto] [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE] [--only-folds LIST] [--processes N]
+             [--deal SEED] [--backend auto] [--limit N] [--out-dir runs/cv] [--json FILE] [--resume] [--init FILE]
+             [--only-folds LIST] [--processes N]
   Patient-grouped, stratified k-fold cross-validation over the train and validation splits
   pooled (544 images of COVID-CT): whole patients are dealt into folds so that each fold
   keeps the class ratio; each fold is held out once while a net is trained on the others with
@@ -55,6 +56,9 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
               the same folds, in OUT-DIR/A and OUT-DIR/B (each its cv.json and fold models), then
               the ensemble's table, each held-out slice scored by the mean P(COVID) of the members'
               fold models (as compare X+Y), its results in OUT-DIR/cv.json
+  --deal SEED deal the patients into folds by this seed instead of --seed, which then sets the
+              nets' initialisation and augmentation alone: CVs of one recipe with other --seed on the
+              same folds measure the seed's noise, and their mean (compare A+B) is a seed ensemble
   --limit N   only the first N patients of each class, all their slices (smoke tests)
   --dropout   the rate of the dropout before the classifier, in [0, 1) (default the recipe's, 0.5)
 ${bnStatsHelp(14)}
@@ -77,6 +81,7 @@ const OPTIONS = {
   dropout: { type: 'string' },
   'bn-stats': { type: 'string' },
   seed: { type: 'string' },
+  deal: { type: 'string' },
   backend: { type: 'string', default: 'auto' },
   limit: { type: 'string' },
   'out-dir': { type: 'string', default: join('runs', 'cv') },
@@ -109,6 +114,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
     bnStatistics: bnStatsFlag(flags['bn-stats']),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
+    ...(flags.deal === undefined ? {} : { deal: numberFlag('deal', flags.deal, 1, { integer: true, min: 0, below: 2 ** 32 }) }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),
   };
@@ -132,7 +138,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   for (const { path, reason } of skipped) console.error(`skipped ${path}: ${reason}`);
   const unreadable = new Set(skipped.map((s) => s.path));
   const entries = data.entries.filter((e) => !unreadable.has(e.path));
-  const folds = patientStratifiedFolds(entries, settings.folds, settings.seed);
+  const folds = patientStratifiedFolds(entries, settings.folds, settings.deal ?? settings.seed);
   const lacking = foldsLackingAClass(entries, folds);
   if (lacking.length) console.error(`cv: warning: ${lacking.join(', ')} (a class has fewer patients than folds): the metrics that need both classes are null there, and their means leave those folds out`);
   const records = folds.map((fold) => ({ images: fold.map((i) => relative(data.root, entries[i].path)), patients: new Set(fold.map((i) => entries[i].patient)).size, result: null }));

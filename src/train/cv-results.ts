@@ -21,6 +21,8 @@ export interface CvSettings {
   /** Where the BN layers' inference statistics come from (population-statistics.ts). */
   bnStatistics: BnStatistics;
   seed: number;
+  /** The seed that dealt the folds (cv --deal); absent: `seed`. */
+  deal?: number;
   folds: number;
   /** The images folder, the split lists pooled (none: every image under root) and the patient table. */
   root: string;
