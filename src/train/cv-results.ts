@@ -123,7 +123,8 @@ export async function readCvResults(path: string): Promise<CvResults> {
 
 /** "epochs 20 (results file) vs 10 (now)" for each setting that differs. */
 export function cvSettingsDifferences(saved: CvSettings, wanted: CvSettings): string[] {
-  return (Object.keys(wanted) as (keyof CvSettings)[])
-    .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(wanted[key]))
-    .map((key) => `${key} ${JSON.stringify(saved[key])} (results file) vs ${JSON.stringify(wanted[key])} (now)`);
+  const shown = (value: unknown) => JSON.stringify(value) ?? 'none';
+  return ([...new Set([...Object.keys(wanted), ...Object.keys(saved)])] as (keyof CvSettings)[])
+    .filter((key) => shown(saved[key]) !== shown(wanted[key]))
+    .map((key) => `${key} ${shown(saved[key])} (results file) vs ${shown(wanted[key])} (now)`);
 }

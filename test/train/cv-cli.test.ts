@@ -106,6 +106,25 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(resumed.stdout).toBe(straight.stdout);
   });
 
+  it('--deal sets the folds and --seed the training alone, so two seeds can share one deal; a resume must name the same deal', async () => {
+    const [seedOne, dealtByOne, dealtByTwo] = await Promise.all([
+      cv('seed-1', '--epochs', '1'),
+      cv('seed-2-deal-1', '--epochs', '1', '--seed', '2', '--deal', '1'),
+      cv('seed-1-deal-3', '--epochs', '1', '--deal', '3'),
+    ]);
+    for (const run of [seedOne, dealtByOne, dealtByTwo]) expect(run.code, run.stderr).toBe(0);
+    const images = (outDir: string) => results(outDir).folds.map((f) => f.images);
+    const pCovid = (outDir: string) => results(outDir).folds.map((f) => f.result!.pCovid);
+    expect(images('seed-2-deal-1')).toEqual(images('straight'));
+    expect(images('seed-1-deal-3')).not.toEqual(images('straight'));
+    expect(pCovid('seed-2-deal-1')).not.toEqual(pCovid('seed-1'));
+    expect(results('seed-2-deal-1').settings).toMatchObject({ seed: 2, deal: 1 });
+    expect(dealtByOne.stdout.split('\n')[0]).toContain('32×32, seed 2, folds dealt by seed 1;');
+    const undealt = await cv('seed-2-deal-1', '--epochs', '1', '--seed', '2', '--resume');
+    expect(undealt.code).toBe(1);
+    expect(undealt.stderr).toContain('deal 1 (results file) vs none (now)');
+  });
+
   it('--recipe A+B cross-validates each recipe on the same folds, then scores each held-out slice by the mean of their fold models', async () => {
     const pair = await cv('pair', '--epochs', '2', '--recipe', 'paper+dihedral');
     expect(pair.code, pair.stderr).toBe(0);
