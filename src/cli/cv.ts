@@ -129,8 +129,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     const differences = cvSettingsDifferences(saved.settings, settings);
     if (differences.length) throw new Error(`--resume: ${resultsFile} was made with other settings: ${differences.join('; ')}`);
   } else refuseOldResults(resultsFile);
-  const initFile = (saved?.settings ?? settings).init;
-  const init = initFile ? await initFrom(initFile, spec, settings.seed) : undefined;
+  const init = settings.init ? await initFrom(settings.init, spec, settings.seed) : undefined;
   if (init) console.error(init.report);
 
   const progress = new Progress(data.entries.length);
