@@ -46,7 +46,7 @@ function pairedFolds(a: { path: string; results: CvResults }, b: { path: string;
   a.results.folds.forEach((fa, k) => {
     const fb = b.results.folds[k];
     if (!sameHeldOut(fa, fb)) {
-      throw new Error(`compare: fold ${k + 1} holds out different slices in ${a.path} and ${b.path} (different data, --folds or --seed): only the same folds can be paired`);
+      throw new Error(`compare: fold ${k + 1} holds out different slices in ${a.path} and ${b.path} (different data, --folds, or the deal: --seed or --deal): only the same folds can be paired`);
     }
     if (fa.result && fb.result) folds.push(k);
   });

@@ -23,7 +23,7 @@ export function ensembleCv(members: readonly { path: string; results: CvResults 
   const folds: FoldRecord[] = first.results.folds.map((fold, k) => {
     for (const m of members) {
       if (!sameHeldOut(fold, m.results.folds[k])) {
-        throw new Error(`ensemble: fold ${k + 1} holds out different slices in ${first.path} and ${m.path} (different data, --folds or --seed): only CVs of the same folds can be averaged`);
+        throw new Error(`ensemble: fold ${k + 1} holds out different slices in ${first.path} and ${m.path} (different data, --folds, or the deal: --seed or --deal): only CVs of the same folds can be averaged`);
       }
     }
     if (members.some((m) => !m.results.folds[k].result)) return { images: fold.images, patients: fold.patients, result: null };
