@@ -7,7 +7,7 @@ import { pairedT, type PairedT } from '../train/paired-t.ts';
 
 export const COMPARE_HELP = `covid-ct compare A B [--json] [--uncorrected]
   Judges cross-validation B against A (each a cv --out-dir or its cv.json) on the folds both
-  have finished, which must hold out the same slices (same data, --folds and --seed).
+  have finished, which must hold out the same slices (same data, --folds and --deal or --seed).
   X+Y as A or B is the ensemble of CVs X and Y of the same folds: each held-out slice scored by
   the mean P(COVID) of their fold models (as eval --models X,Y --held-out), each fold's metrics
   recomputed from it. Per metric: the mean over folds of B − A, its 95% confidence interval
