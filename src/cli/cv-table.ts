@@ -28,6 +28,6 @@ export function formatCvTable(results: CvResults): string {
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const title =
     `Patient-grouped ${settings.folds}-fold cross-validation: ${settings.net}, ${settings.recipe} recipe, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ` +
-    `${settings.size}×${settings.size}, seed ${settings.seed}${settings.deal === undefined ? '' : `, folds dealt by seed ${settings.deal}`}; ${results.selection}. Scores in %, SD over folds (n − 1).`;
+    `${settings.size}×${settings.size}, seed ${settings.seed}${settings.deal === settings.seed ? '' : `, folds dealt by seed ${settings.deal}`}; ${results.selection}. Scores in %, SD over folds (n − 1).`;
   return [title, line(columns), ...rows.slice(0, -2).map(line), '-'.repeat(line(columns).length), ...rows.slice(-2).map(line)].join('\n');
 }

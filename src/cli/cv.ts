@@ -102,6 +102,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   const recipe = recipeByName(flags.recipe);
   const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
   const data = await listCvImages(flags.data, limit);
+  const seed = numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 });
   const settings: CvSettings = {
     net: flags.net,
     recipe: recipe.name,
@@ -113,8 +114,8 @@ export async function cvCommand(argv: string[]): Promise<void> {
     weightDecay: numberFlag('l2', flags.l2, recipe.sgd.weightDecay, HYPERPARAMETER_RULES.l2),
     dropout: numberFlag('dropout', flags.dropout, recipe.dropout, HYPERPARAMETER_RULES.dropout),
     bnStatistics: bnStatsFlag(flags['bn-stats']),
-    seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
-    ...(flags.deal === undefined ? {} : { deal: numberFlag('deal', flags.deal, 1, { integer: true, min: 0, below: 2 ** 32 }) }),
+    seed,
+    deal: numberFlag('deal', flags.deal, seed, { integer: true, min: 0, below: 2 ** 32 }),
     folds: numberFlag('folds', flags.folds, 10, { integer: true, min: 2 }),
     root: data.root, lists: data.lists, meta: data.meta, limit, ...(flags.init ? { init: flags.init } : {}),
   };
@@ -137,7 +138,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
   for (const { path, reason } of skipped) console.error(`skipped ${path}: ${reason}`);
   const unreadable = new Set(skipped.map((s) => s.path));
   const entries = data.entries.filter((e) => !unreadable.has(e.path));
-  const folds = patientStratifiedFolds(entries, settings.folds, settings.deal ?? settings.seed);
+  const folds = patientStratifiedFolds(entries, settings.folds, settings.deal);
   const lacking = foldsLackingAClass(entries, folds);
   if (lacking.length) console.error(`cv: warning: ${lacking.join(', ')} (a class has fewer patients than folds): the metrics that need both classes are null there, and their means leave those folds out`);
   const records = folds.map((fold) => ({ images: fold.map((i) => relative(data.root, entries[i].path)), patients: new Set(fold.map((i) => entries[i].patient)).size, result: null }));

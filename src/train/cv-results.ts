@@ -21,8 +21,8 @@ export interface CvSettings {
   /** Where the BN layers' inference statistics come from (population-statistics.ts). */
   bnStatistics: BnStatistics;
   seed: number;
-  /** The seed that dealt the folds (cv --deal); absent: `seed`. */
-  deal?: number;
+  /** The seed that dealt the folds (cv --deal; by default `seed`). */
+  deal: number;
   folds: number;
   /** The images folder, the split lists pooled (none: every image under root) and the patient table. */
   root: string;
@@ -114,10 +114,11 @@ export async function readCvResults(path: string): Promise<CvResults> {
   if (results?.format !== CV_FORMAT || !Array.isArray(results.folds) || typeof results.settings !== 'object') {
     throw new Error(`${path} is not a cross-validation results file (format ${JSON.stringify(results?.format)}, expected ${CV_FORMAT})`);
   }
-  // Results from before dropout was a setting were all trained with the default rate.
-  if (!('dropout' in results.settings)) (results.settings as CvSettings).dropout = DEFAULT_DROPOUT;
-  // Before population statistics, every run kept the moving ones.
-  if (!('bnStatistics' in results.settings)) (results.settings as CvSettings).bnStatistics = 'moving';
+  // Settings older results lack: all trained at the default dropout, kept the moving BN statistics, dealt by the seed.
+  const settings: Partial<CvSettings> = results.settings;
+  settings.dropout ??= DEFAULT_DROPOUT;
+  settings.bnStatistics ??= 'moving';
+  settings.deal ??= settings.seed;
   return results;
 }
 

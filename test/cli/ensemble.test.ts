@@ -49,7 +49,7 @@ function saveModel(name: string, seed: number, { size = 32, crop = 'none', norma
 
 /** What `cv --out-dir out` leaves: cv.json and fold-NN/checkpoint.safetensors, with the weights of the given seeds; an unfinished fold has no result and a checkpoint after epoch 1 of 2. */
 async function fakeCv(out: string, folds: { seed: number; finished: boolean }[]): Promise<void> {
-  const settings = { net: 'light-cnn', recipe: 'paper', size: 32, epochs: 2, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, bnStatistics: 'population' as const, seed: 1, folds: folds.length, root: COVID_CT_IMAGES, lists: [], meta: '', limit: null };
+  const settings = { net: 'light-cnn', recipe: 'paper', size: 32, epochs: 2, batch: 4, lr: 0.01, momentum: 0.9, weightDecay: 1e-4, dropout: 0.5, bnStatistics: 'population' as const, seed: 1, deal: 1, folds: folds.length, root: COVID_CT_IMAGES, lists: [], meta: '', limit: null };
   const metrics = binaryMetrics([0, 1], [0.4, 0.6]);
   const results: CvResults = {
     format: CV_FORMAT, command: 'covid-ct cv (fake)', settings, selection: 'final epoch', summary: { finished: 0, mean: {} as never, sd: {} as never },

@@ -122,7 +122,7 @@ describe('covid-ct cv: 2 folds of 3 + 3 patients, 2 epochs, 32 × 32 (cpu)', () 
     expect(dealtByOne.stdout.split('\n')[0]).toContain('32×32, seed 2, folds dealt by seed 1;');
     const undealt = await cv('seed-2-deal-1', '--epochs', '1', '--seed', '2', '--resume');
     expect(undealt.code).toBe(1);
-    expect(undealt.stderr).toContain('deal 1 (results file) vs none (now)');
+    expect(undealt.stderr).toContain('deal 1 (results file) vs 2 (now)');
   });
 
   it('--recipe A+B cross-validates each recipe on the same folds, then scores each held-out slice by the mean of their fold models', async () => {
