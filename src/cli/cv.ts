@@ -11,7 +11,8 @@ import { ensembleCv } from '../train/cv-ensemble.ts';
 import { CV_FORMAT, cvSettingsDifferences, readCvResults, summarise, writeCvResults, type CvResults, type CvSettings } from '../train/cv-results.ts';
 import { foldsLackingAClass, patientStratifiedFolds } from '../train/folds.ts';
 import { loadImageSet } from '../train/image-set.ts';
-import { recipeByName } from '../train/recipe.ts';
+import { recipeByName, type Recipe } from '../train/recipe.ts';
+import { averageFrom } from '../train/weight-average.ts';
 import { backendFlag } from './backend-flag.ts';
 import { trainFoldsInProcesses, withoutFlags } from './cv-processes.ts';
 import { bnStatsFlag, bnStatsHelp } from './bn-stats-flag.ts';
@@ -31,7 +32,8 @@ export const CV_HELP = `covid-ct cv --data DIR [--folds 10] [--net light-cnn] [-
   the recipe, then scored on it. Prints a table like the paper's Tables 6–8 (one row per fold,
   then mean and SD) of accuracy, sensitivity, specificity, precision, F1 and AUC.
   Model selection: none. Each fold's net is trained for exactly --epochs epochs and its final
-  weights are scored, so the held-out fold never chooses anything; an inner validation split
+  weights are scored (a recipe that averages weights, such as dihedral-swa: their mean over its
+  last epochs), so the held-out fold never chooses anything; an inner validation split
   would take patients from training and, at ~50 slices, be too noisy a judge to select on.
   --data      the data set folder: images/COVID, images/NonCOVID, meta.csv (path,label,patient)
               and splits/train.txt, splits/val.txt (without splits: every image)
@@ -92,7 +94,11 @@ const OPTIONS = {
   processes: { type: 'string' },
 } as const;
 
-const SELECTION = 'no model selection, the final epoch\'s weights of each fold are scored';
+/** How cv.json and the table say what each fold scores: its final weights, or a recipe's average of them. */
+export function cvSelection(recipe: Recipe, epochs: number): string {
+  const from = averageFrom(recipe, epochs);
+  return `no model selection, ${from === null ? "the final epoch's weights of each fold are" : `each fold's mean of its weights after epochs ${from}–${epochs} is`} scored`;
+}
 
 export async function cvCommand(argv: string[]): Promise<void> {
   const { values: flags } = parseArgs({ args: argv, options: OPTIONS });
@@ -146,7 +152,7 @@ export async function cvCommand(argv: string[]): Promise<void> {
     throw new Error(`--resume: the folds of ${resultsFile} hold other images than the same settings give now: the data set (or an unreadable file) changed`);
   }
   const results: CvResults = saved ?? {
-    format: CV_FORMAT, command: ['covid-ct', 'cv', ...argv].join(' '), settings, selection: SELECTION, folds: records, summary: summarise(records),
+    format: CV_FORMAT, command: ['covid-ct', 'cv', ...argv].join(' '), settings, selection: cvSelection(recipe, settings.epochs), folds: records, summary: summarise(records),
   };
   for (const dir of [outDir, dirname(resultsFile)]) await mkdir(dir, { recursive: true });
   await writeCvResults(resultsFile, results);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cvSelection } from '../../src/cli/cv.ts';
 import { buildNet } from '../../src/nets/index.ts';
 import { initialWeights, netFromWeights } from '../../src/nets/init.ts';
 import { CpuBackend } from '../../src/runtime/cpu/backend.ts';
@@ -51,6 +52,11 @@ describe('weight averaging', () => {
     expect(averageFrom(recipeByName('dihedral-lung-box-swa'), 4)).toBe(1);
     expect(averageFrom(recipeByName('dihedral'), 20)).toBeNull();
     expect(recipeByName('dihedral-lung-box-swa').crop).toBe('lung-box');
+  });
+
+  it('makes cv say that an averaging recipe\'s folds score the mean of their last epochs, the others their final weights', () => {
+    expect(cvSelection(recipeByName('dihedral-swa'), 20)).toBe("no model selection, each fold's mean of its weights after epochs 11–20 is scored");
+    expect(cvSelection(recipeByName('dihedral'), 20)).toBe("no model selection, the final epoch's weights of each fold are scored");
   });
 
   it('ends the run with the mean of its last epochs\' weights and the population statistics of that mean', async () => {
