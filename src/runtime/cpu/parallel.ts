@@ -1,6 +1,6 @@
 import type { Arr } from '../host-tensor.ts';
 import { take } from './array-pool.ts';
-import { helpers } from './worker-pool.ts';
+import { abandonHelpers, helpers } from './worker-pool.ts';
 
 // Data-parallel loops of the fast CPU paths. A task's items are independent and
 // each writes its own part of the output, so any thread may run any item and the
@@ -74,8 +74,25 @@ export function parallelFor<A>(task: Task<A>, args: A, count: number): void {
   try {
     runItems(task, args, count, sync);
   } finally {
-    // A helper that joins after this sees no items left and touches nothing.
-    for (let running = Atomics.load(sync, 1); running !== 0; running = Atomics.load(sync, 1)) Atomics.wait(sync, 1, running);
+    if (pool.length) waitForHelpers(sync, task.name);
   }
   if (Atomics.load(sync, 2)) throw new Error(`a CPU worker thread failed in ${task.name} (its error is on stderr)`);
+}
+
+/**
+ * Blocks until the helpers that joined a job have left it (a later one finds no items left). One that
+ * dies inside an item (killed for memory) never leaves, unseen by anything synchronous: after
+ * `stallWaits` waits in a row with no item taken and none leaving, this gives up instead of hanging.
+ * Waits, not wall time, are counted: a process suspended and woken does not look stalled.
+ */
+export function waitForHelpers(sync: Int32Array, task: string, stallWaits = 60, waitMs = 1000): void {
+  let quiet = 0;
+  for (let running = Atomics.load(sync, 1); running !== 0; running = Atomics.load(sync, 1)) {
+    const taken = Atomics.load(sync, 0);
+    const timedOut = Atomics.wait(sync, 1, running, waitMs) === 'timed-out';
+    quiet = timedOut && Atomics.load(sync, 0) === taken ? quiet + 1 : 0;
+    if (quiet < stallWaits) continue;
+    abandonHelpers();
+    throw new Error(`a CPU worker thread stopped inside ${task}: ${running} still at work, no item taken for ${(stallWaits * waitMs) / 1000} s (killed for memory?); this op's result is incomplete, later ops run single-threaded`);
+  }
 }

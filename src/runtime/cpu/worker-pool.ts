@@ -48,6 +48,11 @@ function startHelper(): Helper {
   return worker;
 }
 
+/** Stops handing work to the helpers: one stopped responding (parallel.ts). */
+export function abandonHelpers(): void {
+  broken = true;
+}
+
 /** n helpers, started on first use; none where they cannot run. */
 export function helpers(n: number): readonly Helper[] {
   if (broken || !canShareMemory()) return [];
