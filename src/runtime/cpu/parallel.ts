@@ -74,7 +74,7 @@ export function parallelFor<A>(task: Task<A>, args: A, count: number): void {
   try {
     runItems(task, args, count, sync);
   } finally {
-    if (pool.length) waitForHelpers(sync, task.name);
+    waitForHelpers(sync, task.name);
   }
   if (Atomics.load(sync, 2)) throw new Error(`a CPU worker thread failed in ${task.name} (its error is on stderr)`);
 }
