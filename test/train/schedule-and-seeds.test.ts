@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TRAIN_HELP } from '../../src/cli/train.ts';
 import { inverseFrequencyWeights, recipeClassWeights } from '../../src/train/class-weights.ts';
 import { balancedOrder, deriveSeed, epochOrder } from '../../src/train/random-streams.ts';
 import { learningRate, PAPER_RECIPE, RECIPES, recipeByName, ROBUST_RECIPE } from '../../src/train/recipe.ts';
@@ -12,6 +13,10 @@ describe('the paper recipe', () => {
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
     expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank, robust-balanced, paper-unaugmented, mild, turns, zoom, paper-unaugmented-crop, dihedral, dihedral-crop, dihedral-lung-box, paper-unaugmented-lung-box, dihedral-swa, dihedral-lung-box-swa, dihedral-smooth\)/);
+  });
+
+  it('train --help describes every recipe', () => {
+    for (const name of Object.keys(RECIPES)) expect(TRAIN_HELP, name).toMatch(new RegExp(`[ (]${name}[:;, ]`));
   });
 
   it("normalises with the data set's constants in every recipe but robust-norm, which is robust standardising each image", () => {
