@@ -36,13 +36,17 @@ export function ensembleCv(members: readonly { path: string; results: CvResults 
     const result = { trainImages: fold.result!.trainImages, seconds: members.reduce((s, m) => s + m.results.folds[k].result!.seconds, 0), metrics: binaryMetrics(labels, pCovid), pCovid };
     return { images: fold.images, patients: fold.patients, result };
   });
+  return { ...first.results, command: members.map((m) => m.results.command).join(' + '), settings: joinedSettings(members, '+'), folds, summary: summarise(folds) };
+}
+
+/** The settings of several CVs: those they share as they are, the others' values joined by `separator` (recipe "dihedral+paper"). */
+export function joinedSettings(members: readonly { results: CvResults }[], separator: string): CvSettings {
   const settingsOf = (m: (typeof members)[number]) => m.results.settings as unknown as Record<string, unknown>;
-  const settings = Object.fromEntries(
-    Object.keys(settingsOf(first)).map((key) => {
+  return Object.fromEntries(
+    Object.keys(settingsOf(members[0])).map((key) => {
       const values = members.map((m) => settingsOf(m)[key]);
       const shared = values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
-      return [key, shared ? values[0] : values.map((v) => String(v ?? 'none')).join('+')];
+      return [key, shared ? values[0] : values.map((v) => String(v ?? 'none')).join(separator)];
     }),
   ) as unknown as CvSettings;
-  return { ...first.results, command: members.map((m) => m.results.command).join(' + '), settings, folds, summary: summarise(folds) };
 }

@@ -72,6 +72,28 @@ describe('covid-ct compare', () => {
   });
 });
 
+describe('covid-ct compare with several seeds of each side (X,Y)', () => {
+  const paper = [cvDir('seed-a1', { recipe: 'paper' }, [0.6, 0.7, 0.5, 0.9]), cvDir('seed-a2', { recipe: 'paper', seed: 2 }, [0.8, 0.7, 0.7, null])];
+  const robust = [cvDir('seed-b1', { recipe: 'robust' }, [0.7, 0.8, 0.6, 0.9]), cvDir('seed-b2', { recipe: 'robust', seed: 2 }, [0.9, 0.9, 0.9, 0.9])];
+
+  it("tests over the folds every run finished, each fold's score the runs' mean", async () => {
+    const r = await covidCt('compare', paper.join(','), robust.join(','), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // per fold, paper 0.7, 0.7, 0.6 and robust 0.8, 0.85, 0.75; fold 4 is unfinished in paper's seed 2
+    expect(out.pairedFolds).toEqual([1, 2, 3]);
+    expect(out.metrics.accuracy).toMatchObject({ meanA: expect.closeTo(2 / 3, 9), meanB: expect.closeTo(0.8, 9), meanDifference: expect.closeTo(0.4 / 3, 9) });
+    expect(out.metrics.specificity).toBeNull();
+    expect(out.settingChanges).toEqual(['recipe "paper" → "robust"']);
+  });
+
+  it('refuses runs that hold out different slices', async () => {
+    const r = await covidCt('compare', `${paper[0]},${cvDir('seed-other', { recipe: 'paper' }, [0.7, 0.8, 0.6, 0.9], true)}`, robust.join(','));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fold 1 holds out different slices/);
+  });
+});
+
 describe('covid-ct compare with an ensemble (X+Y)', () => {
   /** One fold of two slices, COVID/a and NonCOVID/b, with the given P(COVID) listed in `order`. */
   function member(name: string, recipe: string, p: Record<string, number>, order = ['COVID/a.png', 'NonCOVID/b.png']): string {
