@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +122,8 @@ describe('the viewer without WebGPU, and its static build', () => {
     await saveModelFile(rgb, netFromWeights(spec, new CpuBackend(), initialWeights(spec, 1)), { ...(await loadModelFile(model)).meta, inChannels: 3 });
     const refused = async (file: string) => {
       await pickFile(page, 'model-input', file);
-      await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')!.textContent!.endsWith('was refused.'));
+      // The status of the previous refusal also ends "was refused.": wait for this file's.
+      await page.waitForFunction((name) => document.querySelector('[data-testid="model-status"]')!.textContent!.endsWith(`${name} was refused.`), {}, basename(file));
       return { status: await statusOf(page, 'model-status'), error: await errorText(page) };
     };
     const threeChannels = await refused(rgb);
