@@ -24,6 +24,7 @@ import { loadImagesReporting } from './load-images.ts';
 import { HYPERPARAMETER_RULES, numberFlag } from './number-flag.ts';
 import { outputFile } from './output-file.ts';
 import { Progress } from './progress.ts';
+import { sizeFlag } from './size-flag.ts';
 
 export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-list FILE] [--net light-cnn] [--recipe ${SHIPPED_RECIPE}]
                 [--epochs 20] [--batch 16] [--size 224] [--lr 0.01] [--momentum 0.9] [--l2 1e-4] [--dropout 0.5] [--seed 1]
@@ -117,12 +118,10 @@ function runSettings(flags: Flags, recipe: Recipe): RunSettings {
   if (!trainList || !valList) {
     throw new Error(`--data ${flags.data} has no splits/train.txt and splits/val.txt: give --train-list and --val-list (model selection needs a validation split)`);
   }
-  const size = numberFlag('size', flags.size, PREPROCESSING.size, { integer: true, min: 32 });
-  if (size % 16 !== 0) throw new Error(`--size must be a multiple of 16 (the pooling and skip connection need it), got ${size}`);
   const limit = flags.limit === undefined ? null : numberFlag('limit', flags.limit, 0, { integer: true, min: 1 });
   return {
     net: flags.net,
-    size,
+    size: sizeFlag(flags.size),
     seed: numberFlag('seed', flags.seed, 1, { integer: true, min: 0, below: 2 ** 32 }),
     batch: numberFlag('batch', flags.batch, recipe.batch, { integer: true, min: 1 }),
     recipe: recipe.name,
