@@ -6,7 +6,7 @@ const BUDGETS = [
   { dir: 'src', ext: '.ts', max: 300 },
   { dir: 'shaders', ext: '.wgsl', max: 200 },
 ];
-const TOTAL_MAX = 15640;
+const TOTAL_MAX = 15643;
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {

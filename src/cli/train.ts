@@ -67,8 +67,9 @@ export const TRAIN_HELP = `covid-ct train --data DIR [--train-list FILE] [--val-
                dihedral on slices cropped to the body (recorded in the model); dihedral-lung-box:
                dihedral on slices cut to the lungs' bounding box, nothing masked (recorded);
                paper-unaugmented-lung-box: paper-unaugmented on the lungs' box (recorded);
-               dihedral-smooth: dihedral with label smoothing 0.1; dihedral-swa and
-               dihedral-lung-box-swa: those two with their weights averaged over the last 10 epochs
+               dihedral-smooth: dihedral with label smoothing 0.1; dihedral-mixup: dihedral with
+               mixup α 0.2; dihedral-swa and dihedral-lung-box-swa: those two with their weights
+               averaged over the last 10 epochs
   --net        light-cnn (the paper's proposed net), squeezenet or squeezenet-bypass (its two
                baselines: SqueezeNet 1.1 without and with the simple bypass; their classifier's
                ReLU dies at the recipe's lr 0.01: squeezenet trains at --lr 0.0003, the bypass

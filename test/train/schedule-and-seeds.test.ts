@@ -12,7 +12,7 @@ describe('the paper recipe', () => {
 
   it('is found by name, and an unknown name lists the known ones', () => {
     expect(recipeByName('paper')).toBe(PAPER_RECIPE);
-    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank, robust-balanced, paper-unaugmented, mild, turns, zoom, paper-unaugmented-crop, dihedral, dihedral-crop, dihedral-lung-box, paper-unaugmented-lung-box, dihedral-swa, dihedral-lung-box-swa, dihedral-smooth\)/);
+    expect(() => recipeByName('fancy')).toThrow(/unknown recipe "fancy" \(known: paper, robust, robust-crop, robust-smooth, robust-mixup, robust-norm, robust-white, robust-lungs, robust-rank, robust-balanced, paper-unaugmented, mild, turns, zoom, paper-unaugmented-crop, dihedral, dihedral-crop, dihedral-lung-box, paper-unaugmented-lung-box, dihedral-swa, dihedral-lung-box-swa, dihedral-smooth, dihedral-mixup\)/);
   });
 
   it('train --help describes every recipe', () => {
